@@ -1,0 +1,1 @@
+"""tensorflux's implementation. Public names live in the `tensorflux` namespaces above."""

@@ -1,0 +1,1 @@
+"""Automatic differentiation: tapes, backprop over recorded ops, custom and forward-mode gradients."""

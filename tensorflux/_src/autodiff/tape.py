@@ -1,0 +1,256 @@
+"""`tf.GradientTape`: records the ops run on watched tensors, then differentiates them."""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import logging
+
+from tensorflux._src.autodiff import backprop
+from tensorflux._src.core import context, nest
+from tensorflux._src.core.tensor import Tensor
+from tensorflux._src.core.variable import Variable
+from tensorflux._src.ops import array_ops
+
+_log = logging.getLogger("tensorflux")
+
+
+class UnconnectedGradients(enum.Enum):
+    """What `gradient` returns for a source the target does not depend on."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+class GradientTape:
+    """Records operations for automatic differentiation.
+
+    Trainable variables read inside the `with` block are watched automatically; tensors must
+    be watched with `tape.watch`.
+
+    >>> x = tf.Variable(3.0)
+    >>> with tf.GradientTape() as tape:
+    ...     y = x ** 2
+    >>> tape.gradient(y, x).numpy()
+    6.0
+    """
+
+    def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):
+        self._persistent = persistent
+        self._watch_accessed_variables = watch_accessed_variables
+        self._recording = False
+        self._used = False
+        self._watched: dict[int, object] = {}  # id -> watched tensor or variable
+        self._variables: dict[int, Variable] = {}  # watched variables, in watch order
+        self._records: list[tuple] = []
+
+    # -- recording ----------------------------------------------------------------------------
+    def __enter__(self) -> GradientTape:
+        if self._recording:
+            raise ValueError("Tape is still recording, This can happen if you try to re-enter an already-active tape.")
+        self._push()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._recording:
+            self._pop()
+
+    def _push(self) -> None:
+        context.push_observer(self)
+        self._recording = True
+
+    def _pop(self) -> None:
+        context.remove_observer(self)
+        self._recording = False
+
+    def record(self, op, inputs, outputs, attrs) -> None:
+        watched = self._watched
+        for tensor in inputs:
+            if id(tensor) in watched:
+                break
+        else:
+            return
+        self._records.append((op, inputs, outputs, attrs))
+        for output in outputs:
+            if backprop.is_trainable(output._dtype):
+                watched[id(output)] = output
+
+    def variable_accessed(self, variable: Variable) -> None:
+        if self._watch_accessed_variables and variable.trainable:
+            self._watch_one(variable)
+
+    def watch(self, tensor) -> None:
+        """Ensures that `tensor` (a tensor, variable, or a nest of them) is traced by this tape."""
+        for item in nest.flatten(tensor, expand_composites=True):
+            if not isinstance(item, (Tensor, Variable)):
+                raise ValueError(f"Passed in object {item!r} of type {type(item).__name__!r}, not tf.Tensor or tf.Variable or ExtensionType.")
+            if not backprop.is_trainable(item.dtype):
+                _log.warning(
+                    "The dtype of the watched tensor must be floating (e.g. tf.float32), got %r",
+                    item.dtype,
+                )
+                continue
+            self._watch_one(item)
+
+    def _watch_one(self, item) -> None:
+        if id(item) not in self._watched:
+            self._watched[id(item)] = item
+            if isinstance(item, Variable):
+                self._variables[id(item)] = item
+
+    @contextlib.contextmanager
+    def stop_recording(self):
+        """Temporarily stops recording: ops run inside are not differentiated."""
+        if not self._recording:
+            raise ValueError("Tape must be recording when stop_recording is called.")
+        self._pop()
+        try:
+            yield
+        finally:
+            self._push()
+
+    def reset(self) -> None:
+        """Clears everything recorded, so the tape can be used again."""
+        self._watched.clear()
+        self._variables.clear()
+        self._records.clear()
+        self._used = False
+
+    def watched_variables(self) -> tuple:
+        return tuple(self._variables.values())
+
+    # -- differentiation ----------------------------------------------------------------------
+    def _check_usable(self) -> None:
+        if self._used and not self._persistent:
+            raise RuntimeError(
+                "A non-persistent GradientTape can only be used to compute one set of "
+                "gradients (or jacobians)"
+            )
+
+    @contextlib.contextmanager
+    def _differentiating(self):
+        """A non-persistent tape stops for good; a persistent one keeps recording its own
+        gradient computation (TF's behaviour), which allows higher-order gradients."""
+        self._check_usable()
+        if self._recording and not self._persistent:
+            self._pop()
+        try:
+            yield
+        finally:
+            if not self._persistent:
+                self._used = True
+
+    def gradient(self, target, sources, output_gradients=None, unconnected_gradients=UnconnectedGradients.NONE):
+        """The gradient of `target` (summed over its elements) with respect to `sources`.
+
+        Args:
+          target: a tensor, or a nest of tensors whose gradients are summed.
+          sources: a tensor or variable, or a nest of them; the result has the same structure.
+          output_gradients: upstream gradients for `target`, one per target tensor.
+          unconnected_gradients: `NONE` (return None) or `ZERO` for unconnected sources.
+        """
+        with self._differentiating():
+            return self._gradient(target, sources, output_gradients, unconnected_gradients)
+
+    def _gradient(self, target, sources, output_gradients, unconnected_gradients):
+        unconnected = UnconnectedGradients(unconnected_gradients)
+        targets = [_as_target(t) for t in nest.flatten(target)]
+        flat_sources = nest.flatten(sources)
+        for source in flat_sources:
+            if not isinstance(source, (Tensor, Variable)):
+                raise ValueError(f"Passed in object {source!r} of type {type(source).__name__!r}, not tf.Tensor or tf.Variable or ExtensionType.")
+        if output_gradients is None:
+            seeds = [None] * len(targets)
+        else:
+            seeds = nest.flatten(output_gradients)
+            if len(seeds) != len(targets):
+                raise ValueError(
+                    f"Length of output_gradients ({len(seeds)}) does not match the number of "
+                    f"targets ({len(targets)})."
+                )
+        kept = [(t, s) for t, s in zip(targets, seeds) if backprop.is_trainable(t.dtype)]
+        for t in targets:
+            if not backprop.is_trainable(t.dtype):
+                _log.warning("The dtype of the target tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got %r", t.dtype)
+        seeds = [array_ops.ones_like(t) if s is None else array_ops.convert(s, t.dtype) for t, s in kept]
+        trainable_sources = [s if backprop.is_trainable(s.dtype) else _NOT_A_SOURCE for s in flat_sources]
+        grads = backprop.backward(list(self._records), [t for t, _ in kept], seeds, trainable_sources)
+        if unconnected is UnconnectedGradients.ZERO:
+            grads = [array_ops.zeros_like(s) if g is None else g for g, s in zip(grads, flat_sources)]
+        return nest.pack_sequence_as(sources, grads)
+
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """The Jacobian of `target` with respect to each source: shape target.shape + source.shape.
+
+        >>> x = tf.constant([1.0, 2.0])
+        >>> with tf.GradientTape() as tape:
+        ...     tape.watch(x)
+        ...     y = x * x
+        >>> tape.jacobian(y, x).numpy()
+        array([[2., 0.],
+               [0., 4.]], dtype=float32)
+        """
+        with self._differentiating():
+            target = _as_target(target)
+            flat_sources = nest.flatten(sources)
+            size = target.shape.num_elements()
+            rows = []
+            for i in range(size):
+                seed = array_ops.reshape(array_ops.one_hot(i, size, dtype=target.dtype), array_ops.shape(target))
+                rows.append(self._gradient(target, flat_sources, [seed], unconnected_gradients))
+            result = []
+            for j, source in enumerate(flat_sources):
+                parts = [row[j] for row in rows]
+                result.append(_stack_rows(parts, target, source, unconnected_gradients))
+            return nest.pack_sequence_as(sources, result)
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example Jacobians: for `target[i]` and `source[i]`, shape (b,) + t.shape[1:] + s.shape[1:].
+
+        Assumes, as TF does, that each `target[i]` depends only on `source[i]`.
+        """
+        with self._differentiating():
+            target = _as_target(target)
+            batch = target.shape[0]
+            if source.shape[0] != batch:
+                raise ValueError(
+                    f"Need first dimension of target shape ({target.shape}) and source shape "
+                    f"({source.shape}) to match."
+                )
+            inner = target.shape[1:].num_elements()
+            rows = []
+            for j in range(inner):
+                seed = array_ops.one_hot(array_ops.fill([batch], j), inner, dtype=target.dtype)
+                seed = array_ops.reshape(seed, array_ops.shape(target))
+                grad = self._gradient(target, [source], [seed], unconnected_gradients)[0]
+                if grad is None:
+                    return None
+                rows.append(array_ops.reshape(array_ops.densify(grad), [batch, -1]))
+            stacked = array_ops.stack(rows, axis=1)  # (batch, inner, source_inner)
+            return array_ops.reshape(stacked, target.shape.as_list() + source.shape[1:].as_list())
+
+
+class _NotASource:
+    """Stands for an integer source: no gradient reaches it."""
+
+    dtype = None
+
+
+_NOT_A_SOURCE = _NotASource()
+
+
+def _as_target(target) -> Tensor:
+    if isinstance(target, Variable):
+        return target.value()
+    return array_ops.convert(target)
+
+
+def _stack_rows(parts, target, source, unconnected_gradients):
+    if all(p is None for p in parts):
+        if UnconnectedGradients(unconnected_gradients) is UnconnectedGradients.ZERO:
+            return array_ops.zeros(target.shape.as_list() + source.shape.as_list(), source.dtype)
+        return None
+    dense = [array_ops.zeros_like(source) if p is None else array_ops.densify(p) for p in parts]
+    return array_ops.reshape(array_ops.stack(dense), target.shape.as_list() + source.shape.as_list())

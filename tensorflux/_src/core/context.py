@@ -1,0 +1,80 @@
+"""The per-thread execution context: observers (tapes), the graph being built, scopes.
+
+Everything here is thread-local, so tf.data workers, strategy replicas and a server's threads
+run ops at the same time without seeing each other's tapes or scopes. Dispatch reads this
+state on every op, so it is kept to plain attributes.
+"""
+
+from __future__ import annotations
+
+import threading
+
+
+class _ThreadState(threading.local):
+    def __init__(self):
+        # Objects told about every op that runs eagerly: gradient tapes, forward accumulators,
+        # op callbacks such as check_numerics. Each has `record(op, inputs, outputs, attrs)`
+        # and `variable_accessed(variable)`. Empty on the fast path.
+        self.observers: list = []
+        self.graph = None  # the FuncGraph being traced, or None when executing eagerly
+        self.device = None  # the Device chosen by the innermost tf.device scope
+        self.device_stack: list = []
+        self.name_scope = ""  # "outer/inner/" or ""
+
+
+state = _ThreadState()
+
+
+def executing_eagerly() -> bool:
+    """True unless a `tf.function` is being traced in this thread.
+
+    >>> tf.executing_eagerly()
+    True
+    """
+    return state.graph is None
+
+
+def push_observer(observer) -> None:
+    state.observers = [*state.observers, observer]
+
+
+def remove_observer(observer) -> None:
+    state.observers = [o for o in state.observers if o is not observer]
+
+
+class name_scope:  # noqa: N801 - TF's public name
+    """`tf.name_scope`: prefixes the names of ops and variables created inside it.
+
+    >>> with tf.name_scope("layer1") as scope:
+    ...     v = tf.Variable(1.0, name="w")
+    >>> scope, v.name
+    ('layer1/', 'layer1/w:0')
+    """
+
+    def __init__(self, name: str | None):
+        if name is not None and not isinstance(name, str):
+            raise ValueError(f"name for name_scope must be a string, got {name!r}.")
+        self._name = name
+        self._saved: list[str] = []
+
+    @property
+    def name(self) -> str | None:
+        return self._name
+
+    def __enter__(self) -> str:
+        self._saved.append(state.name_scope)
+        name = self._name
+        if not name:
+            state.name_scope = ""
+        elif name.endswith("/"):  # an absolute scope, as returned by a previous `with`
+            state.name_scope = name
+        else:
+            state.name_scope = f"{state.name_scope}{name}/"
+        return state.name_scope
+
+    def __exit__(self, *exc) -> None:
+        state.name_scope = self._saved.pop()
+
+
+def current_name_scope() -> str:
+    return state.name_scope

@@ -1,0 +1,167 @@
+"""Turning Python values, NumPy arrays and tensor-like objects into tensors, with TF's rules.
+
+Python ints become int32 (int64 when they do not fit), floats float32, a NumPy array keeps
+its dtype, and a requested dtype that would lose information is a TypeError.
+"""
+
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+
+from tensorflux._src.core import context, dtypes
+from tensorflux._src.core import device as device_lib
+from tensorflux._src.core.tensor import EagerTensor, Tensor
+
+
+def _describe(value) -> str:
+    text = repr(value)
+    return text if len(text) < 80 else text[:77] + "..."
+
+
+def _python_array(value, dtype: dtypes.DType | None) -> np.ndarray:
+    """A NumPy array of a nested Python value, with TF's default dtypes and checks."""
+    try:
+        array = np.asarray(value)
+    except ValueError:
+        raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from None
+    kind = array.dtype.kind
+    if kind == "O":
+        array = _object_array(value, array)
+        kind = array.dtype.kind
+    if kind in "US":
+        array = np.vectorize(_as_bytes, otypes=[object])(array) if array.size else array.astype(object)
+        kind = "O"
+    if dtype is None:
+        if kind == "f":
+            return array.astype(np.float32)
+        if kind in "iu":
+            info = np.iinfo(np.int32)
+            fits = array.size == 0 or (array.min() >= info.min and array.max() <= info.max)
+            return array.astype(np.int32 if fits else np.int64)
+        if kind == "c":
+            return array.astype(np.complex128)
+        return array
+    target = dtype._kind
+    ok = (
+        (target == "o" and kind == "O")
+        or (target == "b" and kind == "b")
+        or (target in "iu" and kind in "iub")
+        or (target == "f" and kind in "iuf")
+        or (target == "c" and kind in "iufc")
+    )
+    if not ok or (array.size == 0 and target == "o"):
+        if array.size == 0 and target != "o":
+            return array.astype(dtype.as_numpy_dtype)
+        raise TypeError(f"Cannot convert {_describe(value)} to EagerTensor of dtype {dtype.name}")
+    if target in "iu" and kind in "iu" and array.size:
+        info = np.iinfo(dtype.as_numpy_dtype)
+        if array.min() < info.min or array.max() > info.max:
+            raise TypeError(f"Cannot convert {_describe(value)} to EagerTensor of dtype {dtype.name}")
+    if target == "o":
+        return array
+    return array.astype(dtype.as_numpy_dtype)
+
+
+def _as_bytes(item):
+    return item.encode("utf-8") if isinstance(item, str) else bytes(item)
+
+
+def _object_array(value, array: np.ndarray) -> np.ndarray:
+    """Nested lists of strings and bytes; anything else NumPy could only hold as objects fails."""
+    flat = array.reshape(-1)
+    if all(isinstance(item, (str, bytes)) for item in flat):
+        return np.array([_as_bytes(item) for item in flat], dtype=object).reshape(array.shape)
+    odd = next(item for item in flat if not isinstance(item, (str, bytes)))
+    raise ValueError(
+        f"Attempt to convert a value ({_describe(odd)}) with an unsupported type "
+        f"({type(odd)}) to a Tensor."
+    )
+
+
+def _numpy_array(value, dtype: dtypes.DType | None) -> np.ndarray:
+    array = np.asarray(value)
+    if array.dtype.kind in "US":
+        array = np.vectorize(_as_bytes, otypes=[object])(array) if array.size else array.astype(object)
+    if dtype is not None and array.dtype != dtype.as_numpy_dtype and dtype._kind != "o":
+        array = array.astype(dtype.as_numpy_dtype)
+    return array
+
+
+def to_array(value, dtype: dtypes.DType | None = None, dtype_hint=None) -> np.ndarray:
+    """The NumPy array TF would build for `value` (not a Tensor)."""
+    if isinstance(value, (np.ndarray, np.generic)):
+        return _numpy_array(value, dtype)
+    if value is None or callable(value) and not hasattr(value, "__len__"):
+        raise ValueError(
+            f"Attempt to convert a value ({_describe(value)}) with an unsupported type "
+            f"({type(value)}) to a Tensor."
+        )
+    if dtype is None and dtype_hint is not None:
+        try:
+            return _python_array(value, dtypes.as_dtype(dtype_hint))
+        except (TypeError, ValueError):
+            pass
+    if hasattr(value, "__array__") and not isinstance(value, (list, tuple)):
+        return _numpy_array(value, dtype)
+    return _python_array(value, dtype)
+
+
+def _placed(array) -> tuple:
+    device = context.state.device or device_lib.default_device()
+    if device.backend.name != "numpy":
+        array = device.backend.asarray(array)
+    return array, device
+
+
+def constant_tensor(value, dtype: dtypes.DType | None = None, dtype_hint=None) -> EagerTensor:
+    array = to_array(value, dtype, dtype_hint)
+    array, device = _placed(array)
+    return EagerTensor(array, dtypes.from_numpy(array.dtype), device)
+
+
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
+    """Converts Python values, NumPy arrays, Variables and tensor-like objects to a Tensor.
+
+    >>> tf.convert_to_tensor([1, 2]).dtype, tf.convert_to_tensor(1.5).dtype
+    (tf.int32, tf.float32)
+    """
+    if isinstance(value, Tensor):
+        if dtype is not None and value._dtype is not dtypes.as_dtype(dtype):
+            raise ValueError(
+                f"Tensor conversion requested dtype {dtypes.as_dtype(dtype).name} for Tensor with "
+                f"dtype {value._dtype.name}: {value!r}"
+            )
+        return value
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    protocol = getattr(type(value), "__tf_tensor__", None)
+    if protocol is not None:
+        return protocol(value, dtype, name)
+    graph = context.state.graph
+    if graph is not None:
+        return graph.constant(to_array(value, dtype, dtype_hint), name)
+    return constant_tensor(value, dtype, dtype_hint)
+
+
+def scalar_like(value, dtype: dtypes.DType, device):
+    """A Python scalar converted to `dtype` for a binary op (the fast path of `x + 1`)."""
+    kind = type(value)
+    target = dtype._kind
+    if kind is builtins.float:
+        if target not in "fc":
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    elif kind is builtins.int or kind is builtins.bool:
+        if target in "iu":
+            info = np.iinfo(dtype._np)
+            if not info.min <= value <= info.max:
+                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+        elif target == "b" and kind is not builtins.bool:
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+    else:
+        return None
+    array = np.asarray(value, dtype=dtype.as_numpy_dtype)
+    if device.backend.name != "numpy":
+        array = device.backend.asarray(array)
+    return EagerTensor(array, dtype, device)

@@ -1,0 +1,120 @@
+"""`apply`: the one place every op passes through.
+
+Inside a `tf.function` trace, the op becomes a node of the graph being built (its output specs
+come from the op's shape rule). Otherwise its kernel runs now on the device's array module, and
+the observers of this thread (gradient tapes, forward accumulators, op callbacks) are told.
+This is the eager fast path: keep it short.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tensorflux._src.core import context, dtypes, errors
+from tensorflux._src.core import device as device_lib
+from tensorflux._src.core.registry import OpDef
+from tensorflux._src.core.tensor import EagerTensor
+
+_state = context.state
+_NP_TO_DTYPE = dtypes._NP_TO_DTYPE
+_NO_ATTRS: dict = {}
+
+
+def apply(op: OpDef, inputs, attrs: dict = _NO_ATTRS, name: str | None = None):
+    """Runs (or, while tracing, records) `op` on tensors `inputs`.
+
+    Returns one tensor, or a list for ops whose kernel returns a tuple.
+    """
+    state = _state
+    if state.graph is not None:
+        return state.graph.add_node(op, inputs, attrs, name)
+    if op.allowed is not None:
+        dtype = inputs[0]._dtype
+        if dtype not in op.allowed:
+            raise _dtype_not_allowed(op, dtype)
+        for i in op.same_dtype:
+            if inputs[i]._dtype is not dtype:
+                raise _dtype_mismatch(op, i, dtype, inputs[i]._dtype)
+    device = state.device or (inputs[0]._device if inputs else device_lib.default_device())
+    kernel = op.device_kernels.get(device.backend.name, op.kernel) if op.device_kernels else op.kernel
+    try:
+        result = kernel(device.xp, *[t._value for t in inputs], **attrs)
+    except errors.OpError as error:
+        raise _with_op_name(error, op) from None
+    except Exception as error:  # a NumPy error becomes TF's error naming the op
+        result = _retry_across_devices(op, kernel, inputs, attrs, device, error)
+    if type(result) is tuple or type(result) is list:
+        outputs = [_wrap(value, device) for value in result]
+        if state.observers:
+            for observer in state.observers:
+                observer.record(op, inputs, outputs, attrs)
+        return outputs
+    output = _wrap(result, device)
+    if state.observers:
+        for observer in state.observers:
+            observer.record(op, inputs, [output], attrs)
+    return output
+
+
+def _wrap(value, device) -> EagerTensor:
+    try:
+        dtype = _NP_TO_DTYPE[value.dtype]
+    except KeyError:
+        dtype = dtypes.from_numpy(value.dtype)
+    return EagerTensor(value, dtype, device)
+
+
+def _retry_across_devices(op, kernel, inputs, attrs, device, error):
+    """Inputs on another device are copied to the op's device, as TF does; else: TF's error."""
+    if any(t._device.backend is not device.backend for t in inputs):
+        arrays = [device.backend.asarray(t._device.backend.to_numpy(t._value)) for t in inputs]
+        try:
+            return kernel(device.xp, *arrays, **attrs)
+        except Exception as retry_error:
+            error = retry_error
+    raise kernel_error(op, inputs, error) from None
+
+
+_BROADCAST = re.compile(r"could not be broadcast together with shapes (.*)")
+
+
+def kernel_error(op: OpDef, inputs, error: Exception) -> errors.OpError:
+    """The TF error for a failed kernel, naming the op and the shapes involved."""
+    message = str(error)
+    if _BROADCAST.search(message):
+        shapes = " vs. ".join(_shape_text(t) for t in inputs[:2])
+        message = f"Incompatible shapes: {shapes}"
+    elif isinstance(error, MemoryError):
+        return errors.op_error(errors.ResourceExhaustedError, op.name, f"OOM in {op.name}: {message}")
+    else:
+        shapes = ", ".join(_shape_text(t) for t in inputs)
+        message = f"{message} (input shapes: {shapes})"
+    return errors.op_error(errors.InvalidArgumentError, op.name, message)
+
+
+def _shape_text(tensor) -> str:
+    return "[" + ",".join(str(d) for d in tensor._value.shape) + "]"
+
+
+def _with_op_name(error: errors.OpError, op: OpDef) -> errors.OpError:
+    if "[Op:" not in error.message:
+        return type(error)(error.node_def, error.op, f"{error.message} [Op:{op.name}]")
+    return error
+
+
+def _dtype_not_allowed(op: OpDef, dtype) -> errors.OpError:
+    allowed = ", ".join(dtypes.type_string(d) for d in dtypes.ALL if d in op.allowed)
+    return errors.op_error(
+        errors.InvalidArgumentError,
+        op.name,
+        f"Value for attr 'T' of {dtypes.type_string(dtype)} is not in the list of allowed values: {allowed}",
+    )
+
+
+def _dtype_mismatch(op: OpDef, index: int, expected, got) -> errors.OpError:
+    return errors.op_error(
+        errors.InvalidArgumentError,
+        op.name,
+        f"cannot compute {op.name} as input #{index}(zero-based) was expected to be a "
+        f"{dtypes.type_string(expected)} tensor but is a {dtypes.type_string(got)} tensor",
+    )

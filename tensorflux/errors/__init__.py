@@ -1,0 +1,3 @@
+"""tf.errors: TF's exception classes and status codes."""
+
+from tensorflux._src.core.errors import *  # noqa: F403
