@@ -89,9 +89,23 @@ def _numpy_array(value, dtype: dtypes.DType | None) -> np.ndarray:
     return array
 
 
+def _hinted_numpy_array(value, hint: dtypes.DType) -> np.ndarray:
+    """A NumPy array takes the hinted dtype when no information is lost (int → float...)."""
+    kind, target = np.asarray(value).dtype.kind, hint._kind
+    compatible = (target == kind) or (target == "f" and kind in "iu") or (target == "c" and kind in "iuf")
+    if not compatible or (target in "iu" and kind != target):
+        raise TypeError(f"Cannot convert {_describe(value)} to EagerTensor of dtype {hint.name}")
+    return _numpy_array(value, hint)
+
+
 def to_array(value, dtype: dtypes.DType | None = None, dtype_hint=None) -> np.ndarray:
     """The NumPy array TF would build for `value` (not a Tensor)."""
     if isinstance(value, (np.ndarray, np.generic)):
+        if dtype is None and dtype_hint is not None:
+            try:
+                return _hinted_numpy_array(value, dtypes.as_dtype(dtype_hint))
+            except TypeError:
+                pass
         return _numpy_array(value, dtype)
     if value is None or callable(value) and not hasattr(value, "__len__"):
         raise ValueError(
@@ -146,20 +160,24 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
 
 
 def scalar_like(value, dtype: dtypes.DType, device):
-    """A Python scalar converted to `dtype` for a binary op (the fast path of `x + 1`)."""
+    """A Python scalar as a tensor of `dtype` for a binary op (the fast path of `x + 1`).
+
+    None when the scalar does not fit `dtype`: it then keeps its own dtype and the op reports
+    the mismatch, as TF does.
+    """
     kind = type(value)
     target = dtype._kind
     if kind is builtins.float:
         if target not in "fc":
-            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
-    elif kind is builtins.int or kind is builtins.bool:
+            return None
+    elif kind is builtins.int:
         if target in "iu":
             info = np.iinfo(dtype._np)
             if not info.min <= value <= info.max:
-                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
-        elif target == "b" and kind is not builtins.bool:
-            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
-    else:
+                return None
+        elif target not in "fc":
+            return None
+    elif kind is not builtins.bool or target != "b":
         return None
     array = np.asarray(value, dtype=dtype.as_numpy_dtype)
     if device.backend.name != "numpy":

@@ -199,7 +199,10 @@ def _numpy_text(tensor: EagerTensor, is_repr: bool) -> str:
     value = tensor.numpy()
     if isinstance(value, np.ndarray):
         return repr(value) if is_repr else str(value)
-    return str(value)  # a scalar prints as TF prints it: `6.0`, not `np.float32(6.0)`
+    if not is_repr:
+        return str(value)
+    # TF (with NumPy 2) shows a scalar as its Python value: `6.0`, `b'ab'`, not `np.float32(6.0)`.
+    return repr(value.item()) if isinstance(value, np.generic) else repr(value)
 
 
 def _rebuild_eager(value, dtype):

@@ -144,4 +144,4 @@ def _like(value, other: Tensor) -> Tensor:
             return tensor
     if hasattr(type(value), "__tf_tensor__"):
         return convert_to_tensor(value)  # a Variable keeps its dtype; the op checks it
-    return convert_to_tensor(value, dtype=other.dtype)
+    return convert_to_tensor(value, dtype_hint=other.dtype)
