@@ -14,6 +14,7 @@ from tensorflux import nest as nest
 from tensorflux import nn as nn
 from tensorflux import random as random
 from tensorflux import test as test
+from tensorflux._src.autodiff.custom_gradient import custom_gradient as custom_gradient
 from tensorflux._src.autodiff.tape import GradientTape as GradientTape
 from tensorflux._src.autodiff.tape import UnconnectedGradients as UnconnectedGradients
 from tensorflux._src.core.context import executing_eagerly as executing_eagerly
@@ -43,6 +44,7 @@ from tensorflux._src.core.dtypes import uint32 as uint32
 from tensorflux._src.core.dtypes import uint64 as uint64
 from tensorflux._src.core.dtypes import variant as variant
 from tensorflux._src.core.indexed_slices import IndexedSlices as IndexedSlices
+from tensorflux._src.core.module import Module as Module
 from tensorflux._src.core.registry import RegisterGradient as RegisterGradient
 from tensorflux._src.core.registry import no_gradient as no_gradient
 from tensorflux._src.core.shape import TensorShape as TensorShape

@@ -88,7 +88,8 @@ def gradient_function(op: OpDef) -> Callable | None:
 
 
 def register_gradient(op_type: str, fn: Callable | None) -> None:
-    if op_type in _GRADIENT_OVERRIDES:
+    registered = _REGISTRY.get(op_type)
+    if op_type in _GRADIENT_OVERRIDES or (registered is not None and registered.grad is not None):
         raise KeyError(f"Registering two gradient with name '{op_type}'! (Previous registration)")
     _GRADIENT_OVERRIDES[op_type] = fn
 

@@ -129,8 +129,12 @@ def to_tensor(value, dtype=None) -> Tensor:
 
 def binary_args(x, y) -> tuple[Tensor, Tensor]:
     """Converts the operands of a binary op: a non-tensor takes the tensor's dtype (TF's rule)."""
+    if not isinstance(x, Tensor) and hasattr(type(x), "__tf_tensor__"):
+        x = convert_to_tensor(x)  # a Variable is a tensor of its own dtype
     if isinstance(x, Tensor):
         return x, (y if isinstance(y, Tensor) else _like(y, x))
+    if not isinstance(y, Tensor) and hasattr(type(y), "__tf_tensor__"):
+        y = convert_to_tensor(y)
     if isinstance(y, Tensor):
         return _like(x, y), y
     x = convert_to_tensor(x)
