@@ -104,7 +104,10 @@ def test_operators_follow_tf_dtype_rules():
     with pytest.raises(tf.errors.InvalidArgumentError, match="expected to be a int32 tensor but is a float tensor"):
         i + f
     with pytest.raises(tf.errors.InvalidArgumentError):
-        i + 1.5
+        i + 1.5  # TF's add lets the op report the mismatch...
+    with pytest.raises(TypeError, match="Cannot convert 1.5 to EagerTensor of dtype int32"):
+        i * 1.5  # ...every other operator refuses to convert the scalar
+    assert (tf.constant([1], tf.int8) + 300).numpy().tolist() == [45]  # wraps, as TF does
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"Incompatible shapes: \[3\] vs. \[2\]"):
         tf.constant([1, 2, 3]) + tf.constant([1, 2])
 

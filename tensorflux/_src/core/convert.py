@@ -55,10 +55,6 @@ def _python_array(value, dtype: dtypes.DType | None) -> np.ndarray:
         if array.size == 0 and target != "o":
             return array.astype(dtype.as_numpy_dtype)
         raise TypeError(f"Cannot convert {_describe(value)} to EagerTensor of dtype {dtype.name}")
-    if target in "iu" and kind in "iu" and array.size:
-        info = np.iinfo(dtype.as_numpy_dtype)
-        if array.min() < info.min or array.max() > info.max:
-            raise TypeError(f"Cannot convert {_describe(value)} to EagerTensor of dtype {dtype.name}")
     if target == "o":
         return array
     return array.astype(dtype.as_numpy_dtype)
@@ -162,8 +158,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
 def scalar_like(value, dtype: dtypes.DType, device):
     """A Python scalar as a tensor of `dtype` for a binary op (the fast path of `x + 1`).
 
-    None when the scalar does not fit `dtype`: it then keeps its own dtype and the op reports
-    the mismatch, as TF does.
+    None when the scalar's kind does not fit `dtype` (a float for an int tensor): the caller
+    then raises TF's TypeError, or, for `add`, lets the op report the dtype mismatch.
     """
     kind = type(value)
     target = dtype._kind
@@ -172,14 +168,18 @@ def scalar_like(value, dtype: dtypes.DType, device):
             return None
     elif kind is builtins.int:
         if target in "iu":
-            info = np.iinfo(dtype._np)
-            if not info.min <= value <= info.max:
+            if not -(2**63) <= value < 2**64:
                 return None
-        elif target not in "fc":
+            # TF wraps an int that does not fit the target width, as a C cast does.
+            return _wrap_scalar(np.asarray(value).astype(dtype.as_numpy_dtype), dtype, device)
+        if target not in "fc":
             return None
-    elif kind is not builtins.bool or target != "b":
+    elif kind is not builtins.bool or target not in "biu":
         return None
-    array = np.asarray(value, dtype=dtype.as_numpy_dtype)
+    return _wrap_scalar(np.asarray(value, dtype=dtype.as_numpy_dtype), dtype, device)
+
+
+def _wrap_scalar(array, dtype, device) -> EagerTensor:
     if device.backend.name != "numpy":
         array = device.backend.asarray(array)
     return EagerTensor(array, dtype, device)

@@ -90,7 +90,7 @@ class DType:
     @property
     def size(self) -> int:
         if self._kind == "o":
-            return 1
+            return 0 if self is string else 1
         return np.dtype(self.as_numpy_dtype).itemsize
 
     @property

@@ -188,10 +188,16 @@ class EagerTensor(Tensor):
         return _rebuild_eager, (self.numpy(), self._dtype)
 
     def __repr__(self):
-        return f"<tf.Tensor: shape={self.shape}, dtype={self._dtype.name}, numpy={_numpy_text(self, True)}>"
+        text = _numpy_text(self, True)
+        if "\n" in text:
+            text = "\n" + text  # TF starts a multi-line array on its own line
+        return f"<tf.Tensor: shape={self.shape}, dtype={self._dtype.name}, numpy={text}>"
 
     def __str__(self):
-        return f"tf.Tensor({_numpy_text(self, False)}, shape={self.shape}, dtype={self._dtype.name})"
+        text = _numpy_text(self, False)
+        if "\n" in text:
+            text = "\n" + text
+        return f"tf.Tensor({text}, shape={self.shape}, dtype={self._dtype.name})"
 
 
 def _numpy_text(tensor: EagerTensor, is_repr: bool) -> str:

@@ -127,25 +127,32 @@ def to_tensor(value, dtype=None) -> Tensor:
     return convert_to_tensor(value, dtype=dtype)
 
 
-def binary_args(x, y) -> tuple[Tensor, Tensor]:
-    """Converts the operands of a binary op: a non-tensor takes the tensor's dtype (TF's rule)."""
+def binary_args(x, y, strict: bool = True) -> tuple[Tensor, Tensor]:
+    """Converts the operands of a binary op: a non-tensor takes the tensor's dtype (TF's rule).
+
+    A Python value that cannot take that dtype (1.5 for an int32 tensor) is TF's TypeError
+    "Cannot convert 1.5 to EagerTensor of dtype int32"; with `strict=False` (TF's `add`) it
+    keeps its own dtype and the op reports the mismatch as an InvalidArgumentError.
+    """
     if not isinstance(x, Tensor) and hasattr(type(x), "__tf_tensor__"):
         x = convert_to_tensor(x)  # a Variable is a tensor of its own dtype
     if isinstance(x, Tensor):
-        return x, (y if isinstance(y, Tensor) else _like(y, x))
+        return x, (y if isinstance(y, Tensor) else _like(y, x, strict))
     if not isinstance(y, Tensor) and hasattr(type(y), "__tf_tensor__"):
         y = convert_to_tensor(y)
     if isinstance(y, Tensor):
-        return _like(x, y), y
+        return _like(x, y, strict), y
     x = convert_to_tensor(x)
-    return x, _like(y, x)
+    return x, _like(y, x, strict)
 
 
-def _like(value, other: Tensor) -> Tensor:
+def _like(value, other: Tensor, strict: bool) -> Tensor:
     if _state.graph is None:
         tensor = scalar_like(value, other._dtype, other._device)
         if tensor is not None:
             return tensor
     if hasattr(type(value), "__tf_tensor__"):
         return convert_to_tensor(value)  # a Variable keeps its dtype; the op checks it
+    if strict:
+        return convert_to_tensor(value, dtype=other.dtype)
     return convert_to_tensor(value, dtype_hint=other.dtype)

@@ -73,7 +73,8 @@ def add(x, y, name=None) -> Tensor:
     >>> tf.math.add(tf.constant([1, 2]), 10).numpy()
     array([11, 12], dtype=int32)
     """
-    return _binary(ADD, x, y, name)
+    x, y = rules.binary_args(x, y, strict=False)  # TF's add reports a mismatch, not a TypeError
+    return apply(ADD, (x, y), _NO_ATTRS, name)
 
 
 # ---- Sub --------------------------------------------------------------------------------------

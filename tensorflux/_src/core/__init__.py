@@ -1,0 +1,1 @@
+"""The core runtime: dtypes, shapes, tensors, variables, the op registry and dispatch."""

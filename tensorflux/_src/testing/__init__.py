@@ -1,0 +1,1 @@
+"""Test support: OpSpec tables and generated op checks, tf.test.TestCase."""

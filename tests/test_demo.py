@@ -1,0 +1,46 @@
+"""The main job: the digits MLP trains, and the command line runs it."""
+
+import numpy as np
+
+from tensorflux.__main__ import main
+from tensorflux._src.datasets import load_digits
+from tensorflux._src.demo import digits_mlp
+
+
+def test_load_digits():
+    images, labels = load_digits()
+    assert images.shape == (1797, 8, 8)
+    assert images.dtype == np.uint8
+    assert images.max() == 16
+    assert labels.shape == (1797,)
+    assert labels.dtype == np.int32
+    np.testing.assert_array_equal(
+        np.bincount(labels), [178, 182, 177, 183, 181, 182, 181, 179, 174, 180]
+    )
+
+
+def test_training_lowers_the_loss_and_beats_chance():
+    lines = []
+    history = digits_mlp.train(epochs=2, seed=0, log=lines.append)
+    assert history.train_losses[1] < history.train_losses[0]
+    assert history.test_losses[1] < history.test_losses[0]
+    assert history.test_accuracies[-1] > 0.75  # chance is 0.1
+    assert history.steps == 2 * 45
+    assert lines[0].startswith("digits: 1438 training and 359 test images")
+    assert lines[-1].startswith("reached test accuracy")
+
+
+def test_split_is_standardized_with_training_statistics():
+    images, labels = load_digits()
+    x_train, y_train, x_test, y_test = digits_mlp.split_and_standardize(images, labels, 0.2, seed=0)
+    assert x_train.shape == (1438, 64) and x_test.shape == (359, 64)
+    assert x_train.dtype == np.float32
+    np.testing.assert_allclose(x_train.mean(axis=0), 0.0, atol=1e-5)
+    assert set(np.unique(y_train)) == set(range(10))
+
+
+def test_command_line_demo(capsys):
+    assert main(["demo", "--epochs", "1", "--hidden", "16"]) == 0
+    out = capsys.readouterr().out
+    assert "model: MLP 64-16-10" in out
+    assert "epoch   1/1" in out
