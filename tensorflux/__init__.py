@@ -24,7 +24,7 @@ from tensorflux._src.core.device import device as device
 from tensorflux._src.core.dtypes import DType as DType
 from tensorflux._src.core.dtypes import as_dtype as as_dtype
 from tensorflux._src.core.dtypes import bfloat16 as bfloat16
-from tensorflux._src.core.dtypes import bool as bool  # noqa: A004
+from tensorflux._src.core.dtypes import bool as bool
 from tensorflux._src.core.dtypes import complex64 as complex64
 from tensorflux._src.core.dtypes import complex128 as complex128
 from tensorflux._src.core.dtypes import double as double
@@ -66,7 +66,7 @@ from tensorflux._src.ops.array_ops import rank as rank
 from tensorflux._src.ops.array_ops import reshape as reshape
 from tensorflux._src.ops.array_ops import shape as shape
 from tensorflux._src.ops.array_ops import size as size
-from tensorflux._src.ops.array_ops import slice as slice  # noqa: A004
+from tensorflux._src.ops.array_ops import slice as slice
 from tensorflux._src.ops.array_ops import split as split
 from tensorflux._src.ops.array_ops import stack as stack
 from tensorflux._src.ops.array_ops import transpose as transpose
@@ -83,8 +83,8 @@ from tensorflux._src.ops.math_ops import maximum as maximum
 from tensorflux._src.ops.math_ops import minimum as minimum
 from tensorflux._src.ops.math_ops import multiply as multiply
 from tensorflux._src.ops.math_ops import negative as negative
-from tensorflux._src.ops.math_ops import pow as pow  # noqa: A004
-from tensorflux._src.ops.math_ops import range_ as range  # noqa: A004
+from tensorflux._src.ops.math_ops import pow as pow
+from tensorflux._src.ops.math_ops import range_ as range
 from tensorflux._src.ops.math_ops import square as square
 from tensorflux._src.ops.math_ops import subtract as subtract
 from tensorflux._src.ops.math_ops import truediv as truediv

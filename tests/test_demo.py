@@ -32,7 +32,7 @@ def test_training_lowers_the_loss_and_beats_chance():
 
 def test_split_is_standardized_with_training_statistics():
     images, labels = load_digits()
-    x_train, y_train, x_test, y_test = digits_mlp.split_and_standardize(images, labels, 0.2, seed=0)
+    x_train, y_train, x_test, _ = digits_mlp.split_and_standardize(images, labels, 0.2, seed=0)
     assert x_train.shape == (1438, 64) and x_test.shape == (359, 64)
     assert x_train.dtype == np.float32
     np.testing.assert_allclose(x_train.mean(axis=0), 0.0, atol=1e-5)

@@ -31,7 +31,7 @@ def test_001_2_1_tensor_creation():
     trunc_norm = tf.random.truncated_normal([2, 3], mean=0, stddev=1)
     assert rand.shape == (2, 3) and randn.dtype is tf.float32 and randint.dtype is tf.int32
     assert float(tf.reduce_max(tf.abs(trunc_norm))) <= 2.0
-    assert 0 <= int(tf.reduce_min(randint)) and int(tf.reduce_max(randint)) < 10
+    assert int(tf.reduce_min(randint)) >= 0 and int(tf.reduce_max(randint)) < 10
 
     tf.random.set_seed(42)
     first = tf.random.uniform([3])

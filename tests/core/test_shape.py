@@ -64,4 +64,6 @@ def test_tensor_spec():
     assert not spec.is_compatible_with(tf.zeros([5, 4]))
     assert not spec.is_compatible_with(tf.zeros([5, 3], tf.int32))
     assert tf.TensorSpec.from_tensor(tf.ones([2])) == tf.TensorSpec([2], tf.float32)
-    assert spec == tf.TensorSpec([None, 3], tf.float32, "x") and hash(spec) == hash(tf.TensorSpec([None, 3], name="x"))
+    assert spec == tf.TensorSpec([None, 3], tf.float32, "x") and hash(spec) == hash(
+        tf.TensorSpec([None, 3], name="x")
+    )

@@ -101,14 +101,18 @@ def test_operators_follow_tf_dtype_rules():
     i, f = tf.constant([1, 2]), tf.constant([1.0, 2.0])
     assert (i + 1).dtype is tf.int32 and (f + 1).dtype is tf.float32 and (2 * f).dtype is tf.float32
     assert (i / 2).dtype is tf.float64  # TF's truediv casts int32 to float64
-    with pytest.raises(tf.errors.InvalidArgumentError, match="expected to be a int32 tensor but is a float tensor"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"expected to be a int32 tensor but is a float tensor"
+    ):
         i + f
     with pytest.raises(tf.errors.InvalidArgumentError):
         i + 1.5  # TF's add lets the op report the mismatch...
-    with pytest.raises(TypeError, match="Cannot convert 1.5 to EagerTensor of dtype int32"):
+    with pytest.raises(TypeError, match=r"Cannot convert 1\.5 to EagerTensor of dtype int32"):
         i * 1.5  # ...every other operator refuses to convert the scalar
     assert (tf.constant([1], tf.int8) + 300).numpy().tolist() == [45]  # wraps, as TF does
-    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Incompatible shapes: \[3\] vs. \[2\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"Incompatible shapes: \[3\] vs. \[2\]"
+    ):
         tf.constant([1, 2, 3]) + tf.constant([1, 2])
 
 

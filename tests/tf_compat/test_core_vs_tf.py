@@ -34,7 +34,7 @@ DTYPED = [
 def test_constant_with_dtype_converts_or_fails_alike(value, dtype):
     try:
         theirs = tf_real.constant(value, dtype=dtype)
-    except Exception as error:  # noqa: BLE001 - the class is what we compare
+    except Exception as error:
         with pytest.raises(Exception) as ours:
             tfx.constant(value, dtype=dtype)
         assert type(ours.value).__name__ == type(error).__name__
@@ -59,8 +59,11 @@ _OPERATORS = {
 def test_operator_results_and_errors_match(name, left, right):
     op = _OPERATORS[name]
     try:
-        theirs = op(tf_real.constant(left), right if not isinstance(right, list) else tf_real.constant(right))
-    except Exception as error:  # noqa: BLE001
+        theirs = op(
+            tf_real.constant(left),
+            right if not isinstance(right, list) else tf_real.constant(right),
+        )
+    except Exception as error:
         with pytest.raises(Exception) as ours:
             op(tfx.constant(left), right if not isinstance(right, list) else tfx.constant(right))
         assert type(ours.value).__name__ == type(error).__name__, str(ours.value)
@@ -71,8 +74,24 @@ def test_operator_results_and_errors_match(name, left, right):
 
 
 def test_dtype_properties_match():
-    for name in ["float16", "float32", "float64", "bfloat16", "int8", "int16", "int32", "int64",
-                 "uint8", "uint16", "uint32", "uint64", "bool", "complex64", "complex128", "string"]:
+    for name in [
+        "float16",
+        "float32",
+        "float64",
+        "bfloat16",
+        "int8",
+        "int16",
+        "int32",
+        "int64",
+        "uint8",
+        "uint16",
+        "uint32",
+        "uint64",
+        "bool",
+        "complex64",
+        "complex128",
+        "string",
+    ]:
         ours, theirs = tfx.as_dtype(name), tf_real.as_dtype(name)
         assert ours.as_datatype_enum == theirs.as_datatype_enum
         for prop in ["is_floating", "is_integer", "is_complex", "is_unsigned", "is_bool", "size"]:

@@ -20,7 +20,7 @@ _SPARSE_AWARE = frozenset(("ReadVariableOp", "Identity"))
 class RecordedOp:
     """What a gradient function sees of the op it differentiates (TF's `op` argument)."""
 
-    __slots__ = ("op_def", "inputs", "outputs", "_attrs")
+    __slots__ = ("_attrs", "inputs", "op_def", "outputs")
 
     def __init__(self, op_def, inputs, outputs, attrs):
         self.op_def = op_def
@@ -109,4 +109,6 @@ def _sum(parts):
             array_ops.concat([p.indices for p in parts], 0),
             parts[0].dense_shape,
         )
-    return math_ops.add_n([array_ops.densify(p) if isinstance(p, IndexedSlices) else p for p in parts])
+    return math_ops.add_n(
+        [array_ops.densify(p) if isinstance(p, IndexedSlices) else p for p in parts]
+    )

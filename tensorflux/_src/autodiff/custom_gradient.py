@@ -37,7 +37,11 @@ def _custom_op(grad_fn, input_count: int, variables: list, takes_variables: bool
         else:
             input_grads = grad_fn(*dys)
             variable_grads = []
-        input_grads = list(nest.flatten(input_grads)) if isinstance(input_grads, (list, tuple)) else [input_grads]
+        input_grads = (
+            list(nest.flatten(input_grads))
+            if isinstance(input_grads, (list, tuple))
+            else [input_grads]
+        )
         if len(input_grads) != input_count:
             raise ValueError(
                 f"custom_gradient function expected to return {input_count} gradients, but "

@@ -34,8 +34,7 @@ class ForwardAccumulator:
             tangent = array_ops.convert(tangent, dtype=primal.dtype)
             if tangent.shape != primal.shape:
                 raise ValueError(
-                    f"Tangent {tangent.shape} has a different shape than the primal "
-                    f"{primal.shape}"
+                    f"Tangent {tangent.shape} has a different shape than the primal {primal.shape}"
                 )
             self._watch(primal, tangent)
         self._recording = False

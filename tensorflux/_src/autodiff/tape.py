@@ -47,7 +47,9 @@ class GradientTape:
     # -- recording ----------------------------------------------------------------------------
     def __enter__(self) -> GradientTape:
         if self._recording:
-            raise ValueError("Tape is still recording, This can happen if you try to re-enter an already-active tape.")
+            raise ValueError(
+                "Tape is still recording, This can happen if you try to re-enter an already-active tape."
+            )
         self._push()
         return self
 
@@ -83,7 +85,9 @@ class GradientTape:
         """Ensures that `tensor` (a tensor, variable, or a nest of them) is traced by this tape."""
         for item in nest.flatten(tensor, expand_composites=True):
             if not isinstance(item, (Tensor, Variable)):
-                raise ValueError(f"Passed in object {item!r} of type {type(item).__name__!r}, not tf.Tensor or tf.Variable or ExtensionType.")
+                raise ValueError(
+                    f"Passed in object {item!r} of type {type(item).__name__!r}, not tf.Tensor or tf.Variable or ExtensionType."
+                )
             if not backprop.is_trainable(item.dtype):
                 _log.warning(
                     "The dtype of the watched tensor must be floating (e.g. tf.float32), got %r",
@@ -140,7 +144,13 @@ class GradientTape:
             if not self._persistent:
                 self._used = True
 
-    def gradient(self, target, sources, output_gradients=None, unconnected_gradients=UnconnectedGradients.NONE):
+    def gradient(
+        self,
+        target,
+        sources,
+        output_gradients=None,
+        unconnected_gradients=UnconnectedGradients.NONE,
+    ):
         """The gradient of `target` (summed over its elements) with respect to `sources`.
 
         Args:
@@ -158,7 +168,9 @@ class GradientTape:
         flat_sources = nest.flatten(sources)
         for source in flat_sources:
             if not isinstance(source, (Tensor, Variable)):
-                raise ValueError(f"Passed in object {source!r} of type {type(source).__name__!r}, not tf.Tensor or tf.Variable or ExtensionType.")
+                raise ValueError(
+                    f"Passed in object {source!r} of type {type(source).__name__!r}, not tf.Tensor or tf.Variable or ExtensionType."
+                )
         if output_gradients is None:
             seeds = [None] * len(targets)
         else:
@@ -171,16 +183,33 @@ class GradientTape:
         kept = [(t, s) for t, s in zip(targets, seeds) if backprop.is_trainable(t.dtype)]
         for t in targets:
             if not backprop.is_trainable(t.dtype):
-                _log.warning("The dtype of the target tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got %r", t.dtype)
-        seeds = [array_ops.ones_like(t) if s is None else array_ops.convert(s, t.dtype) for t, s in kept]
-        trainable_sources = [s if backprop.is_trainable(s.dtype) else _NOT_A_SOURCE for s in flat_sources]
-        grads = backprop.backward(list(self._records), [t for t, _ in kept], seeds, trainable_sources)
+                _log.warning(
+                    "The dtype of the target tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got %r",
+                    t.dtype,
+                )
+        seeds = [
+            array_ops.ones_like(t) if s is None else array_ops.convert(s, t.dtype) for t, s in kept
+        ]
+        trainable_sources = [
+            s if backprop.is_trainable(s.dtype) else _NOT_A_SOURCE for s in flat_sources
+        ]
+        grads = backprop.backward(
+            list(self._records), [t for t, _ in kept], seeds, trainable_sources
+        )
         if unconnected is UnconnectedGradients.ZERO:
-            grads = [array_ops.zeros_like(s) if g is None else g for g, s in zip(grads, flat_sources)]
+            grads = [
+                array_ops.zeros_like(s) if g is None else g for g, s in zip(grads, flat_sources)
+            ]
         return nest.pack_sequence_as(sources, grads)
 
-    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
-                 parallel_iterations=None, experimental_use_pfor=True):
+    def jacobian(
+        self,
+        target,
+        sources,
+        unconnected_gradients=UnconnectedGradients.NONE,
+        parallel_iterations=None,
+        experimental_use_pfor=True,
+    ):
         """The Jacobian of `target` with respect to each source: shape target.shape + source.shape.
 
         >>> x = tf.constant([1.0, 2.0])
@@ -197,7 +226,9 @@ class GradientTape:
             size = target.shape.num_elements()
             rows = []
             for i in range(size):
-                seed = array_ops.reshape(array_ops.one_hot(i, size, dtype=target.dtype), array_ops.shape(target))
+                seed = array_ops.reshape(
+                    array_ops.one_hot(i, size, dtype=target.dtype), array_ops.shape(target)
+                )
                 rows.append(self._gradient(target, flat_sources, [seed], unconnected_gradients))
             result = []
             for j, source in enumerate(flat_sources):
@@ -205,8 +236,14 @@ class GradientTape:
                 result.append(_stack_rows(parts, target, source, unconnected_gradients))
             return nest.pack_sequence_as(sources, result)
 
-    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
-                       parallel_iterations=None, experimental_use_pfor=True):
+    def batch_jacobian(
+        self,
+        target,
+        source,
+        unconnected_gradients=UnconnectedGradients.NONE,
+        parallel_iterations=None,
+        experimental_use_pfor=True,
+    ):
         """Per-example Jacobians: for `target[i]` and `source[i]`, shape (b,) + t.shape[1:] + s.shape[1:].
 
         Assumes, as TF does, that each `target[i]` depends only on `source[i]`.
@@ -253,4 +290,6 @@ def _stack_rows(parts, target, source, unconnected_gradients):
             return array_ops.zeros(target.shape.as_list() + source.shape.as_list(), source.dtype)
         return None
     dense = [array_ops.zeros_like(source) if p is None else array_ops.densify(p) for p in parts]
-    return array_ops.reshape(array_ops.stack(dense), target.shape.as_list() + source.shape.as_list())
+    return array_ops.reshape(
+        array_ops.stack(dense), target.shape.as_list() + source.shape.as_list()
+    )

@@ -31,7 +31,9 @@ def _python_array(value, dtype: dtypes.DType | None) -> np.ndarray:
         array = _object_array(value, array)
         kind = array.dtype.kind
     if kind in "US":
-        array = np.vectorize(_as_bytes, otypes=[object])(array) if array.size else array.astype(object)
+        array = (
+            np.vectorize(_as_bytes, otypes=[object])(array) if array.size else array.astype(object)
+        )
         kind = "O"
     if dtype is None:
         if kind == "f":
@@ -79,7 +81,9 @@ def _object_array(value, array: np.ndarray) -> np.ndarray:
 def _numpy_array(value, dtype: dtypes.DType | None) -> np.ndarray:
     array = np.asarray(value)
     if array.dtype.kind in "US":
-        array = np.vectorize(_as_bytes, otypes=[object])(array) if array.size else array.astype(object)
+        array = (
+            np.vectorize(_as_bytes, otypes=[object])(array) if array.size else array.astype(object)
+        )
     if dtype is not None and array.dtype != dtype.as_numpy_dtype and dtype._kind != "o":
         array = array.astype(dtype.as_numpy_dtype)
     return array
@@ -88,7 +92,9 @@ def _numpy_array(value, dtype: dtypes.DType | None) -> np.ndarray:
 def _hinted_numpy_array(value, hint: dtypes.DType) -> np.ndarray:
     """A NumPy array takes the hinted dtype when no information is lost (int → float...)."""
     kind, target = np.asarray(value).dtype.kind, hint._kind
-    compatible = (target == kind) or (target == "f" and kind in "iu") or (target == "c" and kind in "iuf")
+    compatible = (
+        (target == kind) or (target == "f" and kind in "iu") or (target == "c" and kind in "iuf")
+    )
     if not compatible or (target in "iu" and kind != target):
         raise TypeError(f"Cannot convert {_describe(value)} to EagerTensor of dtype {hint.name}")
     return _numpy_array(value, hint)
@@ -103,7 +109,7 @@ def to_array(value, dtype: dtypes.DType | None = None, dtype_hint=None) -> np.nd
             except TypeError:
                 pass
         return _numpy_array(value, dtype)
-    if value is None or callable(value) and not hasattr(value, "__len__"):
+    if value is None or (callable(value) and not hasattr(value, "__len__")):
         raise ValueError(
             f"Attempt to convert a value ({_describe(value)}) with an unsupported type "
             f"({type(value)}) to a Tensor."

@@ -3,6 +3,8 @@
 A logical device is a TF device name ("/job:localhost/replica:0/task:0/device:CPU:0") bound
 to a backend (NumPy for CPUs, CuPy for GPUs). The CPU can be split into several logical CPUs
 and a GPU into several logical GPUs, as TF does, so multi-device code runs on one machine.
+The device table is built on first use (the first op, or `tf.config.list_logical_devices`);
+from then on the configuration that shapes it is frozen, as TF's runtime is.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import re
 
 from tensorflux._src.backend import base as backends
-from tensorflux._src.core import context
+from tensorflux._src.core import context, errors
 
 _PREFIX = "/job:localhost/replica:0/task:0/device:"
 
@@ -18,7 +20,7 @@ _PREFIX = "/job:localhost/replica:0/task:0/device:"
 class Device:
     """A logical device: its full TF name, its type and index, and the backend it runs on."""
 
-    __slots__ = ("name", "device_type", "index", "backend", "xp", "gpu_id")
+    __slots__ = ("backend", "device_type", "gpu_id", "index", "name", "xp")
 
     def __init__(self, device_type: str, index: int, backend, gpu_id: int | None = None):
         self.name = f"{_PREFIX}{device_type}:{index}"
@@ -33,21 +35,25 @@ class Device:
 
 
 class _Devices:
-    """The machine's devices; built on first use and frozen from then on, as in TF."""
+    """The machine's devices and the configuration that shapes them (tf.config's state)."""
 
     def __init__(self):
         self.initialized = False
-        self.logical_config: dict[str, list] = {}  # physical name -> LogicalDeviceConfiguration
-        self.visible: dict[str, bool] = {}  # physical name -> visible
+        self.logical_config: dict[str, list] = {}  # physical name -> LogicalDeviceConfigurations
+        self.visible: list[str] | None = None  # visible physical names; None: all of them
         self.memory_growth: dict[str, bool] = {}
+        self.soft_placement = True
+        self._physical: list[tuple[str, str]] | None = None
         self._logical: list[Device] | None = None
         self._by_name: dict[tuple[str, int], Device] = {}
 
     def physical(self) -> list[tuple[str, str]]:
         """(name, type) for each physical device."""
-        found = [("/physical_device:CPU:0", "CPU")]
-        found += [(f"/physical_device:GPU:{i}", "GPU") for i in range(backends.gpu_count())]
-        return found
+        if self._physical is None:
+            found = [("/physical_device:CPU:0", "CPU")]
+            found += [(f"/physical_device:GPU:{i}", "GPU") for i in range(backends.gpu_count())]
+            self._physical = found
+        return self._physical
 
     def logical(self) -> list[Device]:
         if self._logical is None:
@@ -55,7 +61,7 @@ class _Devices:
             devices: list[Device] = []
             counts = {"CPU": 0, "GPU": 0}
             for name, kind in self.physical():
-                if not self.visible.get(name, True):
+                if self.visible is not None and name not in self.visible:
                     continue
                 backend = backends.numpy_backend() if kind == "CPU" else backends.cupy_backend()
                 gpu_id = int(name.rsplit(":", 1)[1]) if kind == "GPU" else None
@@ -91,6 +97,16 @@ def cpu_device() -> Device:
     return devices.find("CPU", 0) or default_device()
 
 
+def reset() -> None:
+    """Forgets the device table and its configuration, as if the process had just started.
+
+    For tests, like TF's `context._reset_context()`: tensors made before keep their devices.
+    """
+    global devices, _default_device
+    devices = _Devices()
+    _default_device = None
+
+
 _SPEC = re.compile(
     r"^(?:/job:(?P<job>[^/]*))?(?:/replica:(?P<replica>\d+))?(?:/task:(?P<task>\d+))?"
     r"(?:/?(?:device:)?(?P<type>[A-Za-z_]+)(?::(?P<index>\d+|\*))?)?$"
@@ -101,19 +117,39 @@ def parse_device_spec(spec: str) -> tuple[str | None, int | None]:
     """("GPU", 1) from "/GPU:1", "gpu:1", "/device:GPU:1" or a full TF device name."""
     match = _SPEC.match(spec.strip())
     if match is None:
-        raise ValueError(f"Unable to parse device spec {spec!r}: it is not a TF device name.")
+        attribute = spec.strip().lstrip("/").split(":", 1)[0]
+        raise ValueError(
+            f"Unknown attribute '{attribute}' is encountered while parsing the device spec: "
+            f"'{spec}'."
+        )
     kind = match.group("type")
     index = match.group("index")
     return (kind.upper() if kind else None, int(index) if index and index != "*" else None)
 
 
-def resolve(spec: str) -> Device:
-    """The logical device for a spec, with TF's soft placement: a missing device → CPU:0."""
+def resolve(spec: str) -> Device | None:
+    """The logical device for a spec; None when it names no device type (keep the outer one).
+
+    With soft placement (the default) a device that does not exist falls back to CPU:0, as TF
+    places an op whose device is missing; without it that is TF's InvalidArgumentError.
+    """
     kind, index = parse_device_spec(spec)
     if kind is None:
-        return default_device()
+        return None
     found = devices.find(kind, index or 0)
-    return found if found is not None else cpu_device()
+    if found is not None:
+        return found
+    if not devices.soft_placement:
+        kinds = ", ".join(sorted({d.device_type for d in devices.logical()}))
+        names = ", ".join(d.name for d in devices.logical())
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Could not satisfy device specification '{_PREFIX}{kind}:{index or 0}'. "
+            f"enable_soft_placement=0. Supported device types [{kinds}]. "
+            f"All available devices [{names}].",
+        )
+    return cpu_device()
 
 
 class device:  # noqa: N801 - TF's public name
@@ -128,14 +164,25 @@ class device:  # noqa: N801 - TF's public name
     """
 
     def __init__(self, device_name):
+        if callable(device_name):
+            raise RuntimeError(
+                "tf.device does not support functions when eager execution is enabled."
+            )
         if device_name is not None and not isinstance(device_name, str):
             device_name = getattr(device_name, "name", None) or str(device_name)
         self._spec = device_name
 
     def __enter__(self):
         state = context.state
-        state.device_stack.append(state.device)
-        state.device = None if not self._spec else resolve(self._spec)
+        outer = state.device
+        if self._spec is None:
+            chosen = None
+        elif self._spec:
+            chosen = resolve(self._spec) or outer
+        else:
+            chosen = outer
+        state.device_stack.append(outer)
+        state.device = chosen
         return self
 
     def __exit__(self, *exc):

@@ -36,7 +36,9 @@ def apply(op: OpDef, inputs, attrs: dict = _NO_ATTRS, name: str | None = None):
             if inputs[i]._dtype is not dtype:
                 raise _dtype_mismatch(op, i, dtype, inputs[i]._dtype)
     device = state.device or (inputs[0]._device if inputs else device_lib.default_device())
-    kernel = op.device_kernels.get(device.backend.name, op.kernel) if op.device_kernels else op.kernel
+    kernel = (
+        op.device_kernels.get(device.backend.name, op.kernel) if op.device_kernels else op.kernel
+    )
     try:
         result = kernel(device.xp, *[t._value for t in inputs], **attrs)
     except errors.OpError as error:
@@ -85,7 +87,9 @@ def kernel_error(op: OpDef, inputs, error: Exception) -> errors.OpError:
         shapes = " vs. ".join(_shape_text(t) for t in inputs[:2])
         message = f"Incompatible shapes: {shapes}"
     elif isinstance(error, MemoryError):
-        return errors.op_error(errors.ResourceExhaustedError, op.name, f"OOM in {op.name}: {message}")
+        return errors.op_error(
+            errors.ResourceExhaustedError, op.name, f"OOM in {op.name}: {message}"
+        )
     else:
         shapes = ", ".join(_shape_text(t) for t in inputs)
         message = f"{message} (input shapes: {shapes})"

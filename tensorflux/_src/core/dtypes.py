@@ -18,13 +18,15 @@ class DType:
     (True, 127, tf.float32)
     """
 
-    __slots__ = ("_name", "_enum", "_np", "_kind")
+    __slots__ = ("_enum", "_kind", "_name", "_np")
 
     def __init__(self, name: str, enum: int, np_type, kind: str):
         self._name = name
         self._enum = enum
         self._np = np_type  # a NumPy scalar type; None until resolved for ml_dtypes types
-        self._kind = kind  # "f" float, "c" complex, "i" signed, "u" unsigned, "b" bool, "s" string, "o"
+        self._kind = (
+            kind  # "f" float, "c" complex, "i" signed, "u" unsigned, "b" bool, "s" string, "o"
+        )
 
     @property
     def name(self) -> str:
@@ -224,7 +226,9 @@ def from_numpy(np_dtype) -> DType:
         dtype = _BY_NAME[np_dtype.name]
         dtype.as_numpy_dtype  # noqa: B018 - resolves and caches the mapping
         return dtype
-    raise TypeError(f"Cannot convert the argument `type_value`: {np_dtype!r} to a TensorFlow DType.")
+    raise TypeError(
+        f"Cannot convert the argument `type_value`: {np_dtype!r} to a TensorFlow DType."
+    )
 
 
 def as_dtype(type_value) -> DType:
@@ -252,7 +256,9 @@ def as_dtype(type_value) -> DType:
             return from_numpy(type_value)
         except TypeError:
             pass
-    raise TypeError(f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType.")
+    raise TypeError(
+        f"Cannot convert the argument `type_value`: {type_value!r} to a TensorFlow DType."
+    )
 
 
 def python_scalar_dtype(value) -> DType | None:

@@ -65,10 +65,10 @@ class OpError(Exception):
 
 
 def _error_class(name: str, code: int, doc: str) -> type[OpError]:
-    def __init__(self, node_def=None, op=None, message="", *args):
+    def init(self, node_def=None, op=None, message="", *args):
         OpError.__init__(self, node_def, op, message)
 
-    return type(name, (OpError,), {"error_code": code, "__init__": __init__, "__doc__": doc})
+    return type(name, (OpError,), {"error_code": code, "__init__": init, "__doc__": doc})
 
 
 CancelledError = _error_class("CancelledError", CANCELLED, "An operation was cancelled.")

@@ -18,7 +18,7 @@ class IndexedSlices:
     array([3., 0., 0.], dtype=float32)
     """
 
-    __slots__ = ("_values", "_indices", "_dense_shape")
+    __slots__ = ("_dense_shape", "_indices", "_values")
 
     def __init__(self, values, indices, dense_shape=None):
         self._values = values

@@ -70,8 +70,17 @@ class Module:
     def submodules(self) -> tuple:
         return tuple(_flatten_module(self, lambda v: isinstance(v, Module)))
 
-    def _flatten(self, recursive=True, predicate=None, attribute_traversal_key=None, with_path=False, expand_composites=False):
-        return tuple(_flatten_module(self, predicate or (lambda _: True), recursive, attribute_traversal_key))
+    def _flatten(
+        self,
+        recursive=True,
+        predicate=None,
+        attribute_traversal_key=None,
+        with_path=False,
+        expand_composites=False,
+    ):
+        return tuple(
+            _flatten_module(self, predicate or (lambda _: True), recursive, attribute_traversal_key)
+        )
 
     @classmethod
     def with_name_scope(cls, method):

@@ -28,7 +28,9 @@ def is_nested(structure) -> bool:
     >>> tf.nest.is_nested([1, 2]), tf.nest.is_nested("ab")
     (True, False)
     """
-    return isinstance(structure, (list, tuple, collections.abc.Mapping, collections.abc.MappingView)) or _is_attrs(structure)
+    return isinstance(
+        structure, (list, tuple, collections.abc.Mapping, collections.abc.MappingView)
+    ) or _is_attrs(structure)
 
 
 is_nested_or_composite = is_nested
@@ -104,7 +106,9 @@ def _pack(structure, leaves, expand_composites: bool):
         return structure._from_components(parts)
     if not is_nested(structure):
         return next(leaves)
-    return _rebuild(structure, [_pack(child, leaves, expand_composites) for child in _children(structure)])
+    return _rebuild(
+        structure, [_pack(child, leaves, expand_composites) for child in _children(structure)]
+    )
 
 
 def pack_sequence_as(structure, flat_sequence, expand_composites: bool = False):
@@ -114,7 +118,9 @@ def pack_sequence_as(structure, flat_sequence, expand_composites: bool = False):
     {'a': 1, 'b': 2}
     """
     if not is_nested(flat_sequence):
-        raise TypeError(f"Attempted to pack value:\n  {flat_sequence!r}\ninto a structure, but found incompatible type `{type(flat_sequence).__name__}` instead.")
+        raise TypeError(
+            f"Attempted to pack value:\n  {flat_sequence!r}\ninto a structure, but found incompatible type `{type(flat_sequence).__name__}` instead."
+        )
     flat_sequence = list(flat_sequence)
     expected = len(flatten(structure, expand_composites))
     if expected != len(flat_sequence):
@@ -128,35 +134,37 @@ def pack_sequence_as(structure, flat_sequence, expand_composites: bool = False):
     return _pack(structure, iter(flat_sequence), expand_composites)
 
 
-def _same_structure(a, b, check_types: bool, expand_composites: bool, path: str) -> None:
+def _same_structure(a, b, check_types: bool, expand_composites: bool) -> None:
     a_nested, b_nested = is_nested(a), is_nested(b)
     if a_nested != b_nested:
+        sequence, other = (a, b) if a_nested else (b, a)
         raise ValueError(
             "The two structures don't have the same nested structure.\n\n"
             f"First structure: {a!r}\n\nSecond structure: {b!r}\n\n"
-            f"More specifically: Substructure \"{a!r}\" is a sequence, while substructure "
-            f"\"{b!r}\" is not" if a_nested else
-            "The two structures don't have the same nested structure.\n\n"
-            f"First structure: {a!r}\n\nSecond structure: {b!r}\n\n"
-            f"More specifically: Substructure \"{b!r}\" is a sequence, while substructure "
-            f"\"{a!r}\" is not"
+            f'More specifically: Substructure "{sequence!r}" is a sequence, while substructure '
+            f'"{other!r}" is not'
         )
     if not a_nested:
         return
     if check_types:
         type_a, type_b = type(a), type(b)
-        both_mappings = isinstance(a, collections.abc.Mapping) and isinstance(b, collections.abc.Mapping)
+        both_mappings = isinstance(a, collections.abc.Mapping) and isinstance(
+            b, collections.abc.Mapping
+        )
         if type_a is not type_b and not both_mappings:
             raise TypeError(
                 "The two structures don't have the same sequence type. Input structure has "
                 f"type {type_a}, while shallow structure has type {type_b}."
             )
-    if isinstance(a, collections.abc.Mapping) and isinstance(b, collections.abc.Mapping):
-        if set(a) != set(b):
-            raise ValueError(
-                "The two dictionaries don't have the same set of keys. First structure has keys "
-                f"{list(a)}, while second structure has keys {list(b)}."
-            )
+    if (
+        isinstance(a, collections.abc.Mapping)
+        and isinstance(b, collections.abc.Mapping)
+        and set(a) != set(b)
+    ):
+        raise ValueError(
+            "The two dictionaries don't have the same set of keys. First structure has keys "
+            f"{list(a)}, while second structure has keys {list(b)}."
+        )
     children_a, children_b = _children(a), _children(b)
     if len(children_a) != len(children_b):
         raise ValueError(
@@ -166,12 +174,14 @@ def _same_structure(a, b, check_types: bool, expand_composites: bool, path: str)
             f"length: {len(children_a)} vs {len(children_b)}"
         )
     for child_a, child_b in zip(children_a, children_b):
-        _same_structure(child_a, child_b, check_types, expand_composites, path)
+        _same_structure(child_a, child_b, check_types, expand_composites)
 
 
-def assert_same_structure(nest1, nest2, check_types: bool = True, expand_composites: bool = False) -> None:
+def assert_same_structure(
+    nest1, nest2, check_types: bool = True, expand_composites: bool = False
+) -> None:
     """Raises ValueError (or TypeError for differing sequence types) unless the nests match."""
-    _same_structure(nest1, nest2, check_types, expand_composites, "")
+    _same_structure(nest1, nest2, check_types, expand_composites)
 
 
 def map_structure(func, *structure, **kwargs):
@@ -183,7 +193,9 @@ def map_structure(func, *structure, **kwargs):
     check_types = kwargs.pop("check_types", True)
     expand_composites = kwargs.pop("expand_composites", False)
     if kwargs:
-        raise ValueError(f"Only valid keyword arguments are `check_types` and `expand_composites`, not: `{', '.join(kwargs)}`")
+        raise ValueError(
+            f"Only valid keyword arguments are `check_types` and `expand_composites`, not: `{', '.join(kwargs)}`"
+        )
     if not structure:
         raise ValueError("Must provide at least one structure")
     for other in structure[1:]:
@@ -213,32 +225,37 @@ def flatten_with_tuple_paths(structure, expand_composites: bool = False) -> list
     return list(_paths(structure, ()))
 
 
-def flatten_with_joined_string_paths(structure, separator: str = "/", expand_composites: bool = False) -> list:
+def flatten_with_joined_string_paths(
+    structure, separator: str = "/", expand_composites: bool = False
+) -> list:
     return [(separator.join(str(k) for k in path), leaf) for path, leaf in _paths(structure, ())]
 
 
 def map_structure_with_paths(func, *structure, **kwargs):
-    paths = [separator_join(p) for p, _ in _paths(structure[0], ())]
+    """Like map_structure, but `func` also receives each leaf's path joined with "/"."""
+    paths = ["/".join(str(k) for k in path) for path, _ in _paths(structure[0], ())]
     flats = [flatten(s) for s in structure]
     return pack_sequence_as(structure[0], [func(p, *leaves) for p, *leaves in zip(paths, *flats)])
 
 
-def separator_join(path: tuple) -> str:
-    return "/".join(str(k) for k in path)
-
-
-def flatten_up_to(shallow_tree, input_tree, check_types: bool = True, expand_composites: bool = False) -> list:
+def flatten_up_to(
+    shallow_tree, input_tree, check_types: bool = True, expand_composites: bool = False
+) -> list:
     """Flattens `input_tree` only as deep as `shallow_tree` goes."""
     if not is_nested(shallow_tree):
         return [input_tree]
     if not is_nested(input_tree):
-        raise TypeError(f"If shallow structure is a sequence, input must also be a sequence. Input has type: {type(input_tree).__name__}.")
+        raise TypeError(
+            f"If shallow structure is a sequence, input must also be a sequence. Input has type: {type(input_tree).__name__}."
+        )
     shallow_children, input_children = _children(shallow_tree), _children(input_tree)
     if len(shallow_children) != len(input_children):
         raise ValueError(
             f"The two structures don't have the same sequence length. Input structure has "
             f"length {len(input_children)}, while shallow structure has length {len(shallow_children)}."
         )
-    return list(itertools.chain.from_iterable(
-        flatten_up_to(s, i, check_types) for s, i in zip(shallow_children, input_children)
-    ))
+    return list(
+        itertools.chain.from_iterable(
+            flatten_up_to(s, i, check_types) for s, i in zip(shallow_children, input_children)
+        )
+    )

@@ -97,7 +97,9 @@ class TensorShape:
             return self
         if not self.is_compatible_with(other):
             raise ValueError(f"Shapes {self} and {other} are not compatible")
-        return TensorShape(tuple(a if a is not None else b for a, b in zip(self._dims, other._dims)))
+        return TensorShape(
+            tuple(a if a is not None else b for a, b in zip(self._dims, other._dims))
+        )
 
     def most_specific_compatible_shape(self, other) -> TensorShape:
         other = as_shape(other)

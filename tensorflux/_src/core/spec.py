@@ -13,7 +13,7 @@ class TensorSpec:
     TensorSpec(shape=(None, 3), dtype=tf.float32, name=None)
     """
 
-    __slots__ = ("_shape", "_dtype", "_name")
+    __slots__ = ("_dtype", "_name", "_shape")
 
     def __init__(self, shape, dtype=dtypes.float32, name: str | None = None):
         self._shape = as_shape(shape)

@@ -65,7 +65,7 @@ class Tensor:
 class EagerTensor(Tensor):
     """A tensor whose value has been computed: an array on a device."""
 
-    __slots__ = ("_value", "_dtype", "_device")
+    __slots__ = ("_device", "_dtype", "_value")
 
     def __init__(self, value, dtype: dtypes.DType, device):
         self._value = value

@@ -89,7 +89,9 @@ class Variable:
         if initial_value is None:
             raise ValueError("The `initial_value` arg (None) must be specified.")
         if constraint is not None and not callable(constraint):
-            raise ValueError(f"The `constraint` argument must be a callable. Received: {constraint}")
+            raise ValueError(
+                f"The `constraint` argument must be a callable. Received: {constraint}"
+            )
         synchronization = VariableSynchronization(synchronization)
         aggregation = VariableAggregation(aggregation)
         if trainable is None:
@@ -139,7 +141,9 @@ class Variable:
     def shape(self) -> TensorShape:
         if self._shape.is_fully_defined():
             return self._shape
-        return shape_from_tuple(tuple(self._value.shape)) if self._shape.rank is None else self._shape
+        return (
+            shape_from_tuple(tuple(self._value.shape)) if self._shape.rank is None else self._shape
+        )
 
     @property
     def ndim(self) -> int:
@@ -335,7 +339,9 @@ class Variable:
     def _scatter_nd(self, indices, updates, mode: str, op_name: str):
         index_array = _eager_value(indices, None)._value
         update_array = _eager_value(updates, self._dtype)._value
-        return self._update(_scatter_nd(self._value, index_array, update_array, mode, op_name), True)
+        return self._update(
+            _scatter_nd(self._value, index_array, update_array, mode, op_name), True
+        )
 
     def scatter_nd_update(self, indices, updates, name=None):
         return self._scatter_nd(indices, updates, "update", "ResourceScatterNdUpdate")
@@ -402,7 +408,7 @@ def _scatter_nd(value, indices, updates, mode: str, op_name: str):
         _check_indices(flat[:, axis], value.shape[axis], op_name)
     result = value.copy()
     index = tuple(flat[:, axis] for axis in range(depth))
-    updates = updates.reshape((flat.shape[0],) + value.shape[depth:])
+    updates = updates.reshape((flat.shape[0], *value.shape[depth:]))
     if mode == "update":
         result[index] = updates
     else:

@@ -111,10 +111,20 @@ def check_forward(spec: OpSpec, dtype: dtypes.DType) -> None:
         for g, w in zip(got, want):
             w = np.asarray(w)
             value = g.numpy()
-            assert tuple(np.shape(value)) == w.shape, f"{spec.id()}: shape {np.shape(value)} != reference {w.shape}"
+            assert tuple(np.shape(value)) == w.shape, (
+                f"{spec.id()}: shape {np.shape(value)} != reference {w.shape}"
+            )
             if spec.check_dtype:
-                assert np.asarray(value).dtype == w.dtype, f"{spec.id()}: dtype {np.asarray(value).dtype} != reference {w.dtype}"
-            np.testing.assert_allclose(np.asarray(value, w.dtype) if w.dtype != object else value, w, rtol=rtol, atol=atol, err_msg=spec.id())
+                assert np.asarray(value).dtype == w.dtype, (
+                    f"{spec.id()}: dtype {np.asarray(value).dtype} != reference {w.dtype}"
+                )
+            np.testing.assert_allclose(
+                np.asarray(value, w.dtype) if w.dtype != object else value,
+                w,
+                rtol=rtol,
+                atol=atol,
+                err_msg=spec.id(),
+            )
 
 
 def _to_tensor(array: np.ndarray) -> Tensor:
@@ -170,24 +180,37 @@ def check_shape_rules(spec: OpSpec, dtype: dtypes.DType) -> None:
                 for t in inputs
             ]
             _compare(op, op.infer(*unknown, **attrs), outputs, "unknown dims")
-            no_values = [ArgSpec(TensorShape(None) if not _attr_like(t) else t.shape, t.dtype) for t in inputs]
+            no_values = [
+                ArgSpec(TensorShape(None) if not _attr_like(t) else t.shape, t.dtype)
+                for t in inputs
+            ]
             _compare(op, op.infer(*no_values, **attrs), outputs, "unknown ranks and values")
 
 
 def _attr_like(tensor: EagerTensor) -> bool:
-    return tensor.dtype in (dtypes.int32, dtypes.int64) and tensor.ndim <= 1 and tensor._value.size <= 8
+    return (
+        tensor.dtype in (dtypes.int32, dtypes.int64)
+        and tensor.ndim <= 1
+        and tensor._value.size <= 8
+    )
 
 
 def _compare(op, inferred, outputs, what: str) -> None:
     inferred = _as_specs(inferred)
-    assert len(inferred) == len(outputs), f"{op.name} ({what}): rule gives {len(inferred)} outputs, kernel {len(outputs)}"
+    assert len(inferred) == len(outputs), (
+        f"{op.name} ({what}): rule gives {len(inferred)} outputs, kernel {len(outputs)}"
+    )
     for spec, tensor in zip(inferred, outputs):
-        assert spec.dtype == tensor.dtype, f"{op.name} ({what}): rule dtype {spec.dtype!r} != {tensor.dtype!r}"
+        assert spec.dtype == tensor.dtype, (
+            f"{op.name} ({what}): rule dtype {spec.dtype!r} != {tensor.dtype!r}"
+        )
         assert spec.shape.is_compatible_with(tensor.shape), (
             f"{op.name} ({what}): rule shape {spec.shape} is not compatible with {tensor.shape}"
         )
         if what == "known shapes":
-            assert spec.shape == tensor.shape, f"{op.name}: rule shape {spec.shape} != real shape {tensor.shape}"
+            assert spec.shape == tensor.shape, (
+                f"{op.name}: rule shape {spec.shape} != real shape {tensor.shape}"
+            )
 
 
 # ---- 3. gradients -----------------------------------------------------------------------------
@@ -199,54 +222,57 @@ def _diff_indices(spec: OpSpec, arrays) -> list[int]:
 
 def check_gradients(spec: OpSpec, eps: float = 1e-6) -> None:
     """Directional VJP check in float64, first and (when asked) second order."""
+    for arrays in spec.cases(dtypes.float64, seed=1):
+        indices = _diff_indices(spec, arrays)
+        if indices:
+            _check_case_gradients(spec, arrays, indices, eps)
+
+
+def _check_case_gradients(spec: OpSpec, arrays, indices, eps: float) -> None:
     from tensorflux._src.autodiff.tape import GradientTape
     from tensorflux._src.core.convert import constant_tensor
 
-    for arrays in spec.cases(dtypes.float64, seed=1):
-        indices = _diff_indices(spec, arrays)
-        if not indices:
-            continue
-        rng = np.random.default_rng(2)
+    rng = np.random.default_rng(2)
 
-        def call(*diff):
-            args = [constant_tensor(a) for a in arrays]
-            for i, d in zip(indices, diff):
-                args[i] = d
-            return _flat_outputs(spec.fn(*args, **spec.kwargs))
+    def call(*diff):
+        args = [constant_tensor(a) for a in arrays]
+        for i, d in zip(indices, diff):
+            args[i] = d
+        return _flat_outputs(spec.fn(*args, **spec.kwargs))
 
-        base = call(*[constant_tensor(arrays[i]) for i in indices])
-        weights = [rng.standard_normal(np.shape(o.numpy())) for o in base]
+    base = call(*[constant_tensor(arrays[i]) for i in indices])
+    weights = [rng.standard_normal(np.shape(o.numpy())) for o in base]
 
-        def scalar(*diff):
-            """<f(x), w>: a scalar whose gradient is the VJP with w."""
-            outs = call(*diff)
-            total = None
-            for o, w in zip(outs, weights):
-                if not o.dtype.is_floating:
-                    continue
-                term = _reduce_sum(o * constant_tensor(w.astype(o.dtype.as_numpy_dtype)))
+    def scalar(*diff):
+        """<f(x), w>: a scalar whose gradient is the VJP with w."""
+        total = None
+        for o, w in zip(call(*diff), weights):
+            if not o.dtype.is_floating:
+                continue
+            term = _reduce_sum(o * constant_tensor(w.astype(o.dtype.as_numpy_dtype)))
+            total = term if total is None else total + term
+        return total
+
+    points = [arrays[i] for i in indices]
+    _check_directional(spec, scalar, points, rng, eps, GradientTape)
+    if spec.grad_order < 2:
+        return
+    directions = [rng.standard_normal(np.shape(arrays[i])) for i in indices]
+
+    def first_order(*diff):
+        """<∇<f(x), w>, u>: its gradient is a Hessian-vector product."""
+        with GradientTape() as tape:
+            for d in diff:
+                tape.watch(d)
+            y = scalar(*diff)
+        total = None
+        for g, u in zip(tape.gradient(y, list(diff)), directions):
+            if g is not None:
+                term = _reduce_sum(_dense(g) * constant_tensor(u))
                 total = term if total is None else total + term
-            return total
+        return total
 
-        _check_directional(spec, scalar, [arrays[i] for i in indices], rng, eps, GradientTape)
-        if spec.grad_order >= 2:
-            directions = [rng.standard_normal(np.shape(arrays[i])) for i in indices]
-
-            def first_order(*diff):
-                with GradientTape() as tape:
-                    for d in diff:
-                        tape.watch(d)
-                    y = scalar(*diff)
-                grads = tape.gradient(y, list(diff))
-                total = None
-                for g, u in zip(grads, directions):
-                    if g is None:
-                        continue
-                    term = _reduce_sum(_dense(g) * constant_tensor(u))
-                    total = term if total is None else total + term
-                return total
-
-            _check_directional(spec, first_order, [arrays[i] for i in indices], rng, 1e-5, GradientTape, order=2)
+    _check_directional(spec, first_order, points, rng, 1e-5, GradientTape, order=2)
 
 
 def _dense(g):
@@ -276,8 +302,12 @@ def _check_directional(spec, scalar, points, rng, eps, tape_class, order=1) -> N
     analytic = sum(
         float(np.sum(_dense(g).numpy() * u)) for g, u in zip(grads, directions) if g is not None
     )
-    plus = scalar(*[constant_tensor(np.asarray(p, np.float64) + eps * u) for p, u in zip(points, directions)])
-    minus = scalar(*[constant_tensor(np.asarray(p, np.float64) - eps * u) for p, u in zip(points, directions)])
+    plus = scalar(
+        *[constant_tensor(np.asarray(p, np.float64) + eps * u) for p, u in zip(points, directions)]
+    )
+    minus = scalar(
+        *[constant_tensor(np.asarray(p, np.float64) - eps * u) for p, u in zip(points, directions)]
+    )
     numeric = (float(plus.numpy()) - float(minus.numpy())) / (2 * eps)
     tolerance = spec.grad_tolerance * (10 if order == 2 else 1)
     assert abs(analytic - numeric) <= tolerance * max(1.0, abs(numeric)), (
@@ -297,7 +327,9 @@ def check_graph_matches_eager(spec: OpSpec) -> None:
         eager = _flat_outputs(spec.fn(*tensors, **spec.kwargs))
         graph = _flat_outputs(function(lambda *a: spec.fn(*a, **spec.kwargs))(*tensors))
         for e, g in zip(eager, graph):
-            np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=1e-6, atol=1e-6, err_msg=spec.id())
+            np.testing.assert_allclose(
+                g.numpy(), e.numpy(), rtol=1e-6, atol=1e-6, err_msg=spec.id()
+            )
 
 
 def check_op(spec: OpSpec) -> None:
