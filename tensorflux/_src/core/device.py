@@ -57,7 +57,6 @@ class _Devices:
 
     def logical(self) -> list[Device]:
         if self._logical is None:
-            self.initialized = True
             devices: list[Device] = []
             counts = {"CPU": 0, "GPU": 0}
             for name, kind in self.physical():
@@ -68,8 +67,11 @@ class _Devices:
                 for _ in self.logical_config.get(name) or [None]:
                     devices.append(Device(kind, counts[kind], backend, gpu_id))
                     counts[kind] += 1
+            if not counts["CPU"]:
+                raise errors.NotFoundError(None, None, "No CPU devices are available in this process")
             self._logical = devices
             self._by_name = {(d.device_type, d.index): d for d in devices}
+            self.initialized = True
         return self._logical
 
     def find(self, device_type: str, index: int) -> Device | None:
