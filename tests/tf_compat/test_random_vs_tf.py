@@ -90,7 +90,9 @@ def test_stateless_uniform_int_matches(dtype, bounds):
 @pytest.mark.parametrize("dtype", ["int32", "int64", "uint32", "uint64"])
 def test_stateless_full_int_matches(dtype):
     ours = tfx.random.stateless_uniform([3, 33], [7, 8], minval=None, maxval=None, dtype=dtype)
-    theirs = tf_real.random.stateless_uniform([3, 33], [7, 8], minval=None, maxval=None, dtype=dtype)
+    theirs = tf_real.random.stateless_uniform(
+        [3, 33], [7, 8], minval=None, maxval=None, dtype=dtype
+    )
     assert ours.dtype.name == theirs.dtype.name
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
 
@@ -184,8 +186,9 @@ def test_generator_matches():
         lambda tf: tf.random.shuffle(5),
         lambda tf: tf.random.stateless_categorical([[0.0, 1.0]], 3, [1, 2]),
         lambda tf: tf.random.stateless_binomial([3], [1, 2], counts=10.0, probs=0.5),
-        lambda tf: tf.random.stateless_binomial([2, 2], [1, 2], counts=[5.0, 9.0], probs=0.2,
-                                                output_dtype=tf.float32),  # fmt: skip
+        lambda tf: tf.random.stateless_binomial(
+            [2, 2], [1, 2], counts=[5.0, 9.0], probs=0.2, output_dtype=tf.float32
+        ),
         lambda tf: tf.random.stateless_poisson([3], [1, 2], lam=3.0),
         lambda tf: tf.random.stateless_poisson([3], [1, 2], lam=3.0, dtype=tf.float64),
         lambda tf: tf.random.stateless_gamma([3], [1, 2], alpha=3.0),

@@ -55,8 +55,12 @@ class LogicalDeviceConfiguration(
 
     __slots__ = ()
 
-    def __new__(cls, memory_limit=None, experimental_priority=None, experimental_device_ordinal=None):
-        return super().__new__(cls, memory_limit, experimental_priority, experimental_device_ordinal)
+    def __new__(
+        cls, memory_limit=None, experimental_priority=None, experimental_device_ordinal=None
+    ):
+        return super().__new__(
+            cls, memory_limit, experimental_priority, experimental_device_ordinal
+        )
 
 
 VirtualDeviceConfiguration = LogicalDeviceConfiguration
@@ -116,7 +120,11 @@ def set_visible_devices(devices, device_type=None) -> None:
         _check_known(dev)
         if device_type is not None and dev.device_type != device_type:
             raise ValueError(f"Unrecognized device: {dev!r}")
-    kept = [] if device_type is None else [d for d in get_visible_devices() if d.device_type != device_type]
+    kept = (
+        []
+        if device_type is None
+        else [d for d in get_visible_devices() if d.device_type != device_type]
+    )
     names = [d.name for d in kept + devices]
     state = device_lib.devices
     current = [d.name for d in get_visible_devices()]
@@ -149,11 +157,17 @@ def set_logical_device_configuration(device, logical_devices) -> None:
     if device.device_type == "CPU":
         for config in logical_devices:
             if config.memory_limit is not None:
-                raise ValueError("Setting memory limit on CPU virtual devices is currently not supported")
+                raise ValueError(
+                    "Setting memory limit on CPU virtual devices is currently not supported"
+                )
             if config.experimental_priority is not None:
-                raise ValueError("Setting experimental_priority on CPU virtual  devices is currently not supported")
+                raise ValueError(
+                    "Setting experimental_priority on CPU virtual  devices is currently not supported"
+                )
             if config.experimental_device_ordinal is not None:
-                raise ValueError("Setting experimental_device_ordinal on CPU virtual  devices is currently not supported")
+                raise ValueError(
+                    "Setting experimental_device_ordinal on CPU virtual  devices is currently not supported"
+                )
     elif device.device_type == "GPU":
         for config in logical_devices:
             if config.memory_limit is None:
@@ -229,13 +243,13 @@ def _memory_device(device: str) -> device_lib.Device:
     try:
         kind, index = device_lib.parse_device_spec(device)
     except ValueError:
-        kind = None
-    if kind is None:
+        kind = index = None
+    if kind is None or index is None:
         raise ValueError(
             f"Failed parsing device name: '{device}'. Note a valid device string should at "
             'least contain a device type and a device index, like "GPU:0".'
         )
-    found = device_lib.devices.find(kind, index or 0)
+    found = device_lib.devices.find(kind, index)
     if found is None:
         raise ValueError(f"No matching devices found for '{device}'")
     return found

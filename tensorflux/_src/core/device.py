@@ -68,7 +68,9 @@ class _Devices:
                     devices.append(Device(kind, counts[kind], backend, gpu_id))
                     counts[kind] += 1
             if not counts["CPU"]:
-                raise errors.NotFoundError(None, None, "No CPU devices are available in this process")
+                raise errors.NotFoundError(
+                    None, None, "No CPU devices are available in this process"
+                )
             self._logical = devices
             self._by_name = {(d.device_type, d.index): d for d in devices}
             self.initialized = True

@@ -111,7 +111,7 @@ def _dtype_not_allowed(op: OpDef, dtype) -> errors.OpError:
     return errors.op_error(
         errors.InvalidArgumentError,
         op.name,
-        f"Value for attr 'T' of {dtypes.type_string(dtype)} is not in the list of allowed values: {allowed}",
+        f"Value for attr '{op.type_attr}' of {dtypes.type_string(dtype)} is not in the list of allowed values: {allowed}",
     )
 
 

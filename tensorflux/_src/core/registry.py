@@ -27,7 +27,8 @@ class OpDef:
         returns one gradient (or None) per input. None means not differentiable.
       inputs, outputs: TF's argument names; a trailing "*" marks a list argument.
       attrs: TF's attr names, passed to the kernel as keyword arguments.
-      allowed: the dtypes input 0 may have (TF's "T" attr constraint), or None for any.
+      allowed: the dtypes input 0 may have (the constraint of TF's type attr), or None for any.
+      type_attr: the name of that type attr in TF's OpDef ("T", "Tidx", "Tseed"...).
       same_dtype: indices of inputs that must have input 0's dtype.
       stateful: random and variable ops; passes never fold or deduplicate them.
       device_kernels: per-backend overrides, e.g. {"cupy": cudnn_conv}.
@@ -41,6 +42,7 @@ class OpDef:
     outputs: tuple[str, ...] = ("y",)
     attrs: tuple[str, ...] = ()
     allowed: frozenset | None = None
+    type_attr: str = "T"
     same_dtype: tuple[int, ...] = ()
     stateful: bool = False
     device_kernels: Mapping[str, Callable] = field(default_factory=dict)

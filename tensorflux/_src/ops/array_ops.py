@@ -23,7 +23,11 @@ _SHAPE_TYPES = (dtypes.int32, dtypes.int64)
 # ---- helpers shared by the op blocks ----------------------------------------------------------
 def convert(value, dtype=None) -> Tensor:
     """convert_to_tensor, for the op library's own use."""
-    return value if isinstance(value, Tensor) and dtype is None else convert_to_tensor(value, dtype=dtype)
+    return (
+        value
+        if isinstance(value, Tensor) and dtype is None
+        else convert_to_tensor(value, dtype=dtype)
+    )
 
 
 def _index_tensor(value) -> Tensor:
@@ -53,7 +57,9 @@ def _ints(array, attr: str) -> list:
     """The values of an index input (shape, perm, axis...), which TF's `attr` types as integer."""
     if array.dtype.kind not in "iu":
         name = dtypes.type_string(dtypes.from_numpy(array.dtype))
-        raise _invalid(f"Value for attr '{attr}' of {name} is not in the list of allowed values: int32, int64")
+        raise _invalid(
+            f"Value for attr '{attr}' of {name} is not in the list of allowed values: int32, int64"
+        )
     values = array.tolist()
     return values if isinstance(values, list) else [values]
 
@@ -87,8 +93,13 @@ def _dtype_text(dtype) -> str:
 def _convert_list(values, op_name: str) -> list:
     """The tensors of a list input (ConcatV2, Pack): Python values take the first tensor's dtype,
     and every element must then have input 0's dtype."""
-    hint = next((v.dtype for v in values if isinstance(v, Tensor) or hasattr(type(v), "__tf_tensor__")), None)
-    tensors = [v if isinstance(v, Tensor) else convert_to_tensor(v, dtype_hint=hint) for v in values]
+    hint = next(
+        (v.dtype for v in values if isinstance(v, Tensor) or hasattr(type(v), "__tf_tensor__")),
+        None,
+    )
+    tensors = [
+        v if isinstance(v, Tensor) else convert_to_tensor(v, dtype_hint=hint) for v in values
+    ]
     dtype = tensors[0].dtype
     for i, t in enumerate(tensors):
         if t.dtype is not dtype:
@@ -102,7 +113,7 @@ def _convert_list(values, op_name: str) -> list:
 def _check_out_type(out_type, op_name: str, allowed=_SHAPE_TYPES) -> dtypes.DType:
     out_type = dtypes.int32 if out_type is None else dtypes.as_dtype(out_type)
     if out_type not in allowed:
-        names = ", ".join(_dtype_text(d) for d in allowed)
+        names = ", ".join(_dtype_text(d) for d in dtypes.ALL if d in allowed)
         raise _invalid(
             f"Value for attr 'out_type' of {_dtype_text(out_type)} is not in the list of allowed "
             f"values: {names} [Op:{op_name}]"
@@ -122,9 +133,15 @@ def constant(value, dtype=None, shape=None, name="Const") -> Tensor:
     dtype = None if dtype is None else dtypes.as_dtype(dtype)
     if isinstance(value, EagerTensor):
         if dtype is not None and value.dtype is not dtype:
-            raise TypeError(f"Expected tensor {value.numpy()} with dtype {dtype!r}, but got dtype {value.dtype!r}.")
+            raise TypeError(
+                f"Expected tensor {value.numpy()} with dtype {dtype!r}, but got dtype {value.dtype!r}."
+            )
         tensor = value
-    elif isinstance(value, Tensor) or hasattr(type(value), "__tf_tensor__") or rules._state.graph is not None:
+    elif (
+        isinstance(value, Tensor)
+        or hasattr(type(value), "__tf_tensor__")
+        or rules._state.graph is not None
+    ):
         tensor = convert_to_tensor(value, dtype=dtype)
     else:
         tensor = constant_tensor(value, dtype)
@@ -212,7 +229,7 @@ def stop_gradient(input, name=None) -> Tensor:
     >>> x = tf.Variable(2.0)
     >>> with tf.GradientTape() as tape:
     ...     z = tf.stop_gradient(x * x) * x
-    >>> tape.gradient(z, x).numpy()
+    >>> float(tape.gradient(z, x))
     4.0
     """
     return apply(STOP_GRADIENT, (convert(input),), _NO_ATTRS, name)
@@ -257,7 +274,9 @@ def shape(input, out_type=None, name=None) -> Tensor:
 SHAPE_N = register(
     OpDef(
         name="ShapeN",
-        kernel=lambda xp, *inputs, out_type=dtypes.int32: tuple(_shape_vector(xp, v.shape, out_type) for v in inputs),
+        kernel=lambda xp, *inputs, out_type=dtypes.int32: tuple(
+            _shape_vector(xp, v.shape, out_type) for v in inputs
+        ),
         infer=lambda *specs, out_type=dtypes.int32: [_shape_spec(s, out_type) for s in specs],
         grad=None,
         inputs=("input*",),
@@ -317,7 +336,9 @@ def _size_infer(input, out_type=dtypes.int32):
 SIZE = register(
     OpDef(
         name="Size",
-        kernel=lambda xp, x, out_type=dtypes.int32: xp.asarray(np.array(x.size, out_type.as_numpy_dtype)),
+        kernel=lambda xp, x, out_type=dtypes.int32: xp.asarray(
+            np.array(x.size, out_type.as_numpy_dtype)
+        ),
         infer=_size_infer,
         grad=None,  # not differentiable
         inputs=("input",),
@@ -367,7 +388,9 @@ def _reshape_kernel(xp, tensor, shape):
     known = int(np.prod([d for d in target if d != -1])) if target else 1
     if unknown:
         if known == 0 and tensor.size == 0:
-            target = _fill_unknown_dim([None if d == -1 else d for d in target], list(tensor.shape), 0)
+            target = _fill_unknown_dim(
+                [None if d == -1 else d for d in target], list(tensor.shape), 0
+            )
         elif known == 0 or tensor.size % known:
             raise _invalid(
                 f"Input to reshape is a tensor with {tensor.size} values, but the requested "
@@ -440,7 +463,9 @@ def _expand_dims_infer(input, dim, **attrs):
         return _unknown(rank_value + 1, input.dtype)
     index = axis[0]
     if not -rank_value - 1 <= index <= rank_value:
-        raise ValueError(f"Tried to expand dim index {index} for tensor with {rank_value} dimensions.")
+        raise ValueError(
+            f"Tried to expand dim index {index} for tensor with {rank_value} dimensions."
+        )
     dims = input.shape.as_list()
     dims.insert(index % (rank_value + 1), 1)
     return TensorSpec(dims, input.dtype)
@@ -475,7 +500,9 @@ def _squeeze_axes(dims, squeeze_dims, error) -> set:
     axes = set()
     for axis in squeeze_dims:
         if not -rank_value <= axis < rank_value:
-            raise error(f"Tried to squeeze dim index {axis} for tensor with {rank_value} dimensions.")
+            raise error(
+                f"Tried to squeeze dim index {axis} for tensor with {rank_value} dimensions."
+            )
         axis %= rank_value
         if dims[axis] is not None and dims[axis] != 1:
             raise error(f"Can not squeeze dim[{axis}], expected a dimension of 1, got {dims[axis]}")
@@ -676,7 +703,10 @@ def broadcast_reduction_axes(x_shape, y_shape):
 BROADCAST_GRADIENT_ARGS = register(
     OpDef(
         name="BroadcastGradientArgs",
-        kernel=lambda xp, s0, s1: tuple(xp.asarray(np.array(a, dtype=s0.dtype)) for a in broadcast_reduction_axes(s0.tolist(), s1.tolist())),
+        kernel=lambda xp, s0, s1: tuple(
+            xp.asarray(np.array(a, dtype=s0.dtype))
+            for a in broadcast_reduction_axes(s0.tolist(), s1.tolist())
+        ),
         infer=lambda s0, s1, **attrs: [TensorSpec([None], s0.dtype), TensorSpec([None], s0.dtype)],
         grad=lambda op, dy0, dy1: [None, None],
         inputs=("s0", "s1"),
@@ -779,7 +809,9 @@ def broadcast_static_shape(shape_x, shape_y) -> TensorShape:
 def _broadcast_to_kernel(xp, input, shape):
     target = _ints(shape, "Tidx")
     if shape.ndim != 1:
-        raise _invalid(f"shape must be a vector of {{int32,int64}}, got shape {_shape_text(shape.shape)}")
+        raise _invalid(
+            f"shape must be a vector of {{int32,int64}}, got shape {_shape_text(shape.shape)}"
+        )
     for d in target:
         if d < 0:
             raise _invalid(f"Dimension {d} must be >= 0")
@@ -790,7 +822,9 @@ def _broadcast_to_kernel(xp, input, shape):
     try:
         return xp.broadcast_to(input, target)
     except ValueError:
-        raise _invalid(f"Incompatible shapes: {_shape_text(input.shape)} vs. {_shape_text(target)}") from None
+        raise _invalid(
+            f"Incompatible shapes: {_shape_text(input.shape)} vs. {_shape_text(target)}"
+        ) from None
 
 
 def _broadcast_to_infer(input, shape, **attrs):
@@ -827,7 +861,9 @@ def broadcast_to(input, shape, name=None) -> Tensor:
 def _concat_kernel(xp, *inputs):
     *values, axis = inputs
     if axis.ndim != 0:
-        raise _invalid(f"Concat dim tensor should be a scalar integer, but got shape {_shape_text(axis.shape)}")
+        raise _invalid(
+            f"Concat dim tensor should be a scalar integer, but got shape {_shape_text(axis.shape)}"
+        )
     index = _ints(axis, "Tidx")[0]
     first = values[0]
     rank_value = first.ndim
@@ -861,7 +897,9 @@ def _concat_infer(*specs, **attrs):
         return _unknown(None, values[0].dtype)
     rank_value = ranks[0]
     if any(r != rank_value for r in ranks):
-        raise ValueError(f"Shape must be rank {rank_value} but is rank {next(r for r in ranks if r != rank_value)} for 'ConcatV2'.")
+        raise ValueError(
+            f"Shape must be rank {rank_value} but is rank {next(r for r in ranks if r != rank_value)} for 'ConcatV2'."
+        )
     if axis_value is None:
         return _unknown(rank_value, values[0].dtype)
     index = rules.normalize_axis(axis_value[0], rank_value, "ConcatV2")
@@ -1000,7 +1038,9 @@ def stack(values, axis=0, name="stack") -> Tensor:
     tensors = _convert_list(values, "Pack")
     rank_value = tensors[0].shape.rank
     if rank_value is not None and not -(rank_value + 1) <= axis <= rank_value:
-        raise ValueError(f"Argument `axis` = {axis} not in range [{-(rank_value + 1)}, {rank_value + 1})")
+        raise ValueError(
+            f"Argument `axis` = {axis} not in range [{-(rank_value + 1)}, {rank_value + 1})"
+        )
     return apply(PACK, tensors, {"axis": axis}, name)
 
 
@@ -1011,14 +1051,18 @@ def _unpack_infer(value, num=None, axis=0):
     dims = value.shape.as_list()
     index = rules.normalize_axis(axis, len(dims), "Unpack")
     if dims[index] is not None and dims[index] != num:
-        raise ValueError(f"Dimension {index} in both shapes must be equal, but are {dims[index]} and {num}.")
+        raise ValueError(
+            f"Dimension {index} in both shapes must be equal, but are {dims[index]} and {num}."
+        )
     out = dims[:index] + dims[index + 1 :]
     return [TensorSpec(out, value.dtype) for _ in range(num)]
 
 
 def _unpack_kernel(xp, value, num=None, axis=0):
     if value.shape[axis] != num:
-        raise _invalid(f"Input shape axis {axis} must equal {num}, got shape {_shape_text(value.shape)}")
+        raise _invalid(
+            f"Input shape axis {axis} must equal {num}, got shape {_shape_text(value.shape)}"
+        )
     return tuple(xp.moveaxis(value, axis, 0))
 
 
@@ -1061,7 +1105,9 @@ def _split_axis(axis_array, rank_value: int) -> int:
         raise _invalid(f"split_dim must be a scalar but has rank {axis_array.ndim}")
     axis = _ints(axis_array, "Tidx")[0]
     if not -rank_value <= axis < rank_value:
-        raise _invalid(f"-input rank(-{rank_value}) <= split_dim < input rank ({rank_value}), but got {axis}")
+        raise _invalid(
+            f"-input rank(-{rank_value}) <= split_dim < input rank ({rank_value}), but got {axis}"
+        )
     return axis % rank_value
 
 
@@ -1169,16 +1215,20 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
     """
     value = convert(value)
     axis_tensor = _index_tensor(axis)
-    if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(num_or_size_splits, bool):
+    if isinstance(num_or_size_splits, (int, np.integer)) and not isinstance(
+        num_or_size_splits, bool
+    ):
         count = int(num_or_size_splits)
         if count < 1:
-            raise _invalid(f"Value for attr 'num_split' of {count} must be at least minimum 1 [Op:Split]")
+            raise _invalid(
+                f"Value for attr 'num_split' of {count} must be at least minimum 1 [Op:Split]"
+            )
         return apply(SPLIT, (axis_tensor, value), {"num_split": count}, name)
     sizes = _index_tensor(num_or_size_splits)
     if sizes.shape.rank == 0:
         raise ValueError(
             "Rank-0 tensors are not supported as the num_or_size_splits argument to split. "
-            f"Argument provided: {num_or_size_splits}"
+            f"Argument provided: {num_or_size_splits!s}"
         )
     if num is None:
         num = sizes.shape[0] if sizes.shape.rank else None
@@ -1191,9 +1241,13 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split") -> list:
 def _tile_kernel(xp, input, multiples):
     reps = _ints(multiples, "Tmultiples")
     if multiples.ndim != 1:
-        raise _invalid(f"Expected multiples to be 1-D, but got shape {_shape_text(multiples.shape)}")
+        raise _invalid(
+            f"Expected multiples to be 1-D, but got shape {_shape_text(multiples.shape)}"
+        )
     if len(reps) != input.ndim:
-        raise _invalid(f"Expected multiples argument to be a vector of length {input.ndim} but got length {len(reps)}")
+        raise _invalid(
+            f"Expected multiples argument to be a vector of length {input.ndim} but got length {len(reps)}"
+        )
     for i, r in enumerate(reps):
         if r < 0:
             raise _invalid(f"Expected multiples[{i}] >= 0, but got {r}")
@@ -1208,7 +1262,9 @@ def _tile_infer(input, multiples, **attrs):
     if rank_value is None or reps is None:
         return _unknown(rank_value, input.dtype)
     dims = input.shape.as_list() if input.shape.rank is not None else [None] * rank_value
-    return TensorSpec([0 if r == 0 else None if d is None else d * r for d, r in zip(dims, reps)], input.dtype)
+    return TensorSpec(
+        [0 if r == 0 else None if d is None else d * r for d, r in zip(dims, reps)], input.dtype
+    )
 
 
 def _tile_grad(op, dy):
@@ -1294,7 +1350,10 @@ def _slice_grad(op, dy):
         after = np.array(x.shape.as_list()) - before - np.array(dy.shape.as_list())
         paddings = np.stack([before, after], axis=1)
     else:
-        after = math_ops.subtract(math_ops.subtract(shape(x, out_type=begin.dtype), begin), shape(dy, out_type=begin.dtype))
+        after = math_ops.subtract(
+            math_ops.subtract(shape(x, out_type=begin.dtype), begin),
+            shape(dy, out_type=begin.dtype),
+        )
         paddings = stack([begin, after], axis=1)
     return [pad(dy, paddings), None, None]
 
@@ -1319,7 +1378,9 @@ def slice(input_, begin, size, name=None) -> Tensor:  # noqa: A001 - TF's public
     array([[2, 3],
            [5, 6]], dtype=int32)
     """
-    return apply(SLICE, (convert(input_), _index_tensor(begin), _index_tensor(size)), _NO_ATTRS, name)
+    return apply(
+        SLICE, (convert(input_), _index_tensor(begin), _index_tensor(size)), _NO_ATTRS, name
+    )
 
 
 # ---- Pad / PadV2 ------------------------------------------------------------------------------
@@ -1347,8 +1408,10 @@ def _pad_kernel(xp, input, paddings, constant_values=None):
         value = b"" if input.dtype.kind == "O" else 0
     else:
         if constant_values.ndim != 0:
-            raise _invalid(f"constant_values must be a scalar. Found: {_shape_text(constant_values.shape)}")
-        value = constant_values
+            raise _invalid(
+                f"constant_values must be a scalar. Found: {_shape_text(constant_values.shape)}"
+            )
+        value = constant_values.item()  # a Python scalar, which every backend's pad takes
     return xp.pad(input, pads, mode="constant", constant_values=value)
 
 
@@ -1364,7 +1427,9 @@ def _padded_infer(input, paddings, sign: int):
         return _unknown(rank_value, input.dtype)
     pairs = np.asarray(pads).reshape(-1, 2).tolist()
     dims = input.shape.as_list() if input.shape.rank is not None else [None] * rank_value
-    return TensorSpec([None if d is None else d + sign * (a + b) for d, (a, b) in zip(dims, pairs)], input.dtype)
+    return TensorSpec(
+        [None if d is None else d + sign * (a + b) for d, (a, b) in zip(dims, pairs)], input.dtype
+    )
 
 
 def _pad_grad(op, dy):
@@ -1412,9 +1477,13 @@ def _mirror_pads(input, paddings, mode, grad: bool) -> tuple[list, int]:
     for dim, (before, after) in zip(input.shape, pads):
         size_ = dim - before - after if grad else dim
         if offset and (before >= size_ or after >= size_):
-            raise _invalid(f"paddings must be less than the dimension size: {before}, {after} not less than {size_}")
+            raise _invalid(
+                f"paddings must be less than the dimension size: {before}, {after} not less than {size_}"
+            )
         if not offset and (before > size_ or after > size_):
-            raise _invalid(f"paddings must be no greater than the dimension size: {before}, {after} greater than {size_}")
+            raise _invalid(
+                f"paddings must be no greater than the dimension size: {before}, {after} greater than {size_}"
+            )
     return pads, offset
 
 
@@ -1457,7 +1526,10 @@ MIRROR_PAD_GRAD = register(
         name="MirrorPadGrad",
         kernel=_mirror_pad_grad_kernel,
         infer=lambda x, paddings, mode="REFLECT": _padded_infer(x, paddings, -1),
-        grad=lambda op, dy: [apply(MIRROR_PAD, (dy, op.inputs[1]), {"mode": op.get_attr("mode")}), None],
+        grad=lambda op, dy: [
+            apply(MIRROR_PAD, (dy, op.inputs[1]), {"mode": op.get_attr("mode")}),
+            None,
+        ],
         inputs=("input", "paddings"),
         outputs=("output",),
         attrs=("mode", "Tpaddings"),
@@ -1468,7 +1540,9 @@ MIRROR_PAD_GRAD = register(
 
 def mirror_pad_grad(input, paddings, mode, name=None) -> Tensor:
     """The gradient of MirrorPad: sums each mirrored border back onto its source."""
-    return apply(MIRROR_PAD_GRAD, (convert(input), _index_tensor(paddings)), {"mode": _mode_text(mode)}, name)
+    return apply(
+        MIRROR_PAD_GRAD, (convert(input), _index_tensor(paddings)), {"mode": _mode_text(mode)}, name
+    )
 
 
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None) -> Tensor:
@@ -1482,7 +1556,11 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None) -> Tens
     paddings = _index_tensor(paddings)
     upper = mode.upper()
     if upper == "CONSTANT":
-        if not isinstance(constant_values, Tensor) and np.ndim(constant_values) == 0 and constant_values == 0:
+        if (
+            not isinstance(constant_values, Tensor)
+            and np.ndim(constant_values) == 0
+            and constant_values == 0
+        ):
             return apply(PAD, (tensor, paddings), _NO_ATTRS, name)
         value = convert_to_tensor(constant_values, dtype=tensor.dtype)
         return apply(PAD_V2, (tensor, paddings, value), _NO_ATTRS, name)
@@ -1580,7 +1658,9 @@ _ONE_HOT_INDICES = frozenset(np.dtype(t) for t in (np.uint8, np.int8, np.int32, 
 def _one_hot_kernel(xp, indices, depth, on_value, off_value, axis=-1):
     if indices.dtype not in _ONE_HOT_INDICES:
         name = dtypes.type_string(dtypes.from_numpy(indices.dtype))
-        raise _invalid(f"Value for attr 'TI' of {name} is not in the list of allowed values: uint8, int8, int32, int64")
+        raise _invalid(
+            f"Value for attr 'TI' of {name} is not in the list of allowed values: uint8, int8, int32, int64"
+        )
     for label, value in (("depth", depth), ("on_value", on_value), ("off_value", off_value)):
         if value.ndim != 0:
             raise _invalid(f"{label} must be a scalar, but got: {_shape_text(value.shape)}")
@@ -1588,7 +1668,9 @@ def _one_hot_kernel(xp, indices, depth, on_value, off_value, axis=-1):
     if count < 0:
         raise _invalid(f"depth must be non-negative, got: {count}")
     if not (axis == -1 or 0 <= axis <= indices.ndim):
-        raise _invalid(f"Expected axis to be -1 or between [0, {indices.ndim + 1}).  But received: {axis}")
+        raise _invalid(
+            f"Expected axis to be -1 or between [0, {indices.ndim + 1}).  But received: {axis}"
+        )
     mask = xp.expand_dims(indices, -1) == xp.arange(count)
     out = xp.where(mask, on_value, off_value)
     if axis not in (-1, indices.ndim):
@@ -1618,7 +1700,9 @@ ONE_HOT = register(
 )
 
 
-def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None) -> Tensor:
+def one_hot(
+    indices, depth, on_value=None, off_value=None, axis=None, dtype=None, name=None
+) -> Tensor:
     """One-hot vectors: `on_value` at each index, `off_value` elsewhere (out-of-range: all off).
 
     >>> tf.one_hot([0, 2], 3).numpy()
@@ -1632,7 +1716,9 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
         if dtype is not None:
             for label, value in (("on_value", on), ("off_value", off)):
                 if value is not None and value.dtype is not dtype:
-                    raise TypeError(f"dtype {value.dtype} of {label} does not match dtype parameter {dtype}")
+                    raise TypeError(
+                        f"dtype {value.dtype} of {label} does not match dtype parameter {dtype}"
+                    )
         else:
             dtype = on.dtype if on is not None else off.dtype
     elif dtype is None:
@@ -1640,7 +1726,9 @@ def one_hot(indices, depth, on_value=None, off_value=None, axis=None, dtype=None
     on = convert_to_tensor(1, dtype) if on is None else on
     off = convert_to_tensor(0, dtype) if off is None else off
     if on.dtype is not off.dtype:
-        raise TypeError(f"dtype {on.dtype} of on_value does not match dtype {off.dtype} of off_value")
+        raise TypeError(
+            f"dtype {on.dtype} of on_value does not match dtype {off.dtype} of off_value"
+        )
     attrs = {"axis": -1 if axis is None else int(axis)}
     return apply(ONE_HOT, (convert(indices), _index_tensor(depth), on, off), attrs, name)
 
@@ -1652,7 +1740,9 @@ def _permutation(x, perm) -> list:
     if perm.ndim != 1:
         raise _invalid(f"perm must be rank 1, got shape {_shape_text(perm.shape)}")
     if len(order) != rank_value:
-        raise _invalid(f"transpose expects a vector of size {rank_value}. But input(1) is a vector of size {len(order)}")
+        raise _invalid(
+            f"transpose expects a vector of size {rank_value}. But input(1) is a vector of size {len(order)}"
+        )
     normalized = []
     for p in order:
         if not -rank_value <= p < rank_value:
@@ -1782,7 +1872,7 @@ def _lin_space_kernel(xp, start, stop, num):
     count = int(num)
     if count <= 0:
         raise _invalid(f"Requires num > 0: {count}")
-    return xp.linspace(start, stop, count, dtype=start.dtype)
+    return xp.linspace(start.item(), stop.item(), count, dtype=start.dtype)
 
 
 def _lin_space_infer(start, stop, num, **attrs):
@@ -1813,8 +1903,11 @@ def linspace(start, stop, num, name=None, axis=0) -> Tensor:
     array([0.  , 0.25, 0.5 , 0.75, 1.  ], dtype=float32)
     """
     start = convert(start)
-    stop = convert(stop, start.dtype) if not isinstance(stop, Tensor) else convert_to_tensor(stop, start.dtype)
-    num_int = _index_tensor(num) if isinstance(num, Tensor) and num.dtype.is_integer else _int_argument(num, "num")
+    stop = convert_to_tensor(stop, dtype=start.dtype)
+    num_int = _int_argument(num, "num")
+    count = rules.constant_value(num_int)
+    if count is not None and count < 0:  # TF's error: its range of interior points fails
+        raise _invalid(f"Requires start <= limit when delta > 0: 1/{int(count)} [Op:Range]")
     if start.shape != stop.shape or not start.shape.is_fully_defined():
         target = broadcast_dynamic_shape(shape(start), shape(stop))
         start, stop = broadcast_to(start, target), broadcast_to(stop, target)
@@ -1828,24 +1921,30 @@ def linspace(start, stop, num, name=None, axis=0) -> Tensor:
     first, last = math_ops.cast(first, delta.dtype), math_ops.cast(last, delta.dtype)
     step_range = math_ops.range_(1, math_ops.add(fill_count, 1), dtype=dtypes.int64)
     step_shape = one_hot(index, ndims, on_value=-1, off_value=1, dtype=dtypes.int32)
-    middle = math_ops.add(first, math_ops.multiply(delta, reshape(math_ops.cast(step_range, delta.dtype), step_shape)))
+    middle = math_ops.add(
+        first, math_ops.multiply(delta, reshape(math_ops.cast(step_range, delta.dtype), step_shape))
+    )
     joined = concat([first, middle, last], index)
-    sizes = one_hot(index, ndims, on_value=math_ops.cast(num_int, dtypes.int32), off_value=-1, dtype=dtypes.int32)
+    sizes = one_hot(
+        index,
+        ndims,
+        on_value=math_ops.cast(num_int, dtypes.int32),
+        off_value=-1,
+        dtype=dtypes.int32,
+    )
     return slice(joined, zeros_like(sizes), sizes, name)
 
 
 def _int_argument(value, label: str) -> Tensor:
-    """An integer argument such as linspace's `num`: TF's TypeError for anything else."""
-    tensor = convert_to_tensor(value, dtype_hint=dtypes.int32)
+    """An integer argument (linspace's `num`, repeat's `repeats`): TF's TypeError otherwise."""
+    tensor = (
+        value if isinstance(value, Tensor) else convert_to_tensor(value, dtype_hint=dtypes.int32)
+    )
     if not tensor.dtype.is_integer:
         raise TypeError(
             f"Argument `tensor` (name: {label}) must be of type integer. Received `tensor` = "
             f"{value} of dtype: {tensor.dtype}"
         )
-    if tensor.dtype is dtypes.int32:
-        count = rules.constant_value(tensor)
-        if count is not None and count < 0:
-            raise _invalid(f"Requires start <= limit when delta > 0: 1/{int(count)} [Op:Range]")
     return tensor
 
 
@@ -1861,7 +1960,9 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
     dtype = dtypes.as_dtype(dtype)
     columns = num_rows if num_columns is None else num_columns
     if not isinstance(num_rows, Tensor) and not isinstance(columns, Tensor):
-        if not isinstance(num_rows, (int, np.integer)) or not isinstance(columns, (int, np.integer)):
+        if not isinstance(num_rows, (int, np.integer)) or not isinstance(
+            columns, (int, np.integer)
+        ):
             raise TypeError(
                 "Arguments `num_rows` and `num_columns` must be positive integer values. "
                 f"Received: num_rows={num_rows}, num_columns={columns}"
@@ -1869,8 +1970,13 @@ def eye(num_rows, num_columns=None, batch_shape=None, dtype=dtypes.float32, name
         for count in (num_rows, columns):
             if count < 0:
                 raise _invalid(f"Dimension {count} must be >= 0 [Op:Fill]")
-    rows = math_ops.range_(num_rows)
-    matrix = one_hot(rows, columns, on_value=convert_to_tensor(1, dtype), off_value=convert_to_tensor(0, dtype))
+    one, zero = (
+        (1, 0)
+        if dtype._kind == "o"
+        else (np.ones((), dtype.as_numpy_dtype), np.zeros((), dtype.as_numpy_dtype))
+    )
+    on, off = convert_to_tensor(one, dtype), convert_to_tensor(zero, dtype)
+    matrix = one_hot(math_ops.range_(num_rows), columns, on_value=on, off_value=off)
     if batch_shape is None:
         return matrix
     target = concat([_index_tensor(batch_shape), shape(matrix, out_type=dtypes.int32)], 0)
@@ -1889,7 +1995,9 @@ def meshgrid(*args, **kwargs) -> list:
     if kwargs:
         raise TypeError(f"'{next(iter(kwargs))}' is an invalid keyword argument for this function")
     if indexing not in ("xy", "ij"):
-        raise ValueError(f"Argument `indexing` parameter must be either 'xy' or 'ij', got '{indexing}'")
+        raise ValueError(
+            f"Argument `indexing` parameter must be either 'xy' or 'ij', got '{indexing}'"
+        )
     if not args:
         return []
     tensors = [convert(a) for a in args]
@@ -1935,7 +2043,9 @@ def sequence_mask(lengths, maxlen=None, dtype=dtypes.bool, name=None) -> Tensor:
                 f"Argument `maxlen` must be scalar for sequence_mask, received `maxlen` = {maxlen} "
                 f"with shape '{maxlen.shape}' instead"
             )
-    columns = math_ops.range_(convert_to_tensor(0, maxlen.dtype), maxlen, convert_to_tensor(1, maxlen.dtype))
+    columns = math_ops.range_(
+        convert_to_tensor(0, maxlen.dtype), maxlen, convert_to_tensor(1, maxlen.dtype)
+    )
     limits = math_ops.cast(expand_dims(lengths, -1), maxlen.dtype)
     mask = math_ops.greater(limits, columns)
     dtype = dtypes.as_dtype(dtype) if dtype is not None else dtypes.bool
@@ -1961,14 +2071,15 @@ def _bound(limit, source: dtypes.DType) -> np.ndarray:
 
 
 def _saturate_real(value: Tensor, target: dtypes.DType) -> Tensor:
+    """Clamps `value` to what `target` can hold; floats always (infinities go to the limits)."""
     source = value.dtype
     low, high, target_low, target_high = (
         np.asarray(limit).item() for limit in (source.min, source.max, target.min, target.max)
     )
-    if low < target_low:
-        value = math_ops.maximum(value, convert_to_tensor(_bound(target_low, source)))
-    if high > target_high:
-        value = math_ops.minimum(value, convert_to_tensor(_bound(target_high, source)))
+    if low < target_low or source.is_floating:
+        value = math_ops.maximum(value, convert_to_tensor(_bound(max(low, target_low), source)))
+    if high > target_high or source.is_floating:
+        value = math_ops.minimum(value, convert_to_tensor(_bound(min(high, target_high), source)))
     return value
 
 
@@ -2006,13 +2117,10 @@ def repeat(input, repeats, axis=None, name=None) -> Tensor:
     if axis is None:
         data, axis = reshape(data, [-1]), 0
     elif not isinstance(axis, (int, np.integer)) or isinstance(axis, bool):
-        raise TypeError(f"Argument `axis` must be an int. Received `axis` = {axis} of type {type(axis).__name__}")
-    counts = repeats if isinstance(repeats, Tensor) else convert_to_tensor(repeats, dtype_hint=dtypes.int32)
-    if not counts.dtype.is_integer:
         raise TypeError(
-            f"Argument `tensor` (name: repeats) must be of type integer. Received `tensor` = "
-            f"{repeats} of dtype: {counts.dtype}"
+            f"Argument `axis` must be an int. Received `axis` = {axis} of type {type(axis).__name__}"
         )
+    counts = _int_argument(repeats, "repeats")
     counts = math_ops.cast(counts, dtypes.int32)
     counts.shape.with_rank_at_most(1)
     if data.shape.rank == 0:
@@ -2029,8 +2137,12 @@ def repeat(input, repeats, axis=None, name=None) -> Tensor:
         tiled = tile(expand_dims(data, axis + 1), multiples)
         scale = one_hot(axis, rank_value, on_value=count, off_value=1)
         return reshape(tiled, math_ops.multiply(shape(data), scale), name)
-    if counts.shape.rank == 1:
-        TensorShape([data.shape[axis]]).assert_is_compatible_with(counts.shape)
+    if (
+        counts.shape.rank == 1
+        and None not in (data.shape[axis], counts.shape[0])
+        and data.shape[axis] != counts.shape[0]
+    ):
+        raise ValueError(f"Dimensions {data.shape[axis]} and {counts.shape[0]} are not compatible")
     length = slice(shape(data), [axis], [1])
     counts = math_ops.maximum(broadcast_to(counts, length), 0)
     mask = sequence_mask(counts, reduction_ops.reduce_max(counts))

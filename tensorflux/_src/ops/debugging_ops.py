@@ -112,7 +112,11 @@ def _bad_values(xp, tensor):
         return None
     wide = tensor.astype(np.float32) if tensor.dtype.kind == "V" else tensor
     infinite = xp.isinf(wide)
-    return bool((infinite & (wide < 0)).any()), bool((infinite & (wide > 0)).any()), bool(xp.isnan(wide).any())
+    return (
+        bool((infinite & (wide < 0)).any()),
+        bool((infinite & (wide > 0)).any()),
+        bool(xp.isnan(wide).any()),
+    )
 
 
 def _check_numerics_kernel(xp, tensor, message):
@@ -224,7 +228,11 @@ def _numerics_report(slot: int, op_name: str, outputs, inputs, negative, positiv
         f"  dtype: {tensor.dtype}",
         f"  shape: {tensor.shape}",
     ]
-    lines += [f"  # of {label} elements: {count}" for label, count in (("-Inf", negative), ("+Inf", positive), ("+NaN", nan)) if count]
+    lines += [
+        f"  # of {label} elements: {count}"
+        for label, count in (("-Inf", negative), ("+Inf", positive), ("+NaN", nan))
+        if count
+    ]
     if len(inputs) > 1:
         lines += ["", f"  Input tensors ({len(inputs)}):"]
         lines += [f"         {i}: {tensor!s}" for i, tensor in enumerate(inputs)]
@@ -257,7 +265,9 @@ class _NumericsChecker:
             try:
                 _check_numerics_v2_kernel(np, wide, message)
             except errors.InvalidArgumentError as error:
-                raise errors.op_error(errors.InvalidArgumentError, "CheckNumericsV2", error.message) from None
+                raise errors.op_error(
+                    errors.InvalidArgumentError, "CheckNumericsV2", error.message
+                ) from None
 
     def variable_accessed(self, variable) -> None:
         """Variables are checked where their values are used, as op inputs and outputs."""
@@ -344,7 +354,9 @@ def _compare(symbol: str, x: Tensor, y: Tensor) -> np.ndarray:
         return np.asarray(compare(_value(x), _value(y)))
     except ValueError:
         shapes = " vs. ".join("[" + ",".join(map(str, t.shape.as_list())) + "]" for t in (x, y))
-        raise errors.op_error(errors.InvalidArgumentError, op_name, f"Incompatible shapes: {shapes}") from None
+        raise errors.op_error(
+            errors.InvalidArgumentError, op_name, f"Incompatible shapes: {shapes}"
+        ) from None
 
 
 def _pretty(item, summarize: int) -> str:
@@ -397,7 +409,9 @@ def _binary_assert(symbol: str, x, y, message, summarize, data=None) -> None:
         data = _failure_data(symbol, x, y, holds, summarize)
     if message is not None:
         data = [message, *data]
-    raise errors.InvalidArgumentError(None, None, "\n".join(_pretty(item, summarize) for item in data))
+    raise errors.InvalidArgumentError(
+        None, None, "\n".join(_pretty(item, summarize) for item in data)
+    )
 
 
 def assert_equal(x, y, message=None, summarize=None, name=None) -> None:
@@ -461,7 +475,9 @@ def assert_positive(x, message=None, summarize=None, name=None) -> None:
 
     >>> tf.debugging.assert_positive(tf.constant([1.0, 2.0]))
     """
-    return _sign_assert(x, message, summarize, "Condition x > 0 did not hold element-wise:\n", True, "<")
+    return _sign_assert(
+        x, message, summarize, "Condition x > 0 did not hold element-wise:\n", True, "<"
+    )
 
 
 def assert_negative(x, message=None, summarize=None, name=None) -> None:
@@ -469,7 +485,9 @@ def assert_negative(x, message=None, summarize=None, name=None) -> None:
 
     >>> tf.debugging.assert_negative(tf.constant([-1.0, -2.0]))
     """
-    return _sign_assert(x, message, summarize, "Condition x < 0 did not hold element-wise:\n", False, "<")
+    return _sign_assert(
+        x, message, summarize, "Condition x < 0 did not hold element-wise:\n", False, "<"
+    )
 
 
 def assert_non_negative(x, message=None, summarize=None, name=None) -> None:
@@ -477,7 +495,9 @@ def assert_non_negative(x, message=None, summarize=None, name=None) -> None:
 
     >>> tf.debugging.assert_non_negative(tf.constant([0.0, 2.0]))
     """
-    return _sign_assert(x, message, summarize, "Condition x >= 0 did not hold element-wise:\n", True, "<=")
+    return _sign_assert(
+        x, message, summarize, "Condition x >= 0 did not hold element-wise:\n", True, "<="
+    )
 
 
 def assert_non_positive(x, message=None, summarize=None, name=None) -> None:
@@ -486,7 +506,9 @@ def assert_non_positive(x, message=None, summarize=None, name=None) -> None:
     >>> tf.debugging.assert_non_positive(tf.constant([0.0, -2.0]))
     """
     # TF's message has no line break before "x (" here; kept so the text matches.
-    return _sign_assert(x, message, summarize, "Condition x <= 0 did not hold element-wise:", False, "<=")
+    return _sign_assert(
+        x, message, summarize, "Condition x <= 0 did not hold element-wise:", False, "<="
+    )
 
 
 def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=None) -> None:
@@ -515,7 +537,9 @@ def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=N
             close = np.abs(x_value - y_value) <= _value(atol) + _value(rtol) * np.abs(y_value)
     except ValueError:
         shapes = " vs. ".join("[" + ",".join(map(str, t.shape.as_list())) + "]" for t in (x, y))
-        raise errors.op_error(errors.InvalidArgumentError, "Sub", f"Incompatible shapes: {shapes}") from None
+        raise errors.op_error(
+            errors.InvalidArgumentError, "Sub", f"Incompatible shapes: {shapes}"
+        ) from None
     holds = bool(close.all())
     if holds:
         return None
@@ -594,9 +618,15 @@ def assert_type(tensor, tf_type, message=None, name=None) -> None:
     >>> tf.debugging.assert_type(tf.constant(1.0), tf.float32)
     """
     tf_type = dtypes.as_dtype(tf_type)
-    dtype = tensor.dtype if isinstance(tensor, Tensor) or hasattr(type(tensor), "__tf_tensor__") else convert_to_tensor(tensor).dtype
+    dtype = (
+        tensor.dtype
+        if isinstance(tensor, Tensor) or hasattr(type(tensor), "__tf_tensor__")
+        else convert_to_tensor(tensor).dtype
+    )
     if dtype is not tf_type:
-        raise TypeError(f"{_message_prefix(message)}tensor must be of type {tf_type!r}; got {dtype!r}")
+        raise TypeError(
+            f"{_message_prefix(message)}tensor must be of type {tf_type!r}; got {dtype!r}"
+        )
 
 
 def assert_integer(x, message=None, name=None) -> None:
@@ -618,7 +648,9 @@ def assert_scalar(tensor, message=None, name=None) -> None:
     """
     tensor = convert_to_tensor(tensor)
     if tensor.shape.rank != 0:
-        raise ValueError(f"{_message_prefix(message)}Expected scalar shape, saw shape: {tensor.shape}.")
+        raise ValueError(
+            f"{_message_prefix(message)}Expected scalar shape, saw shape: {tensor.shape}."
+        )
 
 
 def assert_same_float_dtype(tensors=None, dtype=None):
@@ -638,7 +670,9 @@ def assert_same_float_dtype(tensors=None, dtype=None):
                 first_text = str(item)
             elif item.dtype is not expected:
                 suffix = f" as {first_text}" if first_text else ""
-                raise ValueError(f"{item!s}, type={item.dtype}, must be of the same type ({expected}){suffix}.")
+                raise ValueError(
+                    f"{item!s}, type={item.dtype}, must be of the same type ({expected}){suffix}."
+                )
     if expected is None:
         return dtypes.float32
     if not expected.is_floating:
@@ -652,7 +686,9 @@ def assert_proper_iterable(values) -> None:
     >>> tf.debugging.assert_proper_iterable([1, 2])
     """
     if isinstance(values, (Tensor, np.ndarray, bytes, str)):
-        raise TypeError(f'Expected argument "values" to be a "proper" iterable.  Found: {type(values)}')
+        raise TypeError(
+            f'Expected argument "values" to be a "proper" iterable.  Found: {type(values)}'
+        )
     if not hasattr(values, "__iter__"):
         raise TypeError(f'Expected argument "values" to be iterable.  Found: {type(values)}')
 
@@ -731,7 +767,10 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None) ->
                 continue
             if isinstance(symbol, str):
                 if symbol not in sizes:
-                    sizes[symbol] = (actual, f"Specified by tensor {_describe(tensor)} dimension {index}")
+                    sizes[symbol] = (
+                        actual,
+                        f"Specified by tensor {_describe(tensor)} dimension {index}",
+                    )
                     continue
                 size, source = sizes[symbol]
             else:
@@ -741,4 +780,3 @@ def assert_shapes(shapes, data=None, summarize=None, message=None, name=None) ->
                     f"{prefix}{source}.  Tensor {_describe(tensor)} dimension {index} must have "
                     f"size {size}.  Received size {actual}, shape {tensor.shape}"
                 )
-

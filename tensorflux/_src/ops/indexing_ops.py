@@ -65,6 +65,16 @@ def _like(value, other: Tensor) -> Tensor:
     return convert_to_tensor(value, dtype=other.dtype)
 
 
+def _int_input(value) -> Tensor:
+    """An integer argument (indices, axis, begin...): int32 unless it needs int64. Other dtypes
+    pass through, for the op's type constraint to report."""
+    if isinstance(value, Tensor):
+        return value
+    if isinstance(value, TensorShape):
+        value = value.as_list()
+    return convert_to_tensor(value, dtype_hint=dtypes.int32)
+
+
 def _unknown(dtype, rank=None) -> TensorSpec:
     return TensorSpec(TensorShape(None if rank is None else [None] * rank), dtype)
 
@@ -259,7 +269,13 @@ def _strided_slice_kernel(
 
 def _plan_from_specs(input_shape, begin, end, strides, attrs):
     """The slice plan for shape rules: unknown values and dims give None dims."""
-    lengths = [s.shape[0] if s.shape.rank == 1 else None for s in (begin, end, strides)]
+    shapes = [spec.shape for spec in (begin, end, strides)]
+    if all(shape.is_fully_defined() for shape in shapes):
+        try:
+            _check_slice_vectors(*(shape.as_list() for shape in shapes))
+        except errors.InvalidArgumentError as error:
+            raise ValueError(error.message) from None
+    lengths = [shape[0] if shape.rank == 1 else None for shape in shapes]
     count = next((n for n in lengths if n is not None), None)
     if input_shape.rank is None or count is None:
         return None
@@ -362,7 +378,7 @@ def _slice_vector(value, like: Tensor | None) -> Tensor:
         return value
     if like is not None:
         return convert_to_tensor(value, dtype_hint=like.dtype)
-    return array_ops._index_tensor(value)
+    return _int_input(value)
 
 
 def strided_slice(
@@ -429,6 +445,44 @@ def _index_value(item):
     return int(np.asarray(item))
 
 
+def _is_tensor_like(value) -> bool:
+    return isinstance(value, Tensor) or hasattr(type(value), "__tf_tensor__")
+
+
+def _tensor_dtype(value):
+    return value.dtype if _is_tensor_like(value) else None
+
+
+def _check_packing(slice_spec) -> None:
+    """TF packs each of begin, end and strides with one Pack op: index tensors of different
+    dtypes in one of them (a slice's missing bounds take the dtype of its tensor bounds) fail."""
+    vectors = ([], [], [])
+    for item in slice_spec:
+        if isinstance(item, builtins.slice):
+            parts = (item.start, item.stop, item.step)
+            kinds = [_tensor_dtype(part) for part in parts]
+            best = next((d for d in (dtypes.int64, dtypes.int32, dtypes.int16) if d in kinds), None)
+            for vector, part, kind in zip(vectors, parts, kinds):
+                vector.append(best if part is None else kind)
+        elif item is Ellipsis or item is None:
+            for vector in vectors:
+                vector.append(None)
+        else:
+            kind = _tensor_dtype(item)
+            vectors[0].append(kind)
+            vectors[1].append(kind)
+            vectors[2].append(kind if kind in (dtypes.int16, dtypes.int64) else None)
+    for vector in vectors:
+        kinds = [(i, kind) for i, kind in enumerate(vector) if kind is not None]
+        for i, kind in kinds[1:]:
+            if kind is not kinds[0][1]:
+                raise _invalid(
+                    f"cannot compute Pack as input #{i}(zero-based) was expected to be a "
+                    f"{dtypes.type_string(kinds[0][1])} tensor but is a {dtypes.type_string(kind)} "
+                    f"tensor [Op:Pack]"
+                )
+
+
 _SPEC_CACHE: dict = {}  # eager begin/end/strides constants of recent `tensor[...]` specs
 
 
@@ -485,6 +539,7 @@ def getitem(tensor, slice_spec) -> Tensor:
         slice_spec = (slice_spec,)
     begin, end, strides = [], [], []
     begin_mask = end_mask = ellipsis_mask = new_axis_mask = shrink_axis_mask = 0
+    tensor_items = 0
     for position, item in enumerate(slice_spec):
         bit = 1 << position
         if type(item) is int:
@@ -493,6 +548,10 @@ def getitem(tensor, slice_spec) -> Tensor:
             strides.append(1)
             shrink_axis_mask |= bit
         elif isinstance(item, builtins.slice):
+            if not (type(item.start) is type(item.stop) is type(item.step) is int):
+                tensor_items += any(
+                    _is_tensor_like(part) for part in (item.start, item.stop, item.step)
+                )
             if item.start is None:
                 begin.append(0)
                 begin_mask |= bit
@@ -515,11 +574,14 @@ def getitem(tensor, slice_spec) -> Tensor:
             strides.append(1)
             new_axis_mask |= bit
         else:
+            tensor_items += _is_tensor_like(item)
             value = _index_value(item)
             begin.append(value)
             end.append(math_ops.add(value, 1) if isinstance(value, Tensor) else value + 1)
             strides.append(1)
             shrink_axis_mask |= bit
+    if tensor_items > 1:
+        _check_packing(slice_spec)
     attrs = {
         "begin_mask": begin_mask,
         "end_mask": end_mask,
@@ -684,7 +746,7 @@ def _dense_gather_grad(params, indices, dy, axis, batch_dims):
     columns = _batch_columns(_shape_tensor(indices), indices_rank, indices.dtype, batch_dims)
     coordinates = array_ops.stack([*columns, indices], axis=-1)
     # Scatter into [batch, N, pre, post], then move N back to `axis`.
-    layout = [*batch, axis, *list(range(batch_dims, axis)), *list(range(axis + 1, params_rank))]
+    layout = [*batch, axis, *range(batch_dims, axis), *range(axis + 1, params_rank)]
     target_shape = gather(_shape_tensor(params, indices.dtype), layout)
     scattered = scatter_nd(coordinates, updates, target_shape)
     return array_ops.transpose(scattered, np.argsort(layout).astype(np.int32))
@@ -712,9 +774,9 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
            [1, 2]], dtype=int32)
     """
     params = array_ops.convert(params)
-    indices = indices if isinstance(indices, Tensor) else array_ops._index_tensor(indices)
+    indices = _int_input(indices)
     _check_attr_dtype("GatherV2", "Tindices", indices.dtype, _INDEX)
-    axis = array_ops._index_tensor(batch_dims if axis is None else axis)
+    axis = _int_input(batch_dims if axis is None else axis)
     _check_attr_dtype("GatherV2", "Taxis", axis.dtype, _INT32_INT64)
     if batch_dims and rules.constant_value(axis) == 0:  # TF drops batch_dims for axis 0
         batch_dims = 0
@@ -804,7 +866,7 @@ def gather_nd(params, indices, batch_dims=0, name=None, bad_indices_policy="") -
     array([3, 2], dtype=int32)
     """
     params = array_ops.convert(params)
-    indices = indices if isinstance(indices, Tensor) else array_ops._index_tensor(indices)
+    indices = _int_input(indices)
     _check_attr_dtype("GatherNd", "Tindices", indices.dtype, _INDEX)
     if batch_dims:
         rank = indices.shape.rank
@@ -962,9 +1024,7 @@ def scatter_nd(indices, updates, shape, bad_indices_policy="", name=None) -> Ten
     array([0., 4., 0., 2.], dtype=float32)
     """
     if not isinstance(indices, Tensor):  # indices and shape share one dtype attr
-        indices = (
-            _like(indices, shape) if isinstance(shape, Tensor) else array_ops._index_tensor(indices)
-        )
+        indices = _like(indices, shape) if isinstance(shape, Tensor) else _int_input(indices)
     _check_attr_dtype("ScatterNd", "Tindices", indices.dtype, _INDEX)
     updates = array_ops.convert(updates)
     shape = _like(shape, indices)
@@ -1050,18 +1110,29 @@ TENSOR_SCATTER_SUB = _register_tensor_scatter(
     "TensorScatterSub", "sub", _tensor_scatter_sub_grad, rules.NUMBER
 )
 TENSOR_SCATTER_MIN = _register_tensor_scatter(
-    "TensorScatterMin", "min", _tensor_scatter_extremum_grad(math_ops.less_equal), rules.REAL
+    "TensorScatterMin",
+    "min",
+    _tensor_scatter_extremum_grad(lambda a, b: math_ops.less_equal(a, b)),
+    rules.REAL,
 )
 TENSOR_SCATTER_MAX = _register_tensor_scatter(
-    "TensorScatterMax", "max", _tensor_scatter_extremum_grad(math_ops.greater_equal), rules.REAL
+    "TensorScatterMax",
+    "max",
+    _tensor_scatter_extremum_grad(lambda a, b: math_ops.greater_equal(a, b)),
+    rules.REAL,
 )
 
 
 def _tensor_scatter(op: OpDef, tensor, indices, updates, name) -> Tensor:
-    tensor = array_ops.convert(tensor)
-    indices = indices if isinstance(indices, Tensor) else array_ops._index_tensor(indices)
+    if not _is_tensor_like(tensor) and _is_tensor_like(updates):  # a tensor sets the shared dtype
+        updates = convert_to_tensor(updates)
+        tensor = _like(tensor, updates)
+    else:
+        tensor = array_ops.convert(tensor)
+        updates = _like(updates, tensor)
+    indices = _int_input(indices)
     _check_attr_dtype(op.name, "Tindices", indices.dtype, _INDEX)
-    return apply(op, (tensor, indices, _like(updates, tensor)), _NO_ATTRS, name)
+    return apply(op, (tensor, indices, updates), _NO_ATTRS, name)
 
 
 def tensor_scatter_nd_update(tensor, indices, updates, name=None) -> Tensor:
@@ -1263,13 +1334,23 @@ def top_k(input, k=1, sorted=True, index_type=dtypes.int32, name=None):
     input = array_ops.convert(input)  # noqa: A001
     index_type = dtypes.as_dtype(index_type)
     _check_attr_dtype("TopKV2", "index_type", index_type, _INDEX)
-    k = array_ops._index_tensor(k)
+    k = _int_input(k)
     attrs = {"sorted": bool(sorted), "index_type": index_type}
     values, indices = apply(TOP_K, (input, k), attrs, name)
     return TopKV2(values, indices)
 
 
 _DIRECTIONS = ("ASCENDING", "DESCENDING")
+
+
+def _reversed_order(values: Tensor) -> Tensor:
+    """An order-reversing map of the values that is its own inverse (no overflow for ints)."""
+    dtype = values.dtype
+    if dtype.is_unsigned:
+        return math_ops.subtract(dtype.max, values)
+    if dtype.is_integer:
+        return math_ops.subtract(math_ops.negative(values), 1)
+    return math_ops.negative(values)
 
 
 def _sort(values, axis, direction, return_indices, name):
@@ -1283,14 +1364,8 @@ def _sort(values, axis, direction, return_indices, name):
         raise ValueError(f"Argument `axis` must be a constant scalar. Received: axis={axis}.")
     axis = int(axis_value)
     values = array_ops.convert(values)
-    dtype = values.dtype
-    if direction == "ASCENDING":  # sort a decreasing image of the values, keeping ties in order
-        if dtype.is_unsigned:
-            values = math_ops.subtract(dtype.max, values)
-        elif dtype.is_integer:
-            values = math_ops.subtract(math_ops.negative(values), 1)
-        else:
-            values = math_ops.negative(values)
+    if direction == "ASCENDING":  # top_k of a reversed image of the values keeps ties in order
+        values = _reversed_order(values)
     rank = values.shape.rank
     if rank is not None and -rank <= axis < rank:
         axis %= rank
@@ -1311,12 +1386,7 @@ def _sort(values, axis, direction, return_indices, name):
     if not last:
         result = array_ops.transpose(result, perm)
     if direction == "ASCENDING" and not return_indices:
-        if dtype.is_unsigned:
-            result = math_ops.subtract(dtype.max, result)
-        elif dtype.is_integer:
-            result = math_ops.subtract(math_ops.negative(result), 1)
-        else:
-            result = math_ops.negative(result)
+        result = _reversed_order(result)
     return result
 
 

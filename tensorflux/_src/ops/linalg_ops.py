@@ -8,7 +8,7 @@ import string
 
 import numpy as np
 
-from tensorflux._src.core import dtypes, errors
+from tensorflux._src.core import dtypes, errors, indexed_slices
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
@@ -16,7 +16,7 @@ from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.ops import _rules as rules
-from tensorflux._src.ops import array_ops, math_ops, reduction_ops
+from tensorflux._src.ops import array_ops, math_ops, nn_ops, reduction_ops
 
 _NO_ATTRS = rules.NO_ATTRS
 # NumPy has no BLAS for these: they are multiplied in float32 and rounded back, as TF's
@@ -31,7 +31,9 @@ def _dims_text(shape) -> str:
 def _not_found(op_name: str, dtype) -> errors.NotFoundError:
     type_name = "DT_" + dtypes.as_dtype(dtype).name.upper()
     return errors.NotFoundError(
-        None, None, f"Could not find device for node: {{{{node {op_name}}}}} = {op_name}[T={type_name}]"
+        None,
+        None,
+        f"Could not find device for node: {{{{node {op_name}}}}} = {op_name}[T={type_name}]",
     )
 
 
@@ -55,7 +57,9 @@ def _matmul_kernel(xp, a, b, transpose_a=False, transpose_b=False):
         return _matmul_arrays(xp, a.T if transpose_a else a, b.T if transpose_b else b)
     except ValueError:
         raise errors.InvalidArgumentError(
-            None, None, f"Matrix size-incompatible: In[0]: {_dims_text(a.shape)}, In[1]: {_dims_text(b.shape)}"
+            None,
+            None,
+            f"Matrix size-incompatible: In[0]: {_dims_text(a.shape)}, In[1]: {_dims_text(b.shape)}",
         ) from None
 
 
@@ -69,7 +73,9 @@ def _matmul_input_error(a, b):
 def _matmul_infer(a, b, transpose_a=False, transpose_b=False):
     for index, spec in enumerate((a, b)):
         if spec.shape.rank is not None and spec.shape.rank != 2:
-            raise ValueError(f"Shape must be rank 2 but is rank {spec.shape.rank} for '{{{{node MatMul}}}} = MatMul[T={a.dtype.name}]' with input shapes: {a.shape}, {b.shape}. (input {index})")
+            raise ValueError(
+                f"Shape must be rank 2 but is rank {spec.shape.rank} for '{{{{node MatMul}}}} = MatMul[T={a.dtype.name}]' with input shapes: {a.shape}, {b.shape}. (input {index})"
+            )
     rows, inner_a = _matrix_dims(a.shape.with_rank(2), transpose_a)
     inner_b, cols = _matrix_dims(b.shape.with_rank(2), transpose_b)
     if inner_a is not None and inner_b is not None and inner_a != inner_b:
@@ -131,17 +137,21 @@ def _adjoint(xp, x, adjoint):
 def _batch_matmul_error(x, y, adj_x, adj_y) -> errors.InvalidArgumentError:
     if x.ndim < 2 or y.ndim < 2:
         which = 0 if x.ndim < 2 else 1
-        return errors.InvalidArgumentError(None, None, f"In[{which}] ndims must be >= 2: {(x, y)[which].ndim}")
+        return errors.InvalidArgumentError(
+            None, None, f"In[{which}] ndims must be >= 2: {(x, y)[which].ndim}"
+        )
     inner_x = x.shape[-2] if adj_x else x.shape[-1]
     inner_y = y.shape[-1] if adj_y else y.shape[-2]
     if inner_x != inner_y:
         return errors.InvalidArgumentError(
-            None, None,
+            None,
+            None,
             f"Matrix size-incompatible: In[0]: {_dims_text(x.shape)}, In[1]: {_dims_text(y.shape)} "
             f"{int(adj_x)} {int(adj_y)}",
         )
     return errors.InvalidArgumentError(
-        None, None,
+        None,
+        None,
         f"In[0] and In[1] must have compatible batch dimensions: {_dims_text(x.shape)} vs. {_dims_text(y.shape)}",
     )
 
@@ -160,7 +170,9 @@ def _batch_matmul_shape(x, y, adj_x, adj_y, op_name) -> TensorShape:
         return TensorShape(None)
     for index, spec in enumerate((x, y)):
         if spec.shape.rank < 2:
-            raise ValueError(f"Shape must be at least rank 2 but is rank {spec.shape.rank} for '{{{{node {op_name}}}}}' with input shapes: {x.shape}, {y.shape}. (input {index})")
+            raise ValueError(
+                f"Shape must be at least rank 2 but is rank {spec.shape.rank} for '{{{{node {op_name}}}}}' with input shapes: {x.shape}, {y.shape}. (input {index})"
+            )
     rows, inner_x = _matrix_dims(x.shape, adj_x)
     inner_y, cols = _matrix_dims(y.shape, adj_y)
     if inner_x is not None and inner_y is not None and inner_x != inner_y:
@@ -181,11 +193,19 @@ def _batch_matmul_input_grads(x, y, dy, adj_x, adj_y):
     if not adj_x:
         dx = matmul(dy, y) if adj_y else matmul(dy, y, adjoint_b=True)
     else:
-        dx = matmul(y, dy, adjoint_a=True, adjoint_b=True) if adj_y else matmul(y, dy, adjoint_b=True)
+        dx = (
+            matmul(y, dy, adjoint_a=True, adjoint_b=True)
+            if adj_y
+            else matmul(y, dy, adjoint_b=True)
+        )
     if not adj_y:
         dy_ = matmul(x, dy) if adj_x else matmul(x, dy, adjoint_a=True)
     else:
-        dy_ = matmul(dy, x, adjoint_a=True, adjoint_b=True) if adj_x else matmul(dy, x, adjoint_a=True)
+        dy_ = (
+            matmul(dy, x, adjoint_a=True, adjoint_b=True)
+            if adj_x
+            else matmul(dy, x, adjoint_a=True)
+        )
     return dx, dy_
 
 
@@ -229,7 +249,9 @@ def _batch_matmul_v3_infer(x, y, Tout, adj_x=False, adj_y=False, Ta=None, Tb=Non
 
 def _batch_matmul_v3_grad(op, dy):
     x, y = op.inputs
-    if not (x.dtype.is_floating or x.dtype.is_complex) or not (y.dtype.is_floating or y.dtype.is_complex):
+    if not (x.dtype.is_floating or x.dtype.is_complex) or not (
+        y.dtype.is_floating or y.dtype.is_complex
+    ):
         return [None, None]
     xc, yc = math_ops.cast(x, dy.dtype), math_ops.cast(y, dy.dtype)
     dx, dy_ = _batch_matmul_input_grads(xc, yc, dy, op.get_attr("adj_x"), op.get_attr("adj_y"))
@@ -279,6 +301,10 @@ def matmul(
     >>> tf.matmul(tf.constant([[1.0, 2.0]]), tf.constant([[3.0], [4.0]])).numpy()
     array([[11.]], dtype=float32)
     """
+    if not isinstance(a, Tensor):
+        a = convert_to_tensor(a)
+    if not isinstance(b, Tensor):
+        b = convert_to_tensor(b, dtype_hint=a.dtype)
     if (
         type(a) is EagerTensor
         and type(b) is EagerTensor
@@ -288,11 +314,13 @@ def matmul(
     ):
         return apply(MATMUL, (a, b), _MATMUL_ATTRS[bool(transpose_a), bool(transpose_b)], name)
     if transpose_a and adjoint_a:
-        raise ValueError(f"Only one of `transpose_a` and `adjoint_a` can be True. Received `transpose_a`={transpose_a}, `adjoint_a`={adjoint_a}.")
+        raise ValueError(
+            f"Only one of `transpose_a` and `adjoint_a` can be True. Received `transpose_a`={transpose_a}, `adjoint_a`={adjoint_a}."
+        )
     if transpose_b and adjoint_b:
-        raise ValueError(f"Only one of `transpose_b` and `adjoint_b` can be True. Received `transpose_b`={transpose_b}, `adjoint_b`={adjoint_b}.")
-    a = array_ops.convert(a)
-    b = b if isinstance(b, Tensor) else convert_to_tensor(b, dtype_hint=a.dtype)
+        raise ValueError(
+            f"Only one of `transpose_b` and `adjoint_b` can be True. Received `transpose_b`={transpose_b}, `adjoint_b`={adjoint_b}."
+        )
     a_rank, b_rank = a.shape.rank, b.shape.rank
     output_type = None if output_type is None else dtypes.as_dtype(output_type)
     batched = a_rank is None or a_rank > 2 or b_rank is None or b_rank > 2
@@ -315,7 +343,9 @@ def matmul(
             a, adjoint_a = math_ops.conj(a), True
         if transpose_b:
             b, adjoint_b = math_ops.conj(b), True
-        return apply(BATCH_MATMUL, (a, b), {"adj_x": bool(adjoint_a), "adj_y": bool(adjoint_b)}, name)
+        return apply(
+            BATCH_MATMUL, (a, b), {"adj_x": bool(adjoint_a), "adj_y": bool(adjoint_b)}, name
+        )
     if adjoint_a:
         a, transpose_a = math_ops.conj(a), True
     if adjoint_b:
@@ -323,7 +353,9 @@ def matmul(
     return apply(MATMUL, (a, b), _MATMUL_ATTRS[bool(transpose_a), bool(transpose_b)], name)
 
 
-def matvec(a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False, name=None) -> Tensor:
+def matvec(
+    a, b, transpose_a=False, adjoint_a=False, a_is_sparse=False, b_is_sparse=False, name=None
+) -> Tensor:
     """Multiplies (batches of) matrices `a` by vectors `b`.
 
     >>> tf.linalg.matvec(tf.constant([[1.0, 2.0], [3.0, 4.0]]), tf.constant([1.0, 1.0])).numpy()
@@ -357,7 +389,9 @@ def _parse_equation(equation: str):
         labels = sub.replace("...", "", 1)
         bad = [c for c in labels if c not in _LABELS]
         if bad:
-            raise ValueError(f"Subscripts have an invalid character {bad[0]!r} in einsum equation: {equation}")
+            raise ValueError(
+                f"Subscripts have an invalid character {bad[0]!r} in einsum equation: {equation}"
+            )
     if output is None:
         counts: dict[str, int] = {}
         for sub in inputs:
@@ -368,7 +402,9 @@ def _parse_equation(equation: str):
     present = set("".join(inputs).replace("...", ""))
     for c in output.replace("...", ""):
         if c not in present:
-            raise ValueError(f"Output subscripts contain the label {c} not present in the input subscripts.")
+            raise ValueError(
+                f"Output subscripts contain the label {c} not present in the input subscripts."
+            )
         if output.count(c) > 1:
             raise ValueError(f"Output subscripts contain a label {c} more than once: {equation}")
     if "..." in output and not any("..." in sub for sub in inputs):
@@ -391,31 +427,44 @@ def _split_subscript(sub: str, rank: int):
 def _einsum_dim_error(equation, arrays) -> errors.InvalidArgumentError:
     inputs, _, _ = _parse_equation(equation)
     if len(inputs) != len(arrays):
-        return errors.InvalidArgumentError(None, None, f"Expected {len(inputs)} inputs but got: {len(arrays)}")
+        return errors.InvalidArgumentError(
+            None, None, f"Expected {len(inputs)} inputs but got: {len(arrays)}"
+        )
     sizes: dict[str, int] = {}
     for index, (sub, array) in enumerate(zip(inputs, arrays)):
         labels = sub.replace("...", "")
-        if ("..." in sub and array.ndim < len(labels)) or ("..." not in sub and array.ndim != len(labels)):
-            return errors.InvalidArgumentError(None, None, f"Expected input {index} to have rank {len(labels)} but got: {array.ndim}")
+        if ("..." in sub and array.ndim < len(labels)) or (
+            "..." not in sub and array.ndim != len(labels)
+        ):
+            return errors.InvalidArgumentError(
+                None,
+                None,
+                f"Expected input {index} to have rank {len(labels)} but got: {array.ndim}",
+            )
         before, ellipsis, after = _split_subscript(sub, array.ndim)
         positions = list(range(len(before))) + list(range(len(before) + ellipsis, array.ndim))
         for axis, label in zip(positions, before + after):
             size = array.shape[axis]
             if label in sizes and sizes[label] != size and size != 1 and sizes[label] != 1:
                 return errors.InvalidArgumentError(
-                    None, None,
+                    None,
+                    None,
                     f"Expected dimension {sizes[label]} at axis {axis} of the input shaped "
                     f"{_dims_text(array.shape)} but got dimension {size}",
                 )
             sizes.setdefault(label, size)
-    return errors.InvalidArgumentError(None, None, f"Invalid einsum operands for equation {equation!r}")
+    return errors.InvalidArgumentError(
+        None, None, f"Invalid einsum operands for equation {equation!r}"
+    )
 
 
 def _einsum_kernel(xp, *arrays, equation, N=None):
     _, _, contracted = _parse_equation(equation)
     low = arrays[0].dtype in _LOW_PRECISION
     operands = [a.astype(np.float32) for a in arrays] if low else arrays
-    optimize = len(arrays) > 2 or (contracted and len(arrays) == 2 and arrays[0].size * arrays[1].size > 1 << 16)
+    optimize = len(arrays) > 2 or (
+        contracted and len(arrays) == 2 and arrays[0].size * arrays[1].size > 1 << 16
+    )
     try:
         result = xp.einsum(equation, *operands, optimize=optimize)
     except ValueError:
@@ -437,21 +486,29 @@ def _einsum_infer(*specs, equation, N=None):
         before, count, after = _split_subscript(sub, spec.shape.rank)
         dims = spec.shape.as_list()
         if count < 0 or ("..." not in sub and len(dims) != len(before)):
-            raise ValueError(f"Expected input to have rank {len(sub.replace('...', ''))} but got: {len(dims)} for Einsum with equation {equation!r}")
+            raise ValueError(
+                f"Expected input to have rank {len(sub.replace('...', ''))} but got: {len(dims)} for Einsum with equation {equation!r}"
+            )
         labelled = dims[: len(before)] + dims[len(dims) - len(after) :]
         for label, dim in zip(before + after, labelled):
             known = sizes.get(label)
             if known is None or known == 1:
                 sizes[label] = dim if known is None or dim is not None else known
             elif dim is not None and dim != known and dim != 1:
-                raise ValueError(f"Dimension {label!r} must be {known} but is {dim} for Einsum with equation {equation!r}")
+                raise ValueError(
+                    f"Dimension {label!r} must be {known} but is {dim} for Einsum with equation {equation!r}"
+                )
         if "..." in sub:
-            ellipsis = rules.broadcast_shape(ellipsis, TensorShape(dims[len(before) : len(before) + count]))
+            ellipsis = rules.broadcast_shape(
+                ellipsis, TensorShape(dims[len(before) : len(before) + count])
+            )
     before, _, after = _split_subscript(output, 0)
     if "..." in output and ellipsis.rank is None:
         return TensorSpec(TensorShape(None), dtype)
     middle = ellipsis.as_list() if "..." in output else []
-    return TensorSpec([sizes.get(c) for c in before] + middle + [sizes.get(c) for c in after], dtype)
+    return TensorSpec(
+        [sizes.get(c) for c in before] + middle + [sizes.get(c) for c in after], dtype
+    )
 
 
 def _fresh_labels(used: set):
@@ -479,7 +536,9 @@ def _einsum_input_grad(dy, output, operands, index):
     labels = before + after
     positions = list(range(len(before))) + list(range(len(before) + ellipsis_rank, rank))
     others = [(s, math_ops.conj(t)) for j, (s, t) in enumerate(operands) if j != index]
-    available = set(output.replace("...", "")) | set("".join(s for s, _ in others).replace("...", ""))
+    available = set(output.replace("...", "")) | set(
+        "".join(s for s, _ in others).replace("...", "")
+    )
     used = set("".join([sub, output, *(s for s, _ in others)]).replace("...", ""))
     fresh = _fresh_labels(used)
     subs = [output] + [s for s, _ in others]
@@ -509,11 +568,22 @@ def _einsum_input_grad(dy, output, operands, index):
         front = "..." + "".join(target)
         grad = einsum(",".join(subs) + "->" + front, *tensors)
         if not _same_ellipsis(x, grad, len(before), ellipsis_rank):
-            reordered = [*range(len(before), len(before) + ellipsis_rank), *range(len(before)), *range(len(before) + ellipsis_rank, rank)]
+            reordered = [
+                *range(len(before), len(before) + ellipsis_rank),
+                *range(len(before)),
+                *range(len(before) + ellipsis_rank, rank),
+            ]
             moved = array_ops.transpose(x, reordered) if len(before) else x
             grad = array_ops.unbroadcast(grad, moved)
         if before:
-            grad = einsum(front + "->" + "".join(target[: len(before)]) + "..." + "".join(target[len(before) :]), grad)
+            grad = einsum(
+                front
+                + "->"
+                + "".join(target[: len(before)])
+                + "..."
+                + "".join(target[len(before) :]),
+                grad,
+            )
         return grad
     return einsum(",".join(subs) + "->" + "".join(target), *tensors)
 
@@ -533,6 +603,13 @@ def _einsum_grad(op, dy):
     return [_einsum_input_grad(dy, output, operands, i) for i in range(len(operands))]
 
 
+_EINSUM_TYPES = frozenset(
+    (
+        dtypes.bfloat16, dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32,
+        dtypes.int64, dtypes.uint64, dtypes.complex64, dtypes.complex128,
+    )
+)  # fmt: skip
+
 EINSUM = register(
     OpDef(
         name="Einsum",
@@ -542,12 +619,7 @@ EINSUM = register(
         inputs=("inputs*",),
         outputs=("output",),
         attrs=("equation", "N"),
-        allowed=frozenset(
-            (
-                dtypes.bfloat16, dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32,
-                dtypes.int64, dtypes.uint64, dtypes.complex64, dtypes.complex128,
-            )
-        ),  # fmt: skip
+        allowed=_EINSUM_TYPES,
     )
 )
 
@@ -560,16 +632,21 @@ def einsum(equation, *inputs, **kwargs) -> Tensor:
     """
     name = kwargs.pop("name", None)
     if kwargs:
-        raise TypeError(f"Invalid keyword arguments for this function: {', '.join(sorted(kwargs))}. Expected: name.")
+        raise TypeError(
+            f"Invalid keyword arguments for this function: {', '.join(sorted(kwargs))}. Expected: name."
+        )
     subscripts, _, _ = _parse_equation(equation)
     if len(subscripts) != len(inputs):
-        raise ValueError(f"Unexpected number of inputs: {len(inputs)}, equation {equation!r} expects {len(subscripts)}.")
+        raise ValueError(
+            f"Unexpected number of inputs: {len(inputs)}, equation {equation!r} expects {len(subscripts)}."
+        )
     tensors = [array_ops.convert(t) for t in inputs]
     dtype = tensors[0].dtype
     for index, tensor in enumerate(tensors):
         if tensor.dtype is not dtype:
             raise errors.InvalidArgumentError(
-                None, None,
+                None,
+                None,
                 f"cannot compute Einsum as input #{index}(zero-based) was expected to be a "
                 f"{dtypes.type_string(dtype)} tensor but is a {dtypes.type_string(tensor.dtype)} tensor [Op:Einsum]",
             )
@@ -583,7 +660,9 @@ def _tensordot_axes(a_rank: int, b_rank: int, axes):
     if isinstance(axes, Tensor):
         axes = rules.constant_value(axes)
         if axes is None:
-            raise ValueError("tensordot needs `axes` whose value is known when the function is traced.")
+            raise ValueError(
+                "tensordot needs `axes` whose value is known when the function is traced."
+            )
         axes = axes.tolist()
     if isinstance(axes, (numbers.Integral, np.integer)):
         count = int(axes)
@@ -591,7 +670,9 @@ def _tensordot_axes(a_rank: int, b_rank: int, axes):
             raise ValueError(f"'axes' must be at least 0 but is {count}.")
         if count > a_rank or count > b_rank:
             rank = a_rank if count > a_rank else b_rank
-            raise ValueError(f"`axes` must not be larger than the number of dimensions of tensor.  Received {count}, vs tensor dimensions {rank}.")
+            raise ValueError(
+                f"`axes` must not be larger than the number of dimensions of tensor.  Received {count}, vs tensor dimensions {rank}."
+            )
         return list(range(a_rank - count, a_rank)), list(range(count))
     if not isinstance(axes, (list, tuple)) or len(axes) != 2:
         raise ValueError(f"`axes` must be an integer or have length 2. Received {axes}.")
@@ -599,7 +680,9 @@ def _tensordot_axes(a_rank: int, b_rank: int, axes):
     a_axes = [a_axes] if isinstance(a_axes, (numbers.Integral, np.integer)) else list(a_axes)
     b_axes = [b_axes] if isinstance(b_axes, (numbers.Integral, np.integer)) else list(b_axes)
     if len(a_axes) != len(b_axes):
-        raise ValueError(f"Different number of contraction axes `a` and `b`, {len(a_axes)} != {len(b_axes)}.")
+        raise ValueError(
+            f"Different number of contraction axes `a` and `b`, {len(a_axes)} != {len(b_axes)}."
+        )
     return [int(i) % a_rank for i in a_axes], [int(i) % b_rank for i in b_axes]
 
 
@@ -611,19 +694,31 @@ def _flatten_for_matmul(x: Tensor, contract: list, contract_last: bool):
     if perm != list(range(rank)):
         x = array_ops.transpose(x, perm)
     dims = x.shape.as_list()
-    free_dims = [dims[i] for i in (range(len(free)) if contract_last else range(len(contract), rank))]
-    contract_dims = [dims[i] for i in (range(len(free), rank) if contract_last else range(len(contract)))]
+    free_dims = [
+        dims[i] for i in (range(len(free)) if contract_last else range(len(contract), rank))
+    ]
+    contract_dims = [
+        dims[i] for i in (range(len(free), rank) if contract_last else range(len(contract)))
+    ]
     free_size = None if None in free_dims else int(np.prod(free_dims, dtype=np.int64))
     contract_size = None if None in contract_dims else int(np.prod(contract_dims, dtype=np.int64))
     if free_size is None and contract_size is None:
         shape = array_ops.shape(x)
         free_part = array_ops.slice(shape, [len(contract) if not contract_last else 0], [len(free)])
         free_size = reduction_ops.reduce_prod(free_part, keepdims=True)
-        matrix_shape = array_ops.concat([free_size, [-1]] if contract_last else [[-1], free_size], 0)
+        matrix_shape = array_ops.concat(
+            [free_size, [-1]] if contract_last else [[-1], free_size], 0
+        )
     elif contract_last:
-        matrix_shape = [-1 if free_size is None else free_size, -1 if contract_size is None else contract_size]
+        matrix_shape = [
+            -1 if free_size is None else free_size,
+            -1 if contract_size is None else contract_size,
+        ]
     else:
-        matrix_shape = [-1 if contract_size is None else contract_size, -1 if free_size is None else free_size]
+        matrix_shape = [
+            -1 if contract_size is None else contract_size,
+            -1 if free_size is None else free_size,
+        ]
     return array_ops.reshape(x, matrix_shape), [i for i in free]
 
 
@@ -649,7 +744,9 @@ def tensordot(a, b, axes, name=None) -> Tensor:
             return product if name is None else array_ops.identity(product, name=name)
         return array_ops.reshape(product, out_dims, name=name)
     a_shape, b_shape = array_ops.shape(a), array_ops.shape(b)
-    pieces = [array_ops.slice(a_shape, [i], [1]) for i in a_free] + [array_ops.slice(b_shape, [i], [1]) for i in b_free]
+    pieces = [array_ops.slice(a_shape, [i], [1]) for i in a_free] + [
+        array_ops.slice(b_shape, [i], [1]) for i in b_free
+    ]
     return array_ops.reshape(product, array_ops.concat(pieces, 0) if pieces else [], name=name)
 
 
@@ -663,7 +760,9 @@ def _diag_range(k) -> tuple[int, int, bool]:
     if values.size == 1:
         return int(values[0]), int(values[0]), np.ndim(k) > 0
     if values.size != 2:
-        raise errors.InvalidArgumentError(None, None, f"diag_index must be a scalar or a vector of 2 elements, got {values.size}")
+        raise errors.InvalidArgumentError(
+            None, None, f"diag_index must be a scalar or a vector of 2 elements, got {values.size}"
+        )
     return int(values[0]), int(values[1]), True
 
 
@@ -678,7 +777,11 @@ def _diag_indices(rows: int, cols: int, lower: int, upper: int, align: str):
     Returns (diag, pos, r, c): diagonal j = upper - d at padded position pos is element
     (r, c) of the matrix, for every entry that is not padding.
     """
-    max_len = _diag_length(rows, cols, upper) if lower == upper else max(_diag_length(rows, cols, d) for d in range(lower, upper + 1))
+    max_len = (
+        _diag_length(rows, cols, upper)
+        if lower == upper
+        else max(_diag_length(rows, cols, d) for d in range(lower, upper + 1))
+    )
     super_align, sub_align = align.split("_")
     diag_idx, pos_idx, row_idx, col_idx = [], [], [], []
     for j, d in enumerate(range(upper, lower - 1, -1)):
@@ -690,15 +793,29 @@ def _diag_indices(rows: int, cols: int, lower: int, upper: int, align: str):
         pos_idx.append(i + offset)
         row_idx.append(i + max(0, -d))
         col_idx.append(i + max(0, d))
-    return (np.concatenate(diag_idx), np.concatenate(pos_idx), np.concatenate(row_idx), np.concatenate(col_idx), max_len)
+    return (
+        np.concatenate(diag_idx),
+        np.concatenate(pos_idx),
+        np.concatenate(row_idx),
+        np.concatenate(col_idx),
+        max_len,
+    )
 
 
 def _check_diag_bounds(rows, cols, lower, upper):
     for which, d in (("lower", lower), ("upper", upper)):
         if d != 0 and not -rows < d < cols:
-            raise errors.InvalidArgumentError(None, None, f"{which}_diag_index is out of bound: {d}. It must be between {-rows} and {cols}")
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"{which}_diag_index is out of bound: {d}. It must be between {-rows} and {cols}",
+            )
     if lower > upper:
-        raise errors.InvalidArgumentError(None, None, f"lower_diag_index must not be larger than upper_diag_index: {lower} > {upper}")
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"lower_diag_index must not be larger than upper_diag_index: {lower} > {upper}",
+        )
 
 
 def _check_align(align):
@@ -706,9 +823,11 @@ def _check_align(align):
         raise ValueError(f"align must be one of {', '.join(_ALIGNMENTS)}, got {align!r}")
 
 
-def _diag_part_kernel(xp, input, k, padding_value, align="RIGHT_LEFT"):  # noqa: A002
+def _diag_part_kernel(xp, input, k, padding_value, align="RIGHT_LEFT"):
     if input.ndim < 2:
-        raise errors.InvalidArgumentError(None, None, f"input must be at least 2-dim, received shape: {_dims_text(input.shape)}")
+        raise errors.InvalidArgumentError(
+            None, None, f"input must be at least 2-dim, received shape: {_dims_text(input.shape)}"
+        )
     rows, cols = input.shape[-2:]
     lower, upper, band = _diag_range(k)
     _check_diag_bounds(rows, cols, lower, upper)
@@ -720,17 +839,24 @@ def _diag_part_kernel(xp, input, k, padding_value, align="RIGHT_LEFT"):  # noqa:
     return out
 
 
-def _diag_part_infer(input, k, padding_value, align="RIGHT_LEFT"):  # noqa: A002
+def _diag_part_infer(input, k, padding_value, align="RIGHT_LEFT"):
     shape = input.shape
     if shape.rank is None:
         return TensorSpec(TensorShape(None), input.dtype)
     if shape.rank < 2:
-        raise ValueError(f"Shape must be at least rank 2 but is rank {shape.rank} for MatrixDiagPartV3")
+        raise ValueError(
+            f"Shape must be at least rank 2 but is rank {shape.rank} for MatrixDiagPartV3"
+        )
     k_value = rules.static_value(k)
     rows, cols = shape[-2], shape[-1]
     batch = shape[:-2]
     if k_value is None:
-        return TensorSpec(TensorShape(None) if k.shape.rank is None or k.shape.rank else batch.concatenate([None]), input.dtype)
+        return TensorSpec(
+            TensorShape(None)
+            if k.shape.rank is None or k.shape.rank
+            else batch.concatenate([None]),
+            input.dtype,
+        )
     lower, upper, band = _diag_range(k_value)
     if rows is None or cols is None:
         length = None
@@ -743,7 +869,11 @@ def _diag_part_infer(input, k, padding_value, align="RIGHT_LEFT"):  # noqa: A002
 
 def _diag_part_grad(op, dy):
     x, k = op.inputs[:2]
-    return [matrix_set_diag(array_ops.zeros_like(x), dy, k=k, align=op.get_attr("align")), None, None]
+    return [
+        matrix_set_diag(array_ops.zeros_like(x), dy, k=k, align=op.get_attr("align")),
+        None,
+        None,
+    ]
 
 
 MATRIX_DIAG_PART = register(
@@ -771,13 +901,21 @@ def _diag_sizes(diagonal_shape, lower, upper, band, num_rows, num_cols):
     elif num_cols == -1:
         num_cols = min_cols
     if num_rows < min_rows and num_cols < min_cols:
-        raise errors.InvalidArgumentError(None, None, "The number of rows or columns is not consistent with the specified d_lower, d_upper, and diagonal.")
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            "The number of rows or columns is not consistent with the specified d_lower, d_upper, and diagonal.",
+        )
     if num_rows < min_rows:
         raise errors.InvalidArgumentError(None, None, "The number of rows is too small.")
     if num_cols < min_cols:
         raise errors.InvalidArgumentError(None, None, "The number of columns is too small.")
     if num_rows != min_rows and num_cols != min_cols:
-        raise errors.InvalidArgumentError(None, None, "The number of rows or columns is not consistent with the specified d_lower, d_upper, and diagonal.")
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            "The number of rows or columns is not consistent with the specified d_lower, d_upper, and diagonal.",
+        )
     return num_rows, num_cols
 
 
@@ -785,11 +923,23 @@ def _diag_kernel(xp, diagonal, k, num_rows, num_cols, padding_value, align="RIGH
     lower, upper, band = _diag_range(k)
     need = 2 if band and lower != upper else 1
     if diagonal.ndim < need:
-        raise errors.InvalidArgumentError(None, None, f"diagonal must be at least {need}-dim, received shape: {_dims_text(diagonal.shape)}")
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"diagonal must be at least {need}-dim, received shape: {_dims_text(diagonal.shape)}",
+        )
     if lower > upper:
-        raise errors.InvalidArgumentError(None, None, f"lower_diag_index must not be larger than upper_diag_index: {lower} > {upper}")
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"lower_diag_index must not be larger than upper_diag_index: {lower} > {upper}",
+        )
     if band and lower != upper and diagonal.shape[-2] != upper - lower + 1:
-        raise errors.InvalidArgumentError(None, None, f"The number of diagonals provided in the input does not match the lower_diag_index and upper_diag_index range. Got {diagonal.shape[-2]}, expected {upper - lower + 1}")
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"The number of diagonals provided in the input does not match the lower_diag_index and upper_diag_index range. Got {diagonal.shape[-2]}, expected {upper - lower + 1}",
+        )
     rows, cols = _diag_sizes(diagonal.shape, lower, upper, band, int(num_rows), int(num_cols))
     multi = band and lower != upper
     batch = diagonal.shape[:-2] if multi else diagonal.shape[:-1]
@@ -807,7 +957,9 @@ def _diag_infer(diagonal, k, num_rows, num_cols, padding_value, align="RIGHT_LEF
     lower, upper, band = _diag_range(k_value)
     multi = band and lower != upper
     if shape.rank < (2 if multi else 1):
-        raise ValueError(f"Shape must be at least rank {2 if multi else 1} but is rank {shape.rank} for MatrixDiagV3")
+        raise ValueError(
+            f"Shape must be at least rank {2 if multi else 1} but is rank {shape.rank} for MatrixDiagV3"
+        )
     batch = shape[:-2] if multi else shape[:-1]
     rows_value, cols_value = rules.static_value(num_rows), rules.static_value(num_cols)
     if shape[-1] is None or rows_value is None or cols_value is None:
@@ -817,7 +969,13 @@ def _diag_infer(diagonal, k, num_rows, num_cols, padding_value, align="RIGHT_LEF
 
 
 def _diag_grad(op, dy):
-    return [matrix_diag_part(dy, k=op.inputs[1], align=op.get_attr("align")), None, None, None, None]
+    return [
+        matrix_diag_part(dy, k=op.inputs[1], align=op.get_attr("align")),
+        None,
+        None,
+        None,
+        None,
+    ]
 
 
 MATRIX_DIAG = register(
@@ -833,18 +991,23 @@ MATRIX_DIAG = register(
 )
 
 
-def _set_diag_kernel(xp, input, diagonal, k, align="RIGHT_LEFT"):  # noqa: A002
+def _set_diag_kernel(xp, input, diagonal, k, align="RIGHT_LEFT"):
     if input.ndim < 2:
-        raise errors.InvalidArgumentError(None, None, f"input must be at least 2-dim, received shape: {_dims_text(input.shape)}")
+        raise errors.InvalidArgumentError(
+            None, None, f"input must be at least 2-dim, received shape: {_dims_text(input.shape)}"
+        )
     rows, cols = input.shape[-2:]
     lower, upper, band = _diag_range(k)
     _check_diag_bounds(rows, cols, lower, upper)
     diag, pos, r, c, max_len = _diag_indices(rows, cols, lower, upper, align)
     multi = band and lower != upper
-    expected = (*input.shape[:-2], upper - lower + 1, max_len) if multi else (*input.shape[:-2], max_len)
+    expected = (
+        (*input.shape[:-2], upper - lower + 1, max_len) if multi else (*input.shape[:-2], max_len)
+    )
     if tuple(diagonal.shape) != expected:
         raise errors.InvalidArgumentError(
-            None, None,
+            None,
+            None,
             "Either first dimensions of diagonal don't match input.shape[:-2], or diagonal.shape[:-1] "
             "is not equal to the longests diagonal in range [lower_diag_index:upper_diag_index].\n"
             f"Input shape: {_dims_text(input.shape)}\nDiagonal shape: {_dims_text(diagonal.shape)}\n"
@@ -856,7 +1019,7 @@ def _set_diag_kernel(xp, input, diagonal, k, align="RIGHT_LEFT"):  # noqa: A002
 
 
 def _set_diag_grad(op, dy):
-    x, diagonal, k = op.inputs
+    diagonal, k = op.inputs[1:]
     align = op.get_attr("align")
     return [
         matrix_set_diag(dy, array_ops.zeros_like(diagonal), k=k, align=align),
@@ -883,7 +1046,9 @@ def _k_tensor(k) -> Tensor:
     return k if isinstance(k, Tensor) else convert_to_tensor(k, dtype=dtypes.int32)
 
 
-def matrix_diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0, align="RIGHT_LEFT") -> Tensor:
+def matrix_diag(
+    diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0, align="RIGHT_LEFT"
+) -> Tensor:
     """Builds (batches of) matrices with the given diagonals, `padding_value` elsewhere.
 
     >>> tf.linalg.diag([1.0, 2.0]).numpy()
@@ -898,7 +1063,7 @@ def matrix_diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_va
     return apply(MATRIX_DIAG, (diagonal, _k_tensor(k), rows, cols, padding), {"align": align}, name)
 
 
-def matrix_diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT") -> Tensor:  # noqa: A002
+def matrix_diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT") -> Tensor:
     """The diagonal (or the band of diagonals `k = (lower, upper)`) of (batches of) matrices.
 
     >>> tf.linalg.diag_part(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy()
@@ -910,7 +1075,7 @@ def matrix_diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT
     return apply(MATRIX_DIAG_PART, (x, _k_tensor(k), padding), {"align": align}, name)
 
 
-def matrix_set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT") -> Tensor:  # noqa: A002
+def matrix_set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT") -> Tensor:
     """Replaces the diagonal (or band of diagonals) of (batches of) matrices.
 
     >>> tf.linalg.set_diag(tf.zeros([2, 2]), [1.0, 2.0]).numpy()
@@ -919,7 +1084,11 @@ def matrix_set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT") -
     """
     _check_align(align)
     x = array_ops.convert(input)
-    diagonal = diagonal if isinstance(diagonal, Tensor) else convert_to_tensor(diagonal, dtype_hint=x.dtype)
+    diagonal = (
+        diagonal
+        if isinstance(diagonal, Tensor)
+        else convert_to_tensor(diagonal, dtype_hint=x.dtype)
+    )
     return apply(MATRIX_SET_DIAG, (x, diagonal, _k_tensor(k)), {"align": align}, name)
 
 
@@ -933,15 +1102,25 @@ def trace(x, name=None) -> Tensor:
 
 
 # ---- MatrixBandPart ---------------------------------------------------------------------------
-def _band_part_kernel(xp, input, num_lower, num_upper):  # noqa: A002
+def _band_part_kernel(xp, input, num_lower, num_upper):
     if input.ndim < 2:
-        raise errors.InvalidArgumentError(None, None, f"input must be at least 2-dim, received shape: {_dims_text(input.shape)}")
+        raise errors.InvalidArgumentError(
+            None, None, f"input must be at least 2-dim, received shape: {_dims_text(input.shape)}"
+        )
     rows, cols = input.shape[-2:]
     lower, upper = int(num_lower), int(num_upper)
     if lower > rows:
-        raise errors.InvalidArgumentError(None, None, f"num_lower must be negative or less or equal to number of rows ({rows}) got: {lower}")
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"num_lower must be negative or less or equal to number of rows ({rows}) got: {lower}",
+        )
     if upper > cols:
-        raise errors.InvalidArgumentError(None, None, f"num_upper must be negative or less or equal to number of columns ({cols}) got: {upper}")
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"num_upper must be negative or less or equal to number of columns ({cols}) got: {upper}",
+        )
     offset = np.arange(cols)[None, :] - np.arange(rows)[:, None]  # column minus row
     keep = np.ones((rows, cols), dtype=bool)
     if lower >= 0:
@@ -964,7 +1143,7 @@ MATRIX_BAND_PART = register(
 )
 
 
-def band_part(input, num_lower, num_upper, name=None) -> Tensor:  # noqa: A002
+def band_part(input, num_lower, num_upper, name=None) -> Tensor:
     """Keeps a band of each matrix (num_lower below, num_upper above the diagonal; -1: all).
 
     >>> tf.linalg.band_part(tf.ones([3, 3]), 0, -1).numpy()
@@ -973,8 +1152,16 @@ def band_part(input, num_lower, num_upper, name=None) -> Tensor:  # noqa: A002
            [0., 0., 1.]], dtype=float32)
     """
     x = array_ops.convert(input)
-    lower = num_lower if isinstance(num_lower, Tensor) else convert_to_tensor(num_lower, dtype_hint=dtypes.int64)
-    upper = num_upper if isinstance(num_upper, Tensor) else convert_to_tensor(num_upper, dtype=lower.dtype)
+    lower = (
+        num_lower
+        if isinstance(num_lower, Tensor)
+        else convert_to_tensor(num_lower, dtype_hint=dtypes.int64)
+    )
+    upper = (
+        num_upper
+        if isinstance(num_upper, Tensor)
+        else convert_to_tensor(num_upper, dtype=lower.dtype)
+    )
     return apply(MATRIX_BAND_PART, (x, lower, upper), _NO_ATTRS, name)
 
 
@@ -983,7 +1170,7 @@ _MATRIX_NORMS = ["euclidean", "fro", 1, 2, np.inf]
 _VECTOR_NORMS = ["euclidean", 1, 2, np.inf]
 
 
-def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None) -> Tensor:  # noqa: A002
+def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None) -> Tensor:
     """The vector norm (`ord` 'euclidean', 1, 2, inf or any p > 0) or matrix norm of a tensor.
 
     >>> tf.norm(tf.constant([3.0, 4.0])).numpy()
@@ -994,14 +1181,20 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None) -> Tensor
     if is_matrix:
         axis = tuple(axis)
         if not isinstance(axis[0], int) or not isinstance(axis[1], int) or axis[0] == axis[1]:
-            raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}")
+            raise ValueError(
+                f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}"
+            )
         if ord not in _MATRIX_NORMS:
             raise ValueError(f"'ord' must be a supported matrix norm in {_MATRIX_NORMS}, got {ord}")
         if ord == 2:
-            raise ValueError("The matrix 2-norm needs singular values, which tensorflux does not compute yet; use ord='fro', 1 or np.inf.")
+            raise ValueError(
+                "The matrix 2-norm needs singular values, which tensorflux does not compute yet; use ord='fro', 1 or np.inf."
+            )
     else:
         if not (isinstance(axis, int) or axis is None):
-            raise ValueError(f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}")
+            raise ValueError(
+                f"'axis' must be None, an integer, or a tuple of 2 unique integers, got {axis}"
+            )
         if ord not in _VECTOR_NORMS and (isinstance(ord, str) or not np.isreal(ord) or ord <= 0):
             raise ValueError(f"'ord' must be a supported vector norm, got {ord}")
         if axis is not None:
@@ -1012,13 +1205,17 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None) -> Tensor
     else:
         result = math_ops.abs(x)
         if ord == 1:
-            result = reduction_ops.reduce_sum(result, None if axis is None else axis[0], keepdims=True)
+            result = reduction_ops.reduce_sum(
+                result, None if axis is None else axis[0], keepdims=True
+            )
             if is_matrix:
                 result = reduction_ops.reduce_max(result, axis[1], keepdims=True)
         elif ord == np.inf:
             if is_matrix:
                 result = reduction_ops.reduce_sum(result, axis[1], keepdims=True)
-            result = reduction_ops.reduce_max(result, None if axis is None else axis[0], keepdims=True)
+            result = reduction_ops.reduce_max(
+                result, None if axis is None else axis[0], keepdims=True
+            )
         else:
             power = reduction_ops.reduce_sum(math_ops.pow(result, ord), axis, keepdims=True)
             result = math_ops.pow(power, 1.0 / ord)
@@ -1033,14 +1230,15 @@ def global_norm(t_list, name=None) -> Tensor:
     >>> tf.linalg.global_norm([tf.constant([3.0]), tf.constant([4.0])]).numpy()
     5.0
     """
-    if not isinstance(t_list, (list, tuple)) or isinstance(t_list, str):
+    if not isinstance(t_list, (list, tuple)):
         raise TypeError(f"`t_list` should be a sequence of tensors. Received {type(t_list)}.")
-    from tensorflux._src.ops import nn_ops
-
-    values = [array_ops.densify(t) for t in t_list if t is not None]
-    values = [v.values if hasattr(v, "values") and not isinstance(v, Tensor) else v for v in values]
-    if not values:
-        return convert_to_tensor(0.0)
-    half_squares = [nn_ops.l2_loss(array_ops.convert(v)) for v in values]
-    total = math_ops.add_n(half_squares) if len(half_squares) > 1 else half_squares[0]
+    values = [
+        array_ops.convert(t.values if isinstance(t, indexed_slices.IndexedSlices) else t)
+        for t in t_list
+        if t is not None
+    ]
+    half_squares = (
+        array_ops.stack([nn_ops.l2_loss(v) for v in values]) if values else array_ops.zeros([0])
+    )
+    total = reduction_ops.reduce_sum(half_squares)
     return math_ops.sqrt(total * convert_to_tensor(2.0, dtype=total.dtype), name=name)

@@ -28,12 +28,21 @@ _log = logging.getLogger("tensorflux")
 
 
 # ---- element and tensor text --------------------------------------------------------------------
-_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"', ord("'"): "\\'", ord("\\"): "\\\\"}
+_ESCAPES = {
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+    ord('"'): '\\"',
+    ord("'"): "\\'",
+    ord("\\"): "\\\\",
+}
 
 
 def _c_escape(value: bytes) -> str:
     """TF's UTF-8-safe C escaping: quotes, backslashes and control bytes; other text stays."""
-    text = value.decode("utf-8", errors="backslashreplace") if isinstance(value, bytes) else str(value)
+    text = (
+        value.decode("utf-8", errors="backslashreplace") if isinstance(value, bytes) else str(value)
+    )
     out = []
     for char in text:
         code = ord(char)
@@ -67,8 +76,6 @@ def format_elements(array: np.ndarray, quote_strings: bool) -> np.ndarray:
         if array.dtype == np.float64:
             return _shortest(array, "%.15g", "%.17g", np.float64)
         return _shortest(array.astype(np.float32), "%.6g", "%.9g", np.float32)
-    if kind == "c":
-        return np.full(array.shape, "?", dtype=object)
     if quote_strings:
         return np.vectorize(lambda item: f'"{_c_escape(item)}"', otypes=[object])(array)
     return np.vectorize(_as_text, otypes=[object])(array)
@@ -90,6 +97,16 @@ def _scalar_text(array: np.ndarray, limit: int, quote_strings: bool) -> str:
     return text + ("..." if array.size > limit else "")
 
 
+def _special_text(array: np.ndarray, limit: int) -> str | None:
+    """TF's runtime summarizes two dtypes its own way: empty bools, complex values as '?'."""
+    kind = array.dtype.kind
+    if kind == "b" and limit == 0:
+        return ""
+    if kind == "c":
+        return " ".join(["?"] * limit) + ("..." if array.size > limit else "")
+    return None
+
+
 def _spacing(dim: int, rank: int) -> str:
     if dim == rank - 1:
         return " "
@@ -103,6 +120,9 @@ def summary_text(array: np.ndarray, summarize=3) -> str:
     '[0 1 2 ... 7 8 9]'
     """
     limit = _limit(array, summarize)
+    special = _special_text(array, limit)
+    if special is not None:
+        return special if array.ndim == 0 or not special else f"[{special}]"
     if array.ndim == 0:
         return _scalar_text(array, limit, True)
     shown = array
@@ -145,6 +165,9 @@ def flat_summary_text(array: np.ndarray, summarize=3) -> str:
     '[0 1 2][3...]...'
     """
     limit = _limit(array, summarize)
+    special = _special_text(array, limit)
+    if special is not None:
+        return special
     if array.ndim == 0:
         return _scalar_text(array, limit, False)
     texts = format_elements(array.reshape(-1)[:limit], quote_strings=False)
@@ -226,12 +249,20 @@ def string_format(template, inputs, placeholder="{}", summarize=3, name=None) ->
             f"has {len(tensors)}. Please ensure the number of placeholders in template matches "
             "inputs length."
         )
-    attrs = {"template": template, "placeholder": placeholder, "summarize": 3 if summarize is None else summarize}
+    attrs = {
+        "template": template,
+        "placeholder": placeholder,
+        "summarize": 3 if summarize is None else summarize,
+    }
     return apply(STRING_FORMAT, tensors, attrs, name)
 
 
 # ---- PrintV2 ------------------------------------------------------------------------------------
-_LOG_LEVELS = {"log(info)": logging.INFO, "log(warning)": logging.WARNING, "log(error)": logging.ERROR}
+_LOG_LEVELS = {
+    "log(info)": logging.INFO,
+    "log(warning)": logging.WARNING,
+    "log(error)": logging.ERROR,
+}
 
 
 def _print_kernel(xp, text, output_stream, end):
@@ -288,7 +319,7 @@ def _is_tensor(value) -> bool:
 
 
 def _placeholder(template: str) -> str:
-    """"{}", lengthened with digits until it does not occur in the rest of the text."""
+    """The placeholder "{}", lengthened with digits until the rest of the text lacks it."""
     placeholder = "{}"
     rng = random.Random(5)
     while placeholder in template:
@@ -330,7 +361,9 @@ def print_v2(*inputs, **kwargs):
 
 def _format_inputs(inputs, sep: str, summarize, name) -> Tensor:
     """One StringFormat op over the tensors in `inputs`; other values are part of its template."""
-    without_tensors = [nest.map_structure(lambda x: "" if _is_tensor(x) else x, item) for item in inputs]
+    without_tensors = [
+        nest.map_structure(lambda x: "" if _is_tensor(x) else x, item) for item in inputs
+    ]
     placeholder = _placeholder(" ".join(pprint.pformat(item) for item in without_tensors))
     tensors = []
     templates = []
@@ -347,7 +380,11 @@ def _format_inputs(inputs, sep: str, summarize, name) -> Tensor:
                 leaves.append(leaf)
         templates.append(pprint.pformat(nest.pack_sequence_as(item, leaves)))
     template = sep.join(templates).replace(f"'{placeholder}'", placeholder)
-    attrs = {"template": template, "placeholder": placeholder, "summarize": 3 if summarize is None else summarize}
+    attrs = {
+        "template": template,
+        "placeholder": placeholder,
+        "summarize": 3 if summarize is None else summarize,
+    }
     return apply(STRING_FORMAT, tensors, attrs, None if name is None else f"{name}_format")
 
 

@@ -15,7 +15,7 @@ from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.ops import _rules as rules
-from tensorflux._src.ops import array_ops, math_ops, reduction_ops
+from tensorflux._src.ops import array_ops, indexing_ops, math_ops, random_ops, reduction_ops
 
 _NO_ATTRS = rules.NO_ATTRS
 # TF's "floatingpoint" type list: what most nn kernels accept.
@@ -103,7 +103,12 @@ def relu(features, name=None) -> Tensor:
     >>> tf.nn.relu(tf.constant([-1.0, 2.0])).numpy()
     array([0., 2.], dtype=float32)
     """
-    return apply(RELU, (features if isinstance(features, Tensor) else convert_to_tensor(features),), _NO_ATTRS, name)
+    return apply(
+        RELU,
+        (features if isinstance(features, Tensor) else convert_to_tensor(features),),
+        _NO_ATTRS,
+        name,
+    )
 
 
 # ---- Relu6 ------------------------------------------------------------------------------------
@@ -217,7 +222,10 @@ def _elu_grad_kernel(xp, gradients, outputs):
 def _elu_grad_grad(op, dy):
     gradients, outputs = op.inputs
     zeros = array_ops.zeros_like(outputs)
-    return [elu_grad(dy, outputs), math_ops.where_v2(math_ops.greater(zeros, outputs), dy * gradients, zeros)]
+    return [
+        elu_grad(dy, outputs),
+        math_ops.where_v2(math_ops.greater(zeros, outputs), dy * gradients, zeros),
+    ]
 
 
 ELU_GRAD = _activation_grad_op("EluGrad", _elu_grad_kernel, _elu_grad_grad, second_input="outputs")
@@ -271,10 +279,15 @@ def _selu_grad_kernel(xp, gradients, outputs):
 def _selu_grad_grad(op, dy):
     gradients, outputs = op.inputs
     zeros = array_ops.zeros_like(outputs)
-    return [selu_grad(dy, outputs), math_ops.where_v2(math_ops.greater(zeros, outputs), dy * gradients, zeros)]
+    return [
+        selu_grad(dy, outputs),
+        math_ops.where_v2(math_ops.greater(zeros, outputs), dy * gradients, zeros),
+    ]
 
 
-SELU_GRAD = _activation_grad_op("SeluGrad", _selu_grad_kernel, _selu_grad_grad, second_input="outputs")
+SELU_GRAD = _activation_grad_op(
+    "SeluGrad", _selu_grad_kernel, _selu_grad_grad, second_input="outputs"
+)
 
 
 def selu_grad(gradients, outputs, name=None) -> Tensor:
@@ -317,7 +330,9 @@ def _softsign_grad_kernel(xp, gradients, features):
 def _softsign_grad_grad(op, dy):
     gradients, features = op.inputs
     denominator = math_ops.add(math_ops.abs(features), 1)
-    second = math_ops.multiply(-2.0, math_ops.sign(features)) / (denominator * denominator * denominator)
+    second = math_ops.multiply(-2.0, math_ops.sign(features)) / (
+        denominator * denominator * denominator
+    )
     return [softsign_grad(dy, features), dy * gradients * second]
 
 
@@ -360,12 +375,16 @@ def gelu(features, approximate=False, name=None) -> Tensor:
     """
     features = _convert(features)
     if not features.dtype.is_floating:
-        raise ValueError(f"`features.dtype` must be a floating point tensor.Received:features.dtype={features.dtype!r}")
+        raise ValueError(
+            f"`features.dtype` must be a floating point tensor.Received:features.dtype={features.dtype!r}"
+        )
     if approximate:
         coeff = math_ops.cast(0.044715, features.dtype)
         inner = math_ops.multiply(0.7978845608028654, features + coeff * math_ops.pow(features, 3))
         return math_ops.multiply(0.5 * features, 1.0 + math_ops.tanh(inner))
-    scaled = math_ops.multiply(math_ops.negative(features), math_ops.cast(0.7071067811865476, features.dtype))
+    scaled = math_ops.multiply(
+        math_ops.negative(features), math_ops.cast(0.7071067811865476, features.dtype)
+    )
     return math_ops.multiply(0.5 * features, math_ops.erfc(scaled))
 
 
@@ -392,8 +411,8 @@ def _softmax_kernel(xp, logits):
     work = logits.astype(np.float32) if logits.dtype in _LOW_PRECISION else logits
     with np.errstate(invalid="ignore", over="ignore"):
         shifted = work - work.max(axis=-1, keepdims=True) if work.shape[-1] else work
-        exps = xp.exp(shifted)
-        result = exps / exps.sum(axis=-1, keepdims=True)
+        result = xp.exp(shifted)
+        result /= result.sum(axis=-1, keepdims=True)
     return result.astype(logits.dtype, copy=False)
 
 
@@ -454,7 +473,8 @@ def _along_last_axis(op: OpDef, logits, axis, name):
         raise ValueError(f"{op.name} along axis {axis} needs a tensor of known rank.")
     if not -rank <= axis < rank:
         raise errors.InvalidArgumentError(
-            None, None,
+            None,
+            None,
             f"`dim` must be in the range [{-rank}, {rank}) where {rank} is the number of "
             f"dimensions in the input. Received: dim={axis}",
         )
@@ -494,14 +514,19 @@ def _channel_axis(ndim: int, data_format: str) -> int:
 
 def _bias_add_kernel(xp, value, bias, data_format="NHWC"):
     if value.ndim < 2:
-        raise errors.InvalidArgumentError(None, None, f"Input tensor must be at least 2D: {_dims_text(value.shape)}")
+        raise errors.InvalidArgumentError(
+            None, None, f"Input tensor must be at least 2D: {_dims_text(value.shape)}"
+        )
     if bias.ndim != 1:
-        raise errors.InvalidArgumentError(None, None, f"Biases must be 1D: {_dims_text(bias.shape)}")
+        raise errors.InvalidArgumentError(
+            None, None, f"Biases must be 1D: {_dims_text(bias.shape)}"
+        )
     axis = _channel_axis(value.ndim, data_format)
     if bias.shape[0] != value.shape[axis]:
         where = "last" if data_format != "NCHW" else "channel"
         raise errors.InvalidArgumentError(
-            None, None,
+            None,
+            None,
             f"Must provide as many biases as the {where} dimension of the input tensor: "
             f"{_dims_text(bias.shape)} vs. {_dims_text(value.shape)}",
         )
@@ -514,11 +539,15 @@ def _bias_add_infer(value, bias, data_format="NHWC"):
     shape = value.shape
     if shape.rank is not None:
         if shape.rank < 2:
-            raise ValueError(f"Shape must be at least rank 2 but is rank {shape.rank} for BiasAdd with input shapes: {shape}, {bias.shape}.")
+            raise ValueError(
+                f"Shape must be at least rank 2 but is rank {shape.rank} for BiasAdd with input shapes: {shape}, {bias.shape}."
+            )
         channels = shape[_channel_axis(shape.rank, data_format)]
         bias_dim = bias.shape[0] if bias.shape.rank == 1 else None
         if channels is not None and bias_dim is not None and channels != bias_dim:
-            raise ValueError(f"Dimensions must be equal, but are {channels} and {bias_dim} for BiasAdd with input shapes: {shape}, {bias.shape}.")
+            raise ValueError(
+                f"Dimensions must be equal, but are {channels} and {bias_dim} for BiasAdd with input shapes: {shape}, {bias.shape}."
+            )
         if channels is None and bias_dim is not None:
             dims = shape.as_list()
             dims[_channel_axis(shape.rank, data_format)] = bias_dim
@@ -532,7 +561,9 @@ def _bias_add_grad(op, dy):
 
 def _bias_add_grad_kernel(xp, out_backprop, data_format="NHWC"):
     if out_backprop.ndim < 2:
-        raise errors.InvalidArgumentError(None, None, f"Input tensor must be at least 2D: {_dims_text(out_backprop.shape)}")
+        raise errors.InvalidArgumentError(
+            None, None, f"Input tensor must be at least 2D: {_dims_text(out_backprop.shape)}"
+        )
     axis = _channel_axis(out_backprop.ndim, data_format)
     if axis == out_backprop.ndim - 1:
         flat = out_backprop.reshape(-1, out_backprop.shape[-1])
@@ -608,7 +639,9 @@ def bias_add(value, bias, data_format=None, name=None) -> Tensor:
         if data_format.startswith("NC"):
             attrs = _NCHW
         elif not (data_format.startswith("N") and data_format.endswith("C")):
-            raise ValueError(f"`data_format` must be of the form `N...C` or `NC...`. Received: data_format={data_format}")
+            raise ValueError(
+                f"`data_format` must be of the form `N...C` or `NC...`. Received: data_format={data_format}"
+            )
     value = value if isinstance(value, Tensor) else convert_to_tensor(value)
     if not isinstance(bias, Tensor):
         bias = convert_to_tensor(bias, dtype_hint=value.dtype)
@@ -657,7 +690,9 @@ def l2_normalize(x, axis=None, epsilon=1e-12, name=None, dim=None) -> Tensor:
     x = _convert(x)
     if x.dtype.is_complex:
         real, imag = math_ops.real(x), math_ops.imag(x)
-        square_sum = reduction_ops.reduce_sum(math_ops.square(real) + math_ops.square(imag), axis, keepdims=True)
+        square_sum = reduction_ops.reduce_sum(
+            math_ops.square(real) + math_ops.square(imag), axis, keepdims=True
+        )
         inv_norm = math_ops.rsqrt(math_ops.maximum(square_sum, epsilon))
         return math_ops.complex(real * inv_norm, imag * inv_norm, name=name)
     square_sum = reduction_ops.reduce_sum(math_ops.square(x), axis, keepdims=True)
@@ -694,7 +729,11 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
     array([1.], dtype=float32)
     """
     x = _convert(x)
-    variance = variance if isinstance(variance, Tensor) else convert_to_tensor(variance, dtype_hint=x.dtype)
+    variance = (
+        variance
+        if isinstance(variance, Tensor)
+        else convert_to_tensor(variance, dtype_hint=x.dtype)
+    )
     inv = math_ops.rsqrt(variance + variance_epsilon)
     if scale is not None:
         inv = inv * scale
@@ -707,15 +746,21 @@ def _xent_kernel(xp, features, labels):
     if features.ndim != 2 or labels.ndim != 2:
         if features.ndim == 2 or labels.ndim == 2:
             raise errors.InvalidArgumentError(
-                None, None,
+                None,
+                None,
                 f"logits and labels must be broadcastable: logits_size={_dims_text(features.shape)} labels_size={_dims_text(labels.shape)}",
             )
-        raise errors.InvalidArgumentError(None, None, "logits and labels must be either 2-dimensional, or broadcasted to be 2-dimensional")
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            "logits and labels must be either 2-dimensional, or broadcasted to be 2-dimensional",
+        )
     try:
         shape = np.broadcast_shapes(features.shape, labels.shape)
     except ValueError:
         raise errors.InvalidArgumentError(
-            None, None,
+            None,
+            None,
             f"logits and labels must be broadcastable: logits_size={_dims_text(features.shape)} labels_size={_dims_text(labels.shape)}",
         ) from None
     low = features.dtype in _LOW_PRECISION
@@ -725,10 +770,11 @@ def _xent_kernel(xp, features, labels):
         logits = xp.broadcast_to(logits, shape)
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         shifted = logits - logits.max(axis=1, keepdims=True) if shape[1] else logits
-        exps = xp.exp(shifted)
-        sum_exp = exps.sum(axis=1, keepdims=True)
+        backprop = xp.exp(shifted)
+        sum_exp = backprop.sum(axis=1, keepdims=True)
         loss = (target * (xp.log(sum_exp) - shifted)).sum(axis=1)
-        backprop = exps / sum_exp - target
+        backprop /= sum_exp
+        backprop -= target
     return loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)
 
 
@@ -740,7 +786,9 @@ def _xent_infer(features, labels):
     else:
         shape = labels.shape
     if shape.rank is not None and shape.rank != 2:
-        raise ValueError(f"Shape must be rank 2 but is rank {shape.rank} for SoftmaxCrossEntropyWithLogits with input shapes: {features.shape}, {labels.shape}.")
+        raise ValueError(
+            f"Shape must be rank 2 but is rank {shape.rank} for SoftmaxCrossEntropyWithLogits with input shapes: {features.shape}, {labels.shape}."
+        )
     shape = shape.with_rank(2) if shape.rank is not None else TensorShape([None, None])
     return [TensorSpec([shape[0]], features.dtype), TensorSpec(shape, features.dtype)]
 
@@ -808,7 +856,9 @@ def softmax_cross_entropy_with_logits(labels, logits, axis=-1, name=None) -> Ten
     if outer.is_fully_defined():
         loss = array_ops.reshape(loss, outer.as_list(), name=name)
     else:
-        loss = array_ops.reshape(loss, array_ops.slice(array_ops.shape(logits), [0], [rank - 1]), name=name)
+        loss = array_ops.reshape(
+            loss, array_ops.slice(array_ops.shape(logits), [0], [rank - 1]), name=name
+        )
     return loss if input_dtype is logits.dtype else math_ops.cast(loss, input_dtype)
 
 
@@ -824,33 +874,37 @@ def _matrix_shape(logits: Tensor):
 # ---- SparseSoftmaxCrossEntropyWithLogits ------------------------------------------------------
 def _sparse_xent_kernel(xp, features, labels, Tlabels=None):
     if features.ndim != 2:
-        raise errors.InvalidArgumentError(None, None, f"logits must be 2-D, but got shape {_dims_text(features.shape)}")
+        raise errors.InvalidArgumentError(
+            None, None, f"logits must be 2-D, but got shape {_dims_text(features.shape)}"
+        )
     if labels.ndim != 1:
-        raise errors.InvalidArgumentError(None, None, f"labels must be 1-D, but got shape {_dims_text(labels.shape)}")
+        raise errors.InvalidArgumentError(
+            None, None, f"labels must be 1-D, but got shape {_dims_text(labels.shape)}"
+        )
     batch, classes = features.shape
     if labels.shape[0] != batch:
         raise errors.InvalidArgumentError(
-            None, None,
+            None,
+            None,
             f"logits and labels must have the same first dimension, got logits shape {_dims_text(features.shape)} and labels shape {_dims_text(labels.shape)}",
         )
-    if labels.size:
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
         bad = (labels < 0) | (labels >= classes)
-        if bad.any():
-            first = labels[bad.argmax()]
-            values = " ".join(str(v) for v in labels.tolist())
-            raise errors.InvalidArgumentError(
-                None, None,
-                f"Received a label value of {first} which is outside the valid range of [0, {classes}).  Label values: {values}",
-            )
+        values = " ".join(str(v) for v in labels.tolist())
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Received a label value of {labels[bad.argmax()]} which is outside the valid range of [0, {classes}).  Label values: {values}",
+        )
     low = features.dtype in _LOW_PRECISION
     logits = features.astype(np.float32) if low else features
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         shifted = logits - logits.max(axis=1, keepdims=True) if classes else logits
-        exps = xp.exp(shifted)
-        sum_exp = exps.sum(axis=1, keepdims=True)
+        backprop = xp.exp(shifted)
+        sum_exp = backprop.sum(axis=1, keepdims=True)
         rows = xp.arange(batch)
         loss = xp.log(sum_exp[:, 0]) - shifted[rows, labels]
-        backprop = exps / sum_exp
+        backprop /= sum_exp
         backprop[rows, labels] -= 1
     return loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)
 
@@ -858,9 +912,13 @@ def _sparse_xent_kernel(xp, features, labels, Tlabels=None):
 def _sparse_xent_infer(features, labels, Tlabels=None):
     shape = features.shape
     if shape.rank is not None and shape.rank != 2:
-        raise ValueError(f"Shape must be rank 2 but is rank {shape.rank} for SparseSoftmaxCrossEntropyWithLogits with input shapes: {features.shape}, {labels.shape}.")
+        raise ValueError(
+            f"Shape must be rank 2 but is rank {shape.rank} for SparseSoftmaxCrossEntropyWithLogits with input shapes: {features.shape}, {labels.shape}."
+        )
     shape = shape if shape.rank is not None else TensorShape([None, None])
-    batch = shape[0] if shape[0] is not None else (labels.shape[0] if labels.shape.rank == 1 else None)
+    batch = (
+        shape[0] if shape[0] is not None else (labels.shape[0] if labels.shape.rank == 1 else None)
+    )
     return [TensorSpec([batch], features.dtype), TensorSpec([batch, shape[1]], features.dtype)]
 
 
@@ -895,7 +953,8 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None) -> Tenso
     logits = _convert(logits)
     if labels.dtype not in rules.INDEX:
         raise errors.InvalidArgumentError(
-            None, None,
+            None,
+            None,
             f"Value for attr 'Tlabels' of {dtypes.type_string(labels.dtype)} is not in the list of allowed values: int32, int64 [Op:SparseSoftmaxCrossEntropyWithLogits]",
         )
     input_dtype = logits.dtype
@@ -935,7 +994,9 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None) -> Tenso
 # ---- sigmoid and weighted cross entropy, log-Poisson loss --------------------------------------
 def _same_shape(labels: Tensor, logits: Tensor, first: str, second: str):
     if not labels.shape.is_compatible_with(logits.shape):
-        raise ValueError(f"`{first}` and `{second}` must have the same shape, received ({logits.shape} vs {labels.shape}).")
+        raise ValueError(
+            f"`{first}` and `{second}` must have the same shape, received ({logits.shape} vs {labels.shape})."
+        )
 
 
 def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None) -> Tensor:
@@ -947,13 +1008,17 @@ def sigmoid_cross_entropy_with_logits(labels=None, logits=None, name=None) -> Te
     if labels is None or logits is None:
         raise ValueError("Both labels and logits must be provided.")
     logits = _convert(logits)
-    labels = labels if isinstance(labels, Tensor) else convert_to_tensor(labels, dtype_hint=logits.dtype)
+    labels = (
+        labels if isinstance(labels, Tensor) else convert_to_tensor(labels, dtype_hint=logits.dtype)
+    )
     _same_shape(labels, logits, "logits", "labels")
     zeros = array_ops.zeros_like(logits)
     positive = math_ops.greater_equal(logits, zeros)
     relu_logits = math_ops.where_v2(positive, logits, zeros)
     neg_abs_logits = math_ops.where_v2(positive, math_ops.negative(logits), logits)
-    return math_ops.add(relu_logits - logits * labels, math_ops.log1p(math_ops.exp(neg_abs_logits)), name=name)
+    return math_ops.add(
+        relu_logits - logits * labels, math_ops.log1p(math_ops.exp(neg_abs_logits)), name=name
+    )
 
 
 def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None) -> Tensor:
@@ -963,10 +1028,14 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None) ->
     array([1.3862944], dtype=float32)
     """
     logits = _convert(logits)
-    labels = labels if isinstance(labels, Tensor) else convert_to_tensor(labels, dtype_hint=logits.dtype)
+    labels = (
+        labels if isinstance(labels, Tensor) else convert_to_tensor(labels, dtype_hint=logits.dtype)
+    )
     _same_shape(labels, logits, "logits", "labels")
     log_weight = 1 + (pos_weight - 1) * labels
-    softplus_neg = math_ops.log1p(math_ops.exp(math_ops.negative(math_ops.abs(logits)))) + relu(math_ops.negative(logits))
+    softplus_neg = math_ops.log1p(math_ops.exp(math_ops.negative(math_ops.abs(logits)))) + relu(
+        math_ops.negative(logits)
+    )
     return math_ops.add((1 - labels) * logits, log_weight * softplus_neg, name=name)
 
 
@@ -977,17 +1046,27 @@ def log_poisson_loss(targets, log_input, compute_full_loss=False, name=None) -> 
     array([1.], dtype=float32)
     """
     log_input = _convert(log_input)
-    targets = targets if isinstance(targets, Tensor) else convert_to_tensor(targets, dtype_hint=log_input.dtype)
+    targets = (
+        targets
+        if isinstance(targets, Tensor)
+        else convert_to_tensor(targets, dtype_hint=log_input.dtype)
+    )
     if not targets.shape.is_compatible_with(log_input.shape):
-        raise ValueError(f"`log_input` and `targets` must have the same shape, received ({log_input.shape} vs {targets.shape}).")
+        raise ValueError(
+            f"`log_input` and `targets` must have the same shape, received ({log_input.shape} vs {targets.shape})."
+        )
     result = math_ops.exp(log_input) - log_input * targets
     if not compute_full_loss:
         return result if name is None else array_ops.identity(result, name=name)
     point_five = convert_to_tensor(0.5, dtype=targets.dtype)
     two_pi = convert_to_tensor(2 * math.pi, dtype=targets.dtype)
-    stirling = targets * math_ops.log(targets) - targets + point_five * math_ops.log(two_pi * targets)
+    stirling = (
+        targets * math_ops.log(targets) - targets + point_five * math_ops.log(two_pi * targets)
+    )
     zeros = array_ops.zeros_like(targets)
-    small = math_ops.logical_and(math_ops.greater_equal(targets, zeros), math_ops.less_equal(targets, 1))
+    small = math_ops.logical_and(
+        math_ops.greater_equal(targets, zeros), math_ops.less_equal(targets, 1)
+    )
     return math_ops.add(result, math_ops.where_v2(small, zeros, stirling), name=name)
 
 
@@ -1011,21 +1090,26 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
     if global_batch_size is None:
         batch = per_example_loss.shape[0]
         if batch is None:
-            batch = array_ops.reshape(array_ops.slice(array_ops.shape(per_example_loss), [0], [1]), [])
+            batch = array_ops.reshape(
+                array_ops.slice(array_ops.shape(per_example_loss), [0], [1]), []
+            )
         global_batch_size = batch
     else:
         global_batch_size = _convert(global_batch_size)
         if not global_batch_size.dtype.is_integer:
             raise TypeError(
-                "global_batch_size must be an integer..  Expected \"x\" to be integer type.  "
+                'global_batch_size must be an integer..  Expected "x" to be integer type.  '
                 f"Found: tensor of dtype {global_batch_size.dtype!r}"
             )
         if global_batch_size.shape.rank not in (None, 0):
-            raise ValueError(f"global_batch_size must be scalar.  Expected \"x\" to be scalar, got shape {global_batch_size.shape}")
+            raise ValueError(
+                f'global_batch_size must be scalar.  Expected "x" to be scalar, got shape {global_batch_size.shape}'
+            )
         value = rules.constant_value(global_batch_size)
         if value is not None and value < 0:
             raise errors.InvalidArgumentError(
-                None, None,
+                None,
+                None,
                 f"global_batch_size must be non-negative..  \nCondition x >= 0 did not hold element-wise:\n"
                 f"x (shape=() dtype={global_batch_size.dtype.name}) = \n{value}",
             )
@@ -1074,8 +1158,6 @@ def embedding_lookup(params, ids, max_norm=None, name=None) -> Tensor:
     array([[3.],
            [1.]], dtype=float32)
     """
-    from tensorflux._src.ops import indexing_ops
-
     if isinstance(params, (list, tuple)):
         if not params:
             raise ValueError("Length of params is currently 0. Need at least one param.")
@@ -1111,8 +1193,6 @@ def _div_strategy_rows(shards, ids: Tensor) -> Tensor:
         math_ops.floormod(ids, convert_to_tensor(per_shard + 1, dtype=ids.dtype)),
         math_ops.floormod(ids - extras, convert_to_tensor(max(per_shard, 1), dtype=ids.dtype)),
     )
-    from tensorflux._src.ops import indexing_ops
-
     return indexing_ops.gather(convert_to_tensor(starts), shard) + offset
 
 
@@ -1123,14 +1203,16 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None) -> Tensor:
     >>> tf.nn.dropout(tf.ones([4]), rate=0.0).numpy()
     array([1., 1., 1., 1.], dtype=float32)
     """
-    from tensorflux._src.ops import random_ops
-
     is_number = isinstance(rate, numbers.Real) and not isinstance(rate, bool)
     if is_number and not 0 <= rate < 1:
-        raise ValueError(f"`rate` must be a scalar tensor or a float in the range [0, 1). Received: rate={rate}")
+        raise ValueError(
+            f"`rate` must be a scalar tensor or a float in the range [0, 1). Received: rate={rate}"
+        )
     x = _convert(x)
     if not x.dtype.is_floating:
-        raise ValueError(f"`x.dtype` must be a floating point tensor as `x` will be scaled. Received: x_dtype={x.dtype!r}")
+        raise ValueError(
+            f"`x.dtype` must be a floating point tensor as `x` will be scaled. Received: x_dtype={x.dtype!r}"
+        )
     if is_number and rate == 0:
         return x
     if is_number:
@@ -1141,9 +1223,11 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None) -> Tensor:
             raise ValueError(f"Shape must be rank 0 but is rank {rate.shape.rank}")
         if rate.dtype is not x.dtype:
             rate = math_ops.cast(rate, x.dtype)
-        scaled = math_ops.divide_raw(x, math_ops.subtract(convert_to_tensor(1, dtype=x.dtype), rate))
+        scaled = math_ops.divide_raw(
+            x, math_ops.subtract(convert_to_tensor(1, dtype=x.dtype), rate)
+        )
     shape = _noise_shape(x, noise_shape)
-    noise = random_ops.random_uniform(shape, dtype=x.dtype, seed=seed)
+    noise = random_ops.uniform(shape, dtype=x.dtype, seed=seed)
     keep = math_ops.greater_equal(noise, rate)
     return math_ops.where_v2(keep, scaled, convert_to_tensor(0, dtype=x.dtype), name=name)
 

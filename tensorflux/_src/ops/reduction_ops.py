@@ -299,8 +299,8 @@ def _extremum_grad(selected):
 
 
 # x >= max(x) holds exactly where x equals the maximum (and never for NaN), as TF's Equal.
-MAX = _reduction_op("Max", _max_kernel, _extremum_grad(math_ops.greater_equal), REAL)
-MIN = _reduction_op("Min", _min_kernel, _extremum_grad(math_ops.less_equal), REAL)
+MAX = _reduction_op("Max", _max_kernel, _extremum_grad(lambda x, y: math_ops.greater_equal(x, y)), REAL)
+MIN = _reduction_op("Min", _min_kernel, _extremum_grad(lambda x, y: math_ops.less_equal(x, y)), REAL)
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
@@ -376,15 +376,15 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 
 # ---- All / Any --------------------------------------------------------------------------------
-def _logical_kernel(reducer):
+def _logical_kernel(reducer: str):
     def kernel(xp, input, axis, keep_dims=False):  # noqa: A002
-        return reducer(input, axis=_reduction_axes(input, axis), keepdims=keep_dims)
+        return getattr(xp, reducer)(input, axis=_reduction_axes(input, axis), keepdims=keep_dims)
 
     return kernel
 
 
-ALL = _reduction_op("All", _logical_kernel(np.all), None, None)
-ANY = _reduction_op("Any", _logical_kernel(np.any), None, None)
+ALL = _reduction_op("All", _logical_kernel("all"), None, None)
+ANY = _reduction_op("Any", _logical_kernel("any"), None, None)
 
 
 def _reduce_bool(op: OpDef, input_tensor, axis, keepdims, name) -> Tensor:
@@ -545,7 +545,7 @@ def _arg_kernel(pick, nan_fill):
             nan = xp.isnan(input)
             if nan.any():
                 input = xp.where(nan, nan_fill, input)  # noqa: A001
-        return pick(input, axis=axis).astype(output_type.as_numpy_dtype)
+        return getattr(xp, pick)(input, axis=axis).astype(output_type.as_numpy_dtype)
 
     return kernel
 
@@ -583,8 +583,8 @@ def _arg_op(name, kernel) -> OpDef:
     )
 
 
-ARG_MAX = _arg_op("ArgMax", _arg_kernel(np.argmax, -np.inf))
-ARG_MIN = _arg_op("ArgMin", _arg_kernel(np.argmin, np.inf))
+ARG_MAX = _arg_op("ArgMax", _arg_kernel("argmax", -np.inf))
+ARG_MIN = _arg_op("ArgMin", _arg_kernel("argmin", np.inf))
 
 
 def _arg(op: OpDef, input, axis, output_type, name) -> Tensor:  # noqa: A002
@@ -700,14 +700,15 @@ def _scan_axis(x, axis) -> int:
     return value % rank
 
 
-def _scan(xp, ufunc, identity, x, axis, exclusive, reverse):
-    """`ufunc.accumulate` along `axis`; exclusive scans shift in `identity`."""
+def _scan(xp, ufunc: str, identity, x, axis, exclusive, reverse):
+    """The accumulation of the ufunc named `ufunc` along `axis`; exclusive scans shift in
+    `identity`."""
     axis = _scan_axis(x, axis)
     dtype = x.dtype
     if reverse:
         x = xp.flip(x, axis)
     with np.errstate(invalid="ignore", over="ignore"):
-        out = ufunc.accumulate(x, axis=axis, dtype=accumulator(dtype))
+        out = getattr(xp, ufunc).accumulate(x, axis=axis, dtype=accumulator(dtype))
     if exclusive and x.shape[axis]:
         head = xp.full(x.shape[:axis] + (1,) + x.shape[axis + 1 :], identity, dtype=out.dtype)
         out = xp.concatenate([head, out[(slice(None),) * axis + (slice(None, -1),)]], axis=axis)
@@ -750,7 +751,7 @@ def _cumsum_grad(op, dy):
 
 CUMSUM = _scan_op(
     "Cumsum",
-    lambda xp, x, axis, exclusive=False, reverse=False: _scan(xp, np.add, 0, x, axis, exclusive, reverse),
+    lambda xp, x, axis, exclusive=False, reverse=False: _scan(xp, "add", 0, x, axis, exclusive, reverse),
     _cumsum_grad,
     NUMBER,
 )
@@ -770,12 +771,12 @@ def _cumprod_grad(op, dy):
     exclusive, reverse = op.get_attr("exclusive"), op.get_attr("reverse")
     products = cumprod(x, axis, exclusive=exclusive, reverse=reverse)
     summed = cumsum(math_ops.multiply(math_ops.conj(products), dy), axis, exclusive=exclusive, reverse=not reverse)
-    return [math_ops.div_no_nan(summed, math_ops.conj(x)), None]
+    return [math_ops.divide_no_nan(summed, math_ops.conj(x)), None]
 
 
 CUMPROD = _scan_op(
     "Cumprod",
-    lambda xp, x, axis, exclusive=False, reverse=False: _scan(xp, np.multiply, 1, x, axis, exclusive, reverse),
+    lambda xp, x, axis, exclusive=False, reverse=False: _scan(xp, "multiply", 1, x, axis, exclusive, reverse),
     _cumprod_grad,
     NUMBER,
 )
@@ -811,7 +812,7 @@ def _cumulative_logsumexp_grad(op, dy):
 
 CUMULATIVE_LOGSUMEXP = _scan_op(
     "CumulativeLogsumexp",
-    lambda xp, x, axis, exclusive=False, reverse=False: _scan(xp, np.logaddexp, -np.inf, x, axis, exclusive, reverse),
+    lambda xp, x, axis, exclusive=False, reverse=False: _scan(xp, "logaddexp", -np.inf, x, axis, exclusive, reverse),
     _cumulative_logsumexp_grad,
     FLOAT,
 )

@@ -45,10 +45,11 @@ def _check_index_dtype(op_name: str, attr: str, tensor: Tensor) -> None:
 
 
 # ---- the shared kernel ------------------------------------------------------------------------
-def _scatter_reduce(xp, ufunc, data, ids, count: int, initial):
+def _scatter_reduce(xp, ufunc: str, data, ids, count: int, initial):
     """Combines the rows of `data` (shape [n, ...]) into `count` rows by `ids` (valid, [n]).
 
-    Every output slot starts at `initial` and each element is folded in with `ufunc`, in order.
+    Every output slot starts at `initial` and each element is folded in with the ufunc named
+    `ufunc` ("add", "maximum"...), in order.
     """
     inner = int(np.prod(data.shape[1:], dtype=np.int64))
     dtype = data.dtype
@@ -57,11 +58,11 @@ def _scatter_reduce(xp, ufunc, data, ids, count: int, initial):
         flat = ids.astype(np.int64)
         if inner != 1:
             flat = (flat[:, None] * inner + xp.arange(inner)).ravel()
-        ufunc.at(out, flat, data.reshape(-1))
+        getattr(xp, ufunc).at(out, flat, data.reshape(-1))
     return out.reshape((count,) + data.shape[1:]).astype(dtype, copy=False)
 
 
-def _scatter_extremum(xp, ufunc, data, ids, count: int, start, unsorted: bool):
+def _scatter_extremum(xp, ufunc: str, data, ids, count: int, start, unsorted: bool):
     """Max or min per segment with TF's NaN rule.
 
     TF folds `acc = x unless x < acc` (for max), so a NaN replaces the running value and the
@@ -76,13 +77,13 @@ def _scatter_extremum(xp, ufunc, data, ids, count: int, start, unsorted: bool):
         return _scatter_reduce(xp, ufunc, data, ids, count, start)
     rows = xp.arange(ids.shape[0]).reshape((-1,) + (1,) * (data.ndim - 1))
     rows = xp.broadcast_to(rows, data.shape)
-    last_nan = _scatter_reduce(xp, np.maximum, xp.where(nan, rows, -1), ids, count, -1)
-    last_row = _scatter_reduce(xp, np.maximum, rows, ids, count, -1)
+    last_nan = _scatter_reduce(xp, "maximum", xp.where(nan, rows, -1), ids, count, -1)
+    last_row = _scatter_reduce(xp, "maximum", rows, ids, count, -1)
     before_nan = rows <= last_nan[ids]
-    neutral = -np.inf if ufunc is np.maximum else np.inf
+    neutral = -np.inf if ufunc == "maximum" else np.inf
     result = _scatter_reduce(xp, ufunc, xp.where(before_nan, neutral, data), ids, count, neutral)
     if unsorted:
-        clamped = ufunc(result, xp.asarray(start, dtype=result.dtype))
+        clamped = getattr(xp, ufunc)(result, xp.asarray(start, dtype=result.dtype))
         result = xp.where(last_nan >= 0, result, clamped)
     return xp.where((last_nan >= 0) & (last_nan == last_row), np.nan, result).astype(data.dtype)
 
@@ -132,9 +133,9 @@ def _segment_counts(xp, ids, count: int, ndim: int):
     return counts.reshape((count,) + (1,) * (ndim - 1))
 
 
-def _divide_by_counts(total, counts, dtype):
+def _divide_by_counts(xp, total, counts, dtype):
     """TF's segment mean: the sum over the count; integers truncate toward zero."""
-    counts = np.maximum(counts, 1)
+    counts = xp.maximum(counts, 1)
     if dtype.kind in "iu":
         quotient = total // counts
         if dtype.kind == "i":
@@ -153,14 +154,14 @@ def _sorted_kernel(ufunc, initial):
 
 def _segment_mean_kernel(xp, data, segment_ids):
     count = _sorted_segments(data, segment_ids)
-    total = _scatter_reduce(xp, np.add, data, segment_ids, count, 0)
-    return _divide_by_counts(total, _segment_counts(xp, segment_ids, count, data.ndim), data.dtype)
+    total = _scatter_reduce(xp, "add", data, segment_ids, count, 0)
+    return _divide_by_counts(xp, total, _segment_counts(xp, segment_ids, count, data.ndim), data.dtype)
 
 
 def _sorted_extremum_kernel(ufunc):
     def kernel(xp, data, segment_ids):
         count = _sorted_segments(data, segment_ids)
-        start = reduction_ops.extreme(data.dtype, ufunc is np.minimum, finite=False)
+        start = reduction_ops.extreme(data.dtype, ufunc == "minimum", finite=False)
         result = _scatter_extremum(xp, ufunc, data, segment_ids, count, start, unsorted=False)
         empty = _segment_counts(xp, segment_ids, count, data.ndim) == 0
         return xp.where(empty, xp.zeros((), data.dtype), result)  # TF's empty segments are 0
@@ -256,21 +257,21 @@ def _sorted_op(name, kernel, grad, allowed) -> OpDef:
     )
 
 
-SEGMENT_SUM = _sorted_op("SegmentSum", _sorted_kernel(np.add, 0), _segment_sum_grad, _NUMBER)
+SEGMENT_SUM = _sorted_op("SegmentSum", _sorted_kernel("add", 0), _segment_sum_grad, _NUMBER)
 SEGMENT_MEAN = _sorted_op("SegmentMean", _segment_mean_kernel, _segment_mean_grad, _NUMBER)
 SEGMENT_PROD = _sorted_op(
-    "SegmentProd", _sorted_kernel(np.multiply, 1), _prod_grad(_sorted_prod, _sorted_sum, _sorted_gather), _NUMBER
+    "SegmentProd", _sorted_kernel("multiply", 1), _prod_grad(_sorted_prod, _sorted_sum, _sorted_gather), _NUMBER
 )
 SEGMENT_MAX = _sorted_op(
     "SegmentMax",
-    _sorted_extremum_kernel(np.maximum),
-    _extremum_grad(math_ops.greater_equal, _sorted_sum, _sorted_gather),
+    _sorted_extremum_kernel("maximum"),
+    _extremum_grad(lambda x, y: math_ops.greater_equal(x, y), _sorted_sum, _sorted_gather),
     _REAL,
 )
 SEGMENT_MIN = _sorted_op(
     "SegmentMin",
-    _sorted_extremum_kernel(np.minimum),
-    _extremum_grad(math_ops.less_equal, _sorted_sum, _sorted_gather),
+    _sorted_extremum_kernel("minimum"),
+    _extremum_grad(lambda x, y: math_ops.less_equal(x, y), _sorted_sum, _sorted_gather),
     _REAL,
 )
 
@@ -344,7 +345,7 @@ def _unsorted_segments(data, ids, num_segments):
     ids = ids.reshape(-1)
     high = ids >= count
     if high.any():
-        position = int(np.argmax(high))
+        position = int(high.argmax())
         raise _invalid(f"segment_ids[{position}] = {int(ids[position])} is out of range [0, {count})")
     valid = ids >= 0
     if not valid.all():
@@ -363,7 +364,7 @@ def _unsorted_kernel(ufunc, initial):
 def _unsorted_extremum_kernel(ufunc):
     def kernel(xp, data, segment_ids, num_segments):
         rows, ids, count = _unsorted_segments(data, segment_ids, num_segments)
-        start = reduction_ops.extreme(data.dtype, ufunc is np.minimum, finite=True)
+        start = reduction_ops.extreme(data.dtype, ufunc == "minimum", finite=True)
         return _scatter_extremum(xp, ufunc, rows, ids, count, start, unsorted=True)
 
     return kernel
@@ -418,24 +419,24 @@ def _unsorted_op(name, kernel, grad, allowed) -> OpDef:
 
 
 UNSORTED_SEGMENT_SUM = _unsorted_op(
-    "UnsortedSegmentSum", _unsorted_kernel(np.add, 0), _unsorted_sum_grad, _NUMBER
+    "UnsortedSegmentSum", _unsorted_kernel("add", 0), _unsorted_sum_grad, _NUMBER
 )
 UNSORTED_SEGMENT_PROD = _unsorted_op(
     "UnsortedSegmentProd",
-    _unsorted_kernel(np.multiply, 1),
+    _unsorted_kernel("multiply", 1),
     _prod_grad(_unsorted_prod, _unsorted_sum, _unsorted_gather),
     _NUMBER,
 )
 UNSORTED_SEGMENT_MAX = _unsorted_op(
     "UnsortedSegmentMax",
-    _unsorted_extremum_kernel(np.maximum),
-    _extremum_grad(math_ops.greater_equal, _unsorted_sum, _unsorted_gather),
+    _unsorted_extremum_kernel("maximum"),
+    _extremum_grad(lambda x, y: math_ops.greater_equal(x, y), _unsorted_sum, _unsorted_gather),
     _REAL,
 )
 UNSORTED_SEGMENT_MIN = _unsorted_op(
     "UnsortedSegmentMin",
-    _unsorted_extremum_kernel(np.minimum),
-    _extremum_grad(math_ops.less_equal, _unsorted_sum, _unsorted_gather),
+    _unsorted_extremum_kernel("minimum"),
+    _extremum_grad(lambda x, y: math_ops.less_equal(x, y), _unsorted_sum, _unsorted_gather),
     _REAL,
 )
 
@@ -578,7 +579,7 @@ def _dense_bincount_kernel(xp, input, size, weights, binary_output=False):  # no
         out[slots] = 1
     elif weighted:
         out = xp.zeros(total, dtype=weights.dtype)
-        np.add.at(out, slots, weights[kept])
+        xp.add.at(out, slots, weights[kept])
     else:
         out = xp.bincount(slots, minlength=total).astype(weights.dtype)
     return out.reshape(shape)

@@ -115,21 +115,25 @@ def _key_counter(key, counter, alg) -> tuple[int, int]:
     """Python ints from the key, counter and alg inputs of a V2 kernel."""
     if key.shape != (1,):
         raise errors.InvalidArgumentError(
-            None, None, f"key must have shape [1], not {list(key.shape)}. (Note that this may "
-            "be caused by calling a stateless random op with a wrong algorithm.)"
-        )  # fmt: skip
+            None,
+            None,
+            f"key must have shape [1], not {list(key.shape)}. (Note that this may "
+            "be caused by calling a stateless random op with a wrong algorithm.)",
+        )
     algorithm = int(alg)
     if algorithm not in (1, 3):
         raise errors.InvalidArgumentError(
-            None, None, f"Unsupported algorithm id: {algorithm}. Only Philox (1) and auto-select "
-            "(3) run here."
-        )  # fmt: skip
+            None,
+            None,
+            f"Unsupported algorithm id: {algorithm}. Only Philox (1) and auto-select (3) run here.",
+        )
     words = [int(v) for v in counter.tolist()]
     if len(words) < 2:
         raise errors.InvalidArgumentError(
-            None, None, f"For the Philox algorithm, the size of state must be at least 2; got "
-            f"{len(words)}"
-        )  # fmt: skip
+            None,
+            None,
+            f"For the Philox algorithm, the size of state must be at least 2; got {len(words)}",
+        )
     return int(key[0]), words[0] | (words[1] << 64)
 
 
@@ -156,7 +160,7 @@ def _is_number(value, target) -> bool:
 
 # ---- StatelessRandomGetKeyCounter ---------------------------------------------------------------
 def _get_key_counter_kernel(xp, seed, Tseed=None):
-    key, counter = seed_key_counter(np.asarray(seed))
+    key, counter = seed_key_counter(seed)
     return (
         xp.asarray(np.array([key], dtype=np.uint64)),
         xp.asarray(np.array([counter & _MASK64, counter >> 64], dtype=np.uint64)),
@@ -174,16 +178,29 @@ GET_KEY_COUNTER = register(
         inputs=("seed",),
         outputs=("key", "counter"),
         attrs=("Tseed",),
-        allowed=rules.INDEX,
     )
 )
 
 
 def get_key_counter(seed) -> tuple[Tensor, Tensor]:
     """The Philox key (uint64 [1]) and counter (uint64 [2]) for a shape-[2] integer seed."""
+    return apply(
+        GET_KEY_COUNTER, (seed_tensor(seed, "StatelessRandomGetKeyCounter"),), rules.NO_ATTRS
+    )
+
+
+def seed_tensor(seed, op_name: str) -> Tensor:
+    """A seed argument as an int32 or int64 tensor; TF's error for other dtypes."""
     if not isinstance(seed, Tensor):
         seed = convert_to_tensor(seed)
-    return apply(GET_KEY_COUNTER, (seed,), rules.NO_ATTRS)
+    if seed.dtype not in rules.INDEX:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Value for attr 'Tseed' of {dtypes.type_string(seed.dtype)} is not in the list of "
+            f"allowed values: int32, int64 [Op:{op_name}]",
+        )
+    return seed
 
 
 def get_key_counter_alg(seed, alg):
@@ -244,7 +261,7 @@ def stateless_uniform(
     Integer dtypes need both bounds, or neither for the full range of the dtype.
 
     >>> tf.random.stateless_uniform([2], seed=[1, 2]).numpy()
-    array([0.11304152, 0.5303775 ], dtype=float32)
+    array([0.8440604 , 0.19204533], dtype=float32)
     """
     from tensorflux._src.ops import math_ops
 
@@ -349,9 +366,11 @@ def full_int_values(xp, key: int, counter: int, count: int, np_dtype):
 def _full_int_kernel(xp, shape, key, counter, alg, dtype=dtypes.uint64, Tshape=None):
     if dtype not in _INT_DTYPES:
         raise errors.InvalidArgumentError(
-            None, None, f"Value for attr 'dtype' of {dtypes.type_string(dtype)} is not in the list "
-            "of allowed values: int32, int64, uint32, uint64"
-        )  # fmt: skip
+            None,
+            None,
+            f"Value for attr 'dtype' of {dtypes.type_string(dtype)} is not in the list "
+            "of allowed values: int32, int64, uint32, uint64",
+        )
     dims = output_shape(xp, shape)
     key_int, counter_int = _key_counter(key, counter, alg)
     return full_int_values(xp, key_int, counter_int, _size(dims), dtype.as_numpy_dtype).reshape(
@@ -418,7 +437,7 @@ def stateless_normal(
     """Normal values determined by `seed` alone (bit-identical with TF's CPU kernel).
 
     >>> tf.random.stateless_normal([2], seed=[1, 2]).numpy()
-    array([-0.0716..., -1.0295...], dtype=float32)
+    array([0.5441101 , 0.20738031], dtype=float32)
     """
     return _scaled(NORMAL_V2, shape, seed, mean, stddev, dtype, name, alg)
 
@@ -451,7 +470,7 @@ def stateless_truncated_normal(
     """Normal values within two standard deviations of the mean, determined by `seed`.
 
     >>> tf.random.stateless_truncated_normal([2], seed=[1, 2]).numpy()
-    array([-0.0716..., -1.0295...], dtype=float32)
+    array([0.5441101 , 0.20738031], dtype=float32)
     """
     return _scaled(TRUNCATED_NORMAL_V2, shape, seed, mean, stddev, dtype, name, alg)
 
@@ -473,9 +492,7 @@ def check_logits(logits, num_samples) -> int:
             None, None, f"num_samples should be nonnegative, got {count}"
         )
     if logits.shape[1] == 0 and logits.shape[0] > 0 and count > 0:
-        raise errors.InvalidArgumentError(
-            None, None, "num_classes should be positive, got 0"
-        )  # fmt: skip
+        raise errors.InvalidArgumentError(None, None, "num_classes should be positive, got 0")
     return count
 
 
@@ -483,7 +500,7 @@ def _multinomial_kernel(
     xp, logits, num_samples, seed, T=None, Tseed=None, output_dtype=dtypes.int64
 ):
     count = check_logits(logits, num_samples)
-    stream = _samplers.Stream(xp, *seed_key_counter(np.asarray(seed)))
+    stream = _samplers.Stream(xp, *seed_key_counter(seed))
     return _samplers.categorical(stream, logits, count).astype(output_dtype.as_numpy_dtype)
 
 
@@ -524,7 +541,7 @@ def stateless_categorical(logits, num_samples, seed, dtype=dtypes.int64, name=No
     dtype = check_categorical_dtype(dtype)
     logits = convert_to_tensor(logits)
     num_samples = convert_to_tensor(num_samples, dtype=dtypes.int32)
-    seed = convert_to_tensor(seed)
+    seed = seed_tensor(seed, "StatelessMultinomial")
     return apply(STATELESS_MULTINOMIAL, (logits, num_samples, seed), {"output_dtype": dtype}, name)
 
 
@@ -534,9 +551,11 @@ def _broadcast_parameter(xp, value, dims, what: str):
         return xp.broadcast_to(value.astype(xp.float64), dims).reshape(-1)
     except ValueError:
         raise errors.InvalidArgumentError(
-            None, None, f"{what} must be broadcastable to the shape {list(dims)}, got shape "
-            f"{list(value.shape)}"
-        ) from None  # fmt: skip
+            None,
+            None,
+            f"{what} must be broadcastable to the shape {list(dims)}, got shape "
+            f"{list(value.shape)}",
+        ) from None
 
 
 def binomial_values(xp, stream, dims, counts, probs, np_dtype):
@@ -552,7 +571,7 @@ def _binomial_kernel(
     xp, shape, seed, counts, probs, S=None, Tseed=None, T=None, dtype=dtypes.int32
 ):
     dims = output_shape(xp, shape)
-    stream = _samplers.Stream(xp, *seed_key_counter(np.asarray(seed)))
+    stream = _samplers.Stream(xp, *seed_key_counter(seed))
     return binomial_values(xp, stream, dims, counts, probs, dtype.as_numpy_dtype)
 
 
@@ -580,7 +599,7 @@ def stateless_binomial(shape, seed, counts, probs, output_dtype=dtypes.int32, na
     shape = shape_tensor(shape)
     probs = convert_to_tensor(probs, dtype_hint=dtypes.float32)
     counts = convert_to_tensor(counts, dtype_hint=probs.dtype)
-    seed = convert_to_tensor(seed)
+    seed = seed_tensor(seed, "StatelessRandomBinomial")
     attrs = {"dtype": dtypes.as_dtype(output_dtype)}
     return apply(BINOMIAL, (shape, seed, counts, probs), attrs, name)
 
@@ -595,7 +614,7 @@ def poisson_values(xp, stream, lam_flat, np_dtype):
 
 def _poisson_kernel(xp, shape, seed, lam, Rtype=None, dtype=dtypes.int32, T=None, Tseed=None):
     dims = output_shape(xp, shape)
-    stream = _samplers.Stream(xp, *seed_key_counter(np.asarray(seed)))
+    stream = _samplers.Stream(xp, *seed_key_counter(seed))
     lam_flat = _broadcast_parameter(xp, lam, dims, "lam")
     return poisson_values(xp, stream, lam_flat, dtype.as_numpy_dtype).reshape(dims)
 
@@ -623,7 +642,7 @@ def stateless_poisson(shape, seed, lam, dtype=dtypes.int32, name=None) -> Tensor
     """
     shape = shape_tensor(shape)
     lam = convert_to_tensor(lam)
-    seed = convert_to_tensor(seed)
+    seed = seed_tensor(seed, "StatelessRandomPoisson")
     return apply(STATELESS_POISSON, (shape, seed, lam), {"dtype": dtypes.as_dtype(dtype)}, name)
 
 
