@@ -38,7 +38,7 @@ def test_logical_devices_start_the_runtime():
     assert logical == [tf.config.LogicalDevice("/device:CPU:0", "CPU")]
     assert repr(logical[0]) == "LogicalDevice(name='/device:CPU:0', device_type='CPU')"
     with pytest.raises(
-        RuntimeError, match="^Virtual devices cannot be modified after being initialized$"
+        RuntimeError, match=r"^Virtual devices cannot be modified after being initialized$"
     ):
         tf.config.set_logical_device_configuration(CPU, [LDC(), LDC()])
 
@@ -58,19 +58,20 @@ def test_logical_device_configuration():
     assert [d.name for d in tf.config.list_logical_devices()] == ["/device:CPU:0", "/device:CPU:1"]
     tf.config.set_logical_device_configuration(CPU, [LDC()] * 2)  # the same again is fine after
     with pytest.raises(
-        RuntimeError, match="Virtual devices cannot be modified after being initialized"
+        RuntimeError, match=r"Virtual devices cannot be modified after being initialized"
     ):
         tf.config.experimental.set_virtual_device_configuration(CPU, [LDC()] * 3)
 
 
 def test_logical_device_configuration_errors():
     with pytest.raises(
-        ValueError, match="^Setting memory limit on CPU virtual devices is currently not supported$"
+        ValueError,
+        match=r"^Setting memory limit on CPU virtual devices is currently not supported$",
     ):
         tf.config.set_logical_device_configuration(CPU, [LDC(memory_limit=10)])
-    with pytest.raises(ValueError, match="experimental_priority on CPU virtual  devices"):
+    with pytest.raises(ValueError, match=r"experimental_priority on CPU virtual  devices"):
         tf.config.set_logical_device_configuration(CPU, [LDC(experimental_priority=1)])
-    with pytest.raises(ValueError, match="experimental_device_ordinal on CPU virtual  devices"):
+    with pytest.raises(ValueError, match=r"experimental_device_ordinal on CPU virtual  devices"):
         tf.config.set_logical_device_configuration(CPU, [LDC(experimental_device_ordinal=0)])
     with pytest.raises(
         ValueError,
@@ -90,14 +91,14 @@ def test_visible_devices():
     tf.config.set_visible_devices([], "GPU")
     tf.config.set_visible_devices(CPU)
     assert tf.config.experimental.get_visible_devices("CPU") == [CPU]
-    with pytest.raises(ValueError, match="Unrecognized device"):
+    with pytest.raises(ValueError, match=r"Unrecognized device"):
         tf.config.set_visible_devices([GHOST_GPU])
-    with pytest.raises(ValueError, match="Unrecognized device"):
+    with pytest.raises(ValueError, match=r"Unrecognized device"):
         tf.config.set_visible_devices([CPU], "GPU")
     tf.config.list_logical_devices()
     tf.config.set_visible_devices([CPU])  # unchanged: fine after startup
     with pytest.raises(
-        RuntimeError, match="^Visible devices cannot be modified after being initialized$"
+        RuntimeError, match=r"^Visible devices cannot be modified after being initialized$"
     ):
         tf.config.set_visible_devices([], "CPU")
 
@@ -106,7 +107,7 @@ def test_hiding_the_cpu_fails_at_startup():
     tf.config.set_visible_devices([], "CPU")
     assert tf.config.get_visible_devices("CPU") == []
     with pytest.raises(
-        tf.errors.NotFoundError, match="No CPU devices are available in this process"
+        tf.errors.NotFoundError, match=r"No CPU devices are available in this process"
     ):
         tf.config.list_logical_devices()
     tf.config.set_visible_devices([CPU], "CPU")  # not started yet, so it can be fixed
@@ -115,34 +116,34 @@ def test_hiding_the_cpu_fails_at_startup():
 
 def test_memory_growth():
     with pytest.raises(
-        ValueError, match="^Cannot set memory growth on non-GPU and non-Pluggable devices$"
+        ValueError, match=r"^Cannot set memory growth on non-GPU and non-Pluggable devices$"
     ):
         tf.config.experimental.set_memory_growth(CPU, True)
     with pytest.raises(KeyError):
         tf.config.experimental.get_memory_growth(CPU)
-    with pytest.raises(ValueError, match="Unrecognized device"):
+    with pytest.raises(ValueError, match=r"Unrecognized device"):
         tf.config.experimental.get_memory_growth(GHOST_GPU)
     tf.config.set_logical_device_configuration(CPU, [LDC()] * 2)
     with pytest.raises(
-        ValueError, match="Cannot set memory growth on device when virtual devices configured"
+        ValueError, match=r"Cannot set memory growth on device when virtual devices configured"
     ):
         tf.config.experimental.set_memory_growth(CPU, True)
 
 
 def test_device_details_and_memory_info():
     assert tf.config.experimental.get_device_details(CPU) == {}
-    with pytest.raises(ValueError, match="device must be a tf.config.PhysicalDevice"):
+    with pytest.raises(ValueError, match=r"device must be a tf.config.PhysicalDevice"):
         tf.config.experimental.get_device_details("/physical_device:CPU:0")
     with pytest.raises(
-        ValueError, match="must be one obtained from calling `tf.config.list_physical_devices`"
+        ValueError, match=r"must be one obtained from calling `tf.config.list_physical_devices`"
     ):
         tf.config.experimental.get_device_details(GHOST_GPU)
     assert tf.config.experimental.get_memory_info("CPU:0") == {"current": 0, "peak": 0}
     assert tf.config.experimental.get_memory_usage("CPU:0") == 0
     assert tf.config.experimental.reset_memory_stats("CPU:0") is None
-    with pytest.raises(ValueError, match="No matching devices found for 'CPU:4'"):
+    with pytest.raises(ValueError, match=r"No matching devices found for 'CPU:4'"):
         tf.config.experimental.get_memory_info("CPU:4")
-    with pytest.raises(ValueError, match="Failed parsing device name: 'bogus'"):
+    with pytest.raises(ValueError, match=r"Failed parsing device name: 'bogus'"):
         tf.config.experimental.get_memory_info("bogus")
 
 
@@ -217,7 +218,7 @@ def test_execution_flags():
     assert experimental.get_device_policy() == "warn"
     experimental.set_device_policy(None)
     assert experimental.get_device_policy() == "silent"
-    with pytest.raises(ValueError, match="Invalid argument `device_policy`: 'bogus'."):
+    with pytest.raises(ValueError, match=r"Invalid argument `device_policy`: 'bogus'."):
         experimental.set_device_policy("bogus")
     config.reset_context()
     assert not config.is_op_determinism_enabled()

@@ -100,11 +100,11 @@ def test_nested_scopes_and_reset():
 def test_device_spec_errors():
     with pytest.raises(
         ValueError,
-        match="Unknown attribute 'foo' is encountered while parsing the device spec: 'foo:bar'.",
+        match=r"Unknown attribute 'foo' is encountered while parsing the device spec: 'foo:bar'.",
     ):
         tf.device("foo:bar").__enter__()
     with pytest.raises(
-        RuntimeError, match="tf.device does not support functions when eager execution is enabled."
+        RuntimeError, match=r"tf.device does not support functions when eager execution is enabled."
     ):
         tf.device(lambda op: "/CPU:0")
     assert device_lib.parse_device_spec("/job:worker/replica:0/task:1/device:GPU:2") == ("GPU", 2)

@@ -73,9 +73,9 @@ def test_check_numerics_v2_messages(values, found):
 
 
 def test_check_numerics_rejects_integers_and_accepts_python_values():
-    with pytest.raises(InvalidArgumentError, match="Value for attr 'T' of int32"):
+    with pytest.raises(InvalidArgumentError, match=r"Value for attr 'T' of int32"):
         tf.debugging.check_numerics(tf.constant([1]), "m")
-    with pytest.raises(InvalidArgumentError, match="NaN"):
+    with pytest.raises(InvalidArgumentError, match=r"NaN"):
         tf.debugging.check_numerics([1.0, NAN], "m")
 
 
@@ -318,11 +318,11 @@ def test_assert_near():
             atol=0.01,
             message="mm",
         )
-    with pytest.raises(InvalidArgumentError, match="nan"):
+    with pytest.raises(InvalidArgumentError, match=r"nan"):
         tf.debugging.assert_near(tf.constant([NAN]), tf.constant([NAN]))
-    with pytest.raises(ValueError, match="not inexact"):
+    with pytest.raises(ValueError, match=r"not inexact"):
         tf.debugging.assert_near(tf.constant([1]), tf.constant([1]))
-    with pytest.raises(ValueError, match="^y: Tensor conversion requested dtype float32"):
+    with pytest.raises(ValueError, match=r"^y: Tensor conversion requested dtype float32"):
         tf.debugging.assert_near(tf.constant([1.0]), tf.constant([1.0], tf.float64))
 
 
@@ -388,12 +388,12 @@ def test_assert_rank_family():
         tf.debugging.assert_rank(x, 2)
     with pytest.raises(ValueError, match=r"^mm.  Tensor  must have rank 2"):
         tf.debugging.assert_rank(x, 2, message="mm")
-    with pytest.raises(TypeError, match="tensor must be of type tf.int32; got tf.float32"):
+    with pytest.raises(TypeError, match=r"tensor must be of type tf.int32; got tf.float32"):
         tf.debugging.assert_rank(x, 1.0)
-    with pytest.raises(ValueError, match="Rank must be a scalar."):
+    with pytest.raises(ValueError, match=r"Rank must be a scalar."):
         tf.debugging.assert_rank(x, [1])
     assert tf.debugging.assert_rank_at_least(tf.zeros([2, 3]), 1) is None
-    with pytest.raises(ValueError, match="must have rank at least 2.  Received rank 1"):
+    with pytest.raises(ValueError, match=r"must have rank at least 2.  Received rank 1"):
         tf.debugging.assert_rank_at_least(x, 2)
     assert tf.debugging.assert_rank_in(x, [1, 2]) is None
     with pytest.raises(
@@ -430,16 +430,16 @@ def test_assert_same_float_dtype():
     )
     with pytest.raises(ValueError, match=r"must be of the same type \(<dtype: 'float64'>\)\.$"):
         tf.debugging.assert_same_float_dtype([tf.zeros([2])], tf.float64)
-    with pytest.raises(ValueError, match="Expected floating point type, got <dtype: 'int32'>."):
+    with pytest.raises(ValueError, match=r"Expected floating point type, got <dtype: 'int32'>."):
         tf.debugging.assert_same_float_dtype([tf.constant([1])])
 
 
 def test_assert_proper_iterable_and_is_numeric():
     assert tf.debugging.assert_proper_iterable([1, 2]) is None
     for bad in ("ab", b"ab", tf.zeros([2]), np.zeros(2)):
-        with pytest.raises(TypeError, match='"proper" iterable'):
+        with pytest.raises(TypeError, match=r'"proper" iterable'):
             tf.debugging.assert_proper_iterable(bad)
-    with pytest.raises(TypeError, match="to be iterable.  Found: <class 'int'>"):
+    with pytest.raises(TypeError, match=r"to be iterable.  Found: <class 'int'>"):
         tf.debugging.assert_proper_iterable(3)
     numeric = [tf.debugging.is_numeric_tensor(tf.constant(v)) for v in (True, 1 + 1j, 1.0, 2, "s")]
     assert numeric == [False, True, True, True, False]
@@ -582,7 +582,7 @@ def _printed(*inputs, **kwargs) -> str:
         (
             (tf.constant([True]), tf.constant(True), tf.constant([[1j] * 4] * 3)),
             {"summarize": 0},
-            "   [...]\n",
+            "  [...]\n",
         ),
         ((tf.constant([[1j] * 4] * 3), tf.constant(1j)), {"summarize": 3}, "[? ? ?...] ?\n"),
         (
@@ -678,13 +678,13 @@ def test_string_format():
     )
     assert logging_ops.string_format("<>", [tf.constant(1)], placeholder="<>").numpy() == b"1"
     with pytest.raises(
-        ValueError, match="The template expects 2 tensors, but the inputs only has 1."
+        ValueError, match=r"The template expects 2 tensors, but the inputs only has 1."
     ):
         logging_ops.string_format("{} {}", [tf.constant(1)])
     kernel = registry.lookup("StringFormat").kernel
     with pytest.raises(
         InvalidArgumentError,
-        match="Num placeholders in template and num inputs must match: 1 vs. 0",
+        match=r"Num placeholders in template and num inputs must match: 1 vs. 0",
     ):
         kernel(np, template="{}", placeholder="{}", summarize=3)
 
@@ -729,18 +729,18 @@ def test_assert_all_close(case):
         match=r"Mismatched value: a\[a\] is different from b\[a\]. hello\nnot close where",
     ):
         case.assertAllClose({"a": [1.0, tf.constant(2.0)]}, {"a": [1.0, 2.5]}, msg="hello")
-    with pytest.raises(AssertionError, match="mismatched keys"):
+    with pytest.raises(AssertionError, match=r"mismatched keys"):
         case.assertAllClose({"a": [1.0]}, {"b": [1.0]})
-    with pytest.raises(AssertionError, match="Can't compare dict to non-dict"):
+    with pytest.raises(AssertionError, match=r"Can't compare dict to non-dict"):
         case.assertAllClose({"a": 1.0}, [1.0])
-    with pytest.raises(AssertionError, match="Shape mismatch"):
+    with pytest.raises(AssertionError, match=r"Shape mismatch"):
         case.assertAllClose([1.0, [2.0]], [1.0, [2.0, 3.0]])
     with pytest.raises(AssertionError):
         case.assertAllClose(np.float16([1.0]), np.float16([1.0005]))
     case.assertAllClose(np.float16([1.0]), np.float16([1.0005]), rtol=1e-3, atol=1e-3)
     case.assertAllCloseAccordingToType(np.float16([1.0]), np.float16([1.0009]))
     case.assertNotAllClose([1.0], [2.0])
-    with pytest.raises(AssertionError, match="The two values are close at all elements."):
+    with pytest.raises(AssertionError, match=r"The two values are close at all elements."):
         case.assertNotAllClose([1.0], [1.0])
 
 
@@ -757,7 +757,7 @@ def test_assert_all_equal(case):
     ):
         case.assertAllEqual([1, 2], [1, 3])
     case.assertNotAllEqual([1.0], [2.0])
-    with pytest.raises(AssertionError, match="The two values are equal at all elements."):
+    with pytest.raises(AssertionError, match=r"The two values are equal at all elements."):
         case.assertNotAllEqual([1.0], [1.0])
 
 
@@ -766,9 +766,9 @@ def test_assert_order_and_range(case):
     case.assertAllGreaterEqual([1, 2], 1)
     case.assertAllLess([1, 2], 3)
     case.assertAllLessEqual(tf.constant([1, 2]), 2)
-    with pytest.raises(AssertionError, match="not greater than 1"):
+    with pytest.raises(AssertionError, match=r"not greater than 1"):
         case.assertAllGreater([1, 2], 1)
-    with pytest.raises(AssertionError, match="not less than 2"):
+    with pytest.raises(AssertionError, match=r"not less than 2"):
         case.assertAllLess([1, 2], 2)
     case.assertAllInRange([1, 2], 1, 2)
     case.assertAllInRange(np.array([1, 2]), 0.5, 2)
@@ -781,7 +781,7 @@ def test_assert_order_and_range(case):
         case.assertAllInRange([1, 2], 1, 2, open_upper_bound=True)
     with pytest.raises(AssertionError, match=r"1 of the 1 element\(s\) are NaN"):
         case.assertAllInRange([np.nan], 1, 2)
-    with pytest.raises(AssertionError, match="does not have an ordered numeric type"):
+    with pytest.raises(AssertionError, match=r"does not have an ordered numeric type"):
         case.assertAllInRange(["a"], 1, 2)
     case.assertAllInSet([1, 2], [1, 2, 3])
     with pytest.raises(
@@ -804,7 +804,7 @@ def test_assert_near_shape_dtype(case):
     with pytest.raises(AssertionError):
         case.assertShapeEqual(np.zeros([2, 3]), tf.zeros([3, 2]))
     with pytest.raises(
-        TypeError, match="input_a must be a Numpy ndarray, Numpy scalar, or a Tensor."
+        TypeError, match=r"input_a must be a Numpy ndarray, Numpy scalar, or a Tensor."
     ):
         case.assertShapeEqual([1], tf.zeros([1]))
     case.assertDTypeEqual(np.zeros(2, np.float32), np.float32)
@@ -814,7 +814,7 @@ def test_assert_near_shape_dtype(case):
         case.assertDTypeEqual(np.zeros(2, np.float32), np.float64)
     case.assertDeviceEqual("/cpu:0", "/job:localhost/replica:0/task:0/device:CPU:0")
     case.assertStartsWith("abc", "ab")
-    with pytest.raises(AssertionError, match="'abc' does not start with 'b'"):
+    with pytest.raises(AssertionError, match=r"'abc' does not start with 'b'"):
         case.assertStartsWith("abc", "b")
 
 
@@ -823,10 +823,10 @@ def test_assert_raises_op_error(case):
         tf.constant(1) + tf.constant(1.0)
     with case.assertRaisesOpError(lambda e: e.error_code == tf.errors.INVALID_ARGUMENT):
         tf.constant(1) + tf.constant(1.0)
-    with pytest.raises(AssertionError, match="OpError not raised"), case.assertRaisesOpError("x"):
+    with pytest.raises(AssertionError, match=r"OpError not raised"), case.assertRaisesOpError("x"):
         pass
     with (
-        pytest.raises(AssertionError, match="Exception of type <class 'ValueError'>: x"),
+        pytest.raises(AssertionError, match=r"Exception of type <class 'ValueError'>: x"),
         case.assertRaisesOpError("x"),
     ):
         raise ValueError("x")
@@ -839,7 +839,7 @@ def test_evaluate_and_helpers(case):
     assert values["a"] == np.float32(1.0)
     np.testing.assert_array_equal(values["b"][0], [2])
     assert values["b"][1] is None
-    with pytest.raises(ValueError, match="Unsupported type 'int'."):
+    with pytest.raises(ValueError, match=r"Unsupported type 'int'."):
         case.evaluate(3)
     with case.cached_session() as session:
         assert session is None

@@ -127,10 +127,17 @@ SPECS = [
         lambda x: x / np.sqrt(np.maximum(np.sum(x * x, 1, keepdims=True), 1e-12)),
         name="l2_normalize_axis",
     ),
-    OpSpec(lambda x: tf.nn.moments(x, [0]), lambda x: _moments_ref(x, [0]), name="moments"),
+    # TF stops the gradient at the mean inside the variance: right at first order only.
+    OpSpec(
+        lambda x: tf.nn.moments(x, [0]),
+        lambda x: _moments_ref(x, [0]),
+        grad_order=1,
+        name="moments",
+    ),
     OpSpec(
         lambda x: tf.nn.moments(x, [0, 2], keepdims=True),
         lambda x: _moments_ref(x, [0, 2], True),
+        grad_order=1,
         shapes=[(2, 3, 4)],
         name="moments_keepdims",
     ),

@@ -127,7 +127,9 @@ def test_special_function_points(name, values, dtype):
     # TF's float64 erfinv goes through ndtri((1 + y) / 2) and loses ~1e-9 near |y| = 1 (ours is
     # within 1e-15 of mpmath); digamma's root is compared in absolute terms.
     rtol = 1e-8 if (name, dtype) == ("erfinv", "float64") else None
-    _check(f"math.{name}", (values, dtype), rtol=rtol, atol=1e-15)
+    if dtype == "float32":
+        values = [v for v in values if v == 0 or 1e-30 < abs(v) < 1e30]
+    _check(f"math.{name}", (values, dtype), rtol=rtol, atol=1e-15 if dtype == "float64" else 1e-7)
 
 
 def test_polygamma_and_zeta():

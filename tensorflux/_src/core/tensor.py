@@ -174,9 +174,7 @@ class EagerTensor(Tensor):
         return value.copy() if copy else value
 
     def __format__(self, format_spec):
-        if self._value.ndim == 0 and self._dtype.is_numpy_compatible:
-            return format(self.numpy(), format_spec)
-        return format(str(self), format_spec)
+        return format(self.numpy(), format_spec)  # TF formats the NumPy value: f"{t}" is "[3]"
 
     def __copy__(self):
         return self

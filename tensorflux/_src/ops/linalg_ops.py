@@ -425,7 +425,7 @@ def _split_subscript(sub: str, rank: int):
 
 
 def _einsum_dim_error(equation, arrays) -> errors.InvalidArgumentError:
-    inputs, _, _ = _parse_equation(equation)
+    inputs, output, _ = _parse_equation(equation)
     if len(inputs) != len(arrays):
         return errors.InvalidArgumentError(
             None, None, f"Expected {len(inputs)} inputs but got: {len(arrays)}"
@@ -453,6 +453,17 @@ def _einsum_dim_error(equation, arrays) -> errors.InvalidArgumentError:
                     f"{_dims_text(array.shape)} but got dimension {size}",
                 )
             sizes.setdefault(label, size)
+    broadcast = max(
+        (a.ndim - len(sub.replace("...", "")) for sub, a in zip(inputs, arrays) if "..." in sub),
+        default=0,
+    )
+    if broadcast and "..." not in output:
+        return errors.InvalidArgumentError(
+            None,
+            None,
+            f"Output contains {broadcast} broadcasting dimension(s) but no ellipsis (...) was "
+            "found in the output subscripts.",
+        )
     return errors.InvalidArgumentError(
         None, None, f"Invalid einsum operands for equation {equation!r}"
     )
@@ -560,8 +571,8 @@ def _einsum_input_grad(dy, output, operands, index):
             subs.append(label)
             tensors.append(array_ops.ones(_dim_tensor(x, axis), dy.dtype))
         target.append(label)
-    if ellipsis_rank or "..." in sub:
-        if "..." not in output and not any("..." in s for s, _ in others):
+    if "..." in sub:
+        if "..." not in output:
             ellipsis_shape = array_ops.slice(array_ops.shape(x), [len(before)], [ellipsis_rank])
             subs.append("...")
             tensors.append(array_ops.ones(ellipsis_shape, dy.dtype))
@@ -585,6 +596,14 @@ def _einsum_input_grad(dy, output, operands, index):
                 grad,
             )
         return grad
+    if any("..." in s for s in subs):
+        # The other operands' broadcast dimensions were summed over in the forward pass.
+        grad = einsum(",".join(subs) + "->..." + "".join(target), *tensors)
+        if grad.shape.rank is None:
+            axes = math_ops.range_(math_ops.subtract(array_ops.rank(grad), len(target)))
+            return reduction_ops.reduce_sum(grad, axes)
+        count = grad.shape.rank - len(target)
+        return reduction_ops.reduce_sum(grad, list(range(count))) if count else grad
     return einsum(",".join(subs) + "->" + "".join(target), *tensors)
 
 
@@ -1042,6 +1061,12 @@ MATRIX_SET_DIAG = register(
 )
 
 
+def _padding_tensor(value, dtype) -> Tensor:
+    if dtype.is_bool and isinstance(value, numbers.Number):
+        value = bool(value)  # TF's default padding 0 is False for a bool matrix
+    return convert_to_tensor(value, dtype=dtype)
+
+
 def _k_tensor(k) -> Tensor:
     return k if isinstance(k, Tensor) else convert_to_tensor(k, dtype=dtypes.int32)
 
@@ -1057,7 +1082,7 @@ def matrix_diag(
     """
     _check_align(align)
     diagonal = array_ops.convert(diagonal)
-    padding = convert_to_tensor(padding_value, dtype=diagonal.dtype)
+    padding = _padding_tensor(padding_value, diagonal.dtype)
     rows = convert_to_tensor(num_rows, dtype=dtypes.int32)
     cols = convert_to_tensor(num_cols, dtype=dtypes.int32)
     return apply(MATRIX_DIAG, (diagonal, _k_tensor(k), rows, cols, padding), {"align": align}, name)
@@ -1071,7 +1096,7 @@ def matrix_diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT
     """
     _check_align(align)
     x = array_ops.convert(input)
-    padding = convert_to_tensor(padding_value, dtype=x.dtype)
+    padding = _padding_tensor(padding_value, x.dtype)
     return apply(MATRIX_DIAG_PART, (x, _k_tensor(k), padding), {"align": align}, name)
 
 

@@ -1614,15 +1614,25 @@ def sigmoid(x, name=None) -> Tensor:
     return _unary(SIGMOID, x, name)
 
 
+# TF's softplus is x above -log(eps) - 2 and exp(x) below log(eps) + 2, which for float16 and
+# bfloat16 is a coarse cut; the same cut gives the same values.
+_SOFTPLUS_CUT = {"bfloat16": math.log(2**-7) + 2, "float16": math.log(2**-10) + 2}
+_SOFTPLUS_CUT.update(float32=math.log(2**-23) + 2, float64=math.log(2**-52) + 2)
+
+
 def _softplus_kernel(xp, features):
+    cut = _SOFTPLUS_CUT[features.dtype.name]
+    x = features.astype(np.float32) if features.dtype.itemsize < 4 else features
     with np.errstate(all="ignore"):
-        return xp.maximum(features, 0) + xp.log1p(xp.exp(-xp.abs(features)))
+        middle = xp.maximum(x, 0) + xp.log1p(xp.exp(-xp.abs(x)))
+        result = xp.where(x > -cut, x, xp.where(x < cut, xp.exp(x), middle))
+    return result.astype(features.dtype, copy=False)
 
 
 SOFTPLUS = register(
     OpDef(
         name="Softplus",
-        kernel=_in_float32(_softplus_kernel),
+        kernel=_softplus_kernel,
         infer=rules.same,
         grad=lambda op, dy: [multiply(dy, sigmoid(op.inputs[0]))],
         inputs=("features",),

@@ -1114,7 +1114,7 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
                 f"x (shape=() dtype={global_batch_size.dtype.name}) = \n{value}",
             )
     total = reduction_ops.reduce_sum(per_example_loss)
-    return math_ops.div_no_nan(total, math_ops.cast(global_batch_size, input_dtype))
+    return math_ops.divide_no_nan(total, math_ops.cast(global_batch_size, input_dtype))
 
 
 def _scale_by_sample_weight(losses: Tensor, sample_weight: Tensor) -> Tensor:

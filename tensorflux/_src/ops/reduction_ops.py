@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from tensorflux._src.core import context, dtypes, errors
@@ -135,7 +137,7 @@ def _reduced_shape(x, axis, keep_dims) -> TensorShape:
     return TensorShape([d for i, d in enumerate(dims) if i not in axes])
 
 
-def _reduction_infer(input, reduction_indices, keep_dims=False, **attrs):  # noqa: A002
+def _reduction_infer(input, reduction_indices, keep_dims=False, **attrs):
     return TensorSpec(_reduced_shape(input, reduction_indices, keep_dims), input.dtype)
 
 
@@ -199,7 +201,7 @@ def _reduce(op: OpDef, input_tensor, axis, keepdims, name) -> Tensor:
 
 
 # ---- Sum --------------------------------------------------------------------------------------
-def _sum_kernel(xp, input, axis, keep_dims=False):  # noqa: A002
+def _sum_kernel(xp, input, axis, keep_dims=False):
     axes = _reduction_axes(input, axis)
     dtype = input.dtype
     return _as(xp.sum(input, axis=axes, keepdims=keep_dims, dtype=accumulator(dtype)), dtype)
@@ -218,14 +220,16 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 
 # ---- Mean -------------------------------------------------------------------------------------
-def _mean_kernel(xp, input, axis, keep_dims=False):  # noqa: A002
+def _mean_kernel(xp, input, axis, keep_dims=False):
     axes = _reduction_axes(input, axis)
     count = 1
     for a in axes:
         count *= input.shape[a]
     dtype = input.dtype
     if dtype.kind in "iu":  # TF's integer mean truncates toward zero, without overflow
-        total = xp.sum(input, axis=axes, keepdims=keep_dims, dtype=np.int64 if dtype.kind == "i" else np.uint64)
+        total = xp.sum(
+            input, axis=axes, keepdims=keep_dims, dtype=np.int64 if dtype.kind == "i" else np.uint64
+        )
         count = max(count, 1)
         quotient = total // count
         if dtype.kind == "i":
@@ -263,22 +267,26 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 
 # ---- Max / Min --------------------------------------------------------------------------------
-def _empty_reduction(xp, input, axes, keep_dims, fill):  # noqa: A002
+def _empty_reduction(xp, input, axes, keep_dims, fill):
     shape = [1 if i in axes else d for i, d in enumerate(input.shape) if keep_dims or i not in axes]
     return xp.full(shape, fill, dtype=input.dtype)
 
 
-def _max_kernel(xp, input, axis, keep_dims=False):  # noqa: A002
+def _max_kernel(xp, input, axis, keep_dims=False):
     axes = _reduction_axes(input, axis)
     if input.size == 0:
-        return _empty_reduction(xp, input, axes, keep_dims, extreme(input.dtype, False, finite=False))
+        return _empty_reduction(
+            xp, input, axes, keep_dims, extreme(input.dtype, False, finite=False)
+        )
     return xp.max(input, axis=axes, keepdims=keep_dims)
 
 
-def _min_kernel(xp, input, axis, keep_dims=False):  # noqa: A002
+def _min_kernel(xp, input, axis, keep_dims=False):
     axes = _reduction_axes(input, axis)
     if input.size == 0:
-        return _empty_reduction(xp, input, axes, keep_dims, extreme(input.dtype, True, finite=False))
+        return _empty_reduction(
+            xp, input, axes, keep_dims, extreme(input.dtype, True, finite=False)
+        )
     return xp.min(input, axis=axes, keepdims=keep_dims)
 
 
@@ -299,8 +307,12 @@ def _extremum_grad(selected):
 
 
 # x >= max(x) holds exactly where x equals the maximum (and never for NaN), as TF's Equal.
-MAX = _reduction_op("Max", _max_kernel, _extremum_grad(lambda x, y: math_ops.greater_equal(x, y)), REAL)
-MIN = _reduction_op("Min", _min_kernel, _extremum_grad(lambda x, y: math_ops.less_equal(x, y)), REAL)
+MAX = _reduction_op(
+    "Max", _max_kernel, _extremum_grad(lambda x, y: math_ops.greater_equal(x, y)), REAL
+)
+MIN = _reduction_op(
+    "Min", _min_kernel, _extremum_grad(lambda x, y: math_ops.less_equal(x, y)), REAL
+)
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
@@ -322,7 +334,7 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 
 # ---- Prod -------------------------------------------------------------------------------------
-def _prod_kernel(xp, input, axis, keep_dims=False):  # noqa: A002
+def _prod_kernel(xp, input, axis, keep_dims=False):
     axes = _reduction_axes(input, axis)
     dtype = input.dtype
     return _as(xp.prod(input, axis=axes, keepdims=keep_dims, dtype=accumulator(dtype)), dtype)
@@ -357,7 +369,7 @@ def _prod_grad(op, dy):
         return [dy, None]
     others = _exclusive_product(x, axes[0])
     running = x
-    for previous, current in zip(axes, axes[1:]):
+    for previous, current in itertools.pairwise(axes):
         running = reduce_prod(running, previous, keepdims=True)
         others = math_ops.multiply(others, _exclusive_product(running, current))
     return [math_ops.multiply(dy, math_ops.conj(others)), None]
@@ -377,7 +389,7 @@ def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 # ---- All / Any --------------------------------------------------------------------------------
 def _logical_kernel(reducer: str):
-    def kernel(xp, input, axis, keep_dims=False):  # noqa: A002
+    def kernel(xp, input, axis, keep_dims=False):
         return getattr(xp, reducer)(input, axis=_reduction_axes(input, axis), keepdims=keep_dims)
 
     return kernel
@@ -418,7 +430,7 @@ def reduce_any(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 
 
 # ---- EuclideanNorm ----------------------------------------------------------------------------
-def _euclidean_norm_kernel(xp, input, axis, keep_dims=False):  # noqa: A002
+def _euclidean_norm_kernel(xp, input, axis, keep_dims=False):
     axes = _reduction_axes(input, axis)
     dtype = input.dtype
     if dtype.kind == "c":
@@ -440,7 +452,9 @@ def _euclidean_norm_grad(op, dy):
     return [math_ops.divide_raw(x, math_ops.divide_raw(norm, dy)), None]
 
 
-EUCLIDEAN_NORM = _reduction_op("EuclideanNorm", _euclidean_norm_kernel, _euclidean_norm_grad, NUMBER)
+EUCLIDEAN_NORM = _reduction_op(
+    "EuclideanNorm", _euclidean_norm_kernel, _euclidean_norm_grad, NUMBER
+)
 
 
 def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
@@ -481,7 +495,9 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tenso
     axis = _axis_tensor(x, axis)
     mean = reduce_mean(x, axis, keepdims=True)
     if mean.dtype.is_integer:
-        raise TypeError(f"Input must be either real or complex. Received integer type {mean.dtype!r}.")
+        raise TypeError(
+            f"Input must be either real or complex. Received integer type {mean.dtype!r}."
+        )
     deviation = math_ops.subtract(x, mean)
     if deviation.dtype.is_complex:
         squared = math_ops.cast(
@@ -501,45 +517,48 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     return math_ops.sqrt(reduce_variance(input_tensor, axis, keepdims), name=name)
 
 
-def count_nonzero(input, axis=None, keepdims=None, dtype=dtypes.int64, name=None) -> Tensor:  # noqa: A002
+def count_nonzero(input, axis=None, keepdims=None, dtype=dtypes.int64, name=None) -> Tensor:
     """Counts the non-zero elements (non-empty strings, True) across `axis`.
 
     >>> tf.math.count_nonzero(tf.constant([[0, 1], [2, 0]])).numpy()
     2
     """
     x = array_ops.convert(input)
-    zero = convert_to_tensor(b"" if x.dtype is dtypes.string else np.zeros((), x.dtype.as_numpy_dtype))
+    zero = convert_to_tensor(
+        b"" if x.dtype is dtypes.string else np.zeros((), x.dtype.as_numpy_dtype)
+    )
     nonzero = math_ops.cast(math_ops.not_equal(x, zero), dtypes.int64)
     return math_ops.cast(reduce_sum(nonzero, axis, keepdims=bool(keepdims)), dtype, name=name)
 
 
 # ---- ArgMax / ArgMin --------------------------------------------------------------------------
 _ARG_TYPES = REAL | {dtypes.bool}
-_INDEX_OUTPUT_TYPES = (dtypes.int16, dtypes.uint16, dtypes.int32, dtypes.int64)
-
-
-def _scalar_axis(x, axis) -> int:
-    if axis.ndim != 0:
-        raise errors.InvalidArgumentError(
-            None, None, f"dim must be a scalar, but received tensor of shape: {dims_text(axis.shape)}"
-        )
-    rank = x.ndim
-    value = int(axis)
-    if not -rank <= value < rank:
-        raise errors.InvalidArgumentError(
-            None, None, f"Expected dimension in the range [{-rank}, {rank}), but got {value}"
-        )
-    return value % rank
+_OUTPUT_TYPES = {  # TF lets ArgMax, not ArgMin, return 16-bit indices
+    "ArgMax": (dtypes.int16, dtypes.uint16, dtypes.int32, dtypes.int64),
+    "ArgMin": (dtypes.int32, dtypes.int64),
+}
 
 
 def _arg_kernel(pick, nan_fill):
     """TF's arg-extrema skip NaN (an all-NaN row gives 0) and take the first of ties."""
 
-    def kernel(xp, input, dimension, output_type=dtypes.int64):  # noqa: A002
-        axis = _scalar_axis(input, dimension)
+    def kernel(xp, input, dimension, output_type=dtypes.int64):
+        if dimension.ndim != 0:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"dim must be a scalar, but received tensor of shape: {dims_text(dimension.shape)}",
+            )
+        rank = input.ndim
+        value = int(dimension)
+        if not -rank <= value < rank:
+            raise errors.InvalidArgumentError(
+                None, None, f"Expected dimension in the range [{-rank}, {rank}), but got {value}"
+            )
+        axis = value % rank
         if input.shape[axis] == 0:
             raise errors.InvalidArgumentError(
-                None, None, f"Reduction axis {axis} is empty in shape {dims_text(input.shape)}"
+                None, None, f"Reduction axis {value} is empty in shape {dims_text(input.shape)}"
             )
         if input.dtype.kind in "fV":
             nan = xp.isnan(input)
@@ -550,7 +569,7 @@ def _arg_kernel(pick, nan_fill):
     return kernel
 
 
-def _arg_infer(input, dimension, output_type=dtypes.int64, **attrs):  # noqa: A002
+def _arg_infer(input, dimension, output_type=dtypes.int64, **attrs):
     rank = input.shape.rank
     value = rules.static_value(dimension)
     if rank is None:
@@ -587,24 +606,30 @@ ARG_MAX = _arg_op("ArgMax", _arg_kernel("argmax", -np.inf))
 ARG_MIN = _arg_op("ArgMin", _arg_kernel("argmin", np.inf))
 
 
-def _arg(op: OpDef, input, axis, output_type, name) -> Tensor:  # noqa: A002
+def _arg(op: OpDef, input, axis, output_type, name) -> Tensor:
     x = input if isinstance(input, Tensor) else convert_to_tensor(input)
     if axis is None:
         axis = 0
     elif not isinstance(axis, (int, np.integer, Tensor)):
         raise TypeError("axis must be int or Tensor with integer datatype")
     output_type = dtypes.as_dtype(output_type)
-    if output_type not in _INDEX_OUTPUT_TYPES:
+    allowed = _OUTPUT_TYPES[op.name]
+    if output_type not in allowed and x.dtype in op.allowed:  # else apply reports 'T' first
         raise errors.op_error(
             errors.InvalidArgumentError,
             op.name,
             f"Value for attr 'output_type' of {dtypes.type_string(output_type)} is not in the list "
-            "of allowed values: int16, uint16, int32, int64",
+            f"of allowed values: {', '.join(d.name for d in allowed)}",
         )
-    return apply(op, (x, _axis_tensor(x, int(axis) if isinstance(axis, np.integer) else axis)), {"output_type": output_type}, name)
+    return apply(
+        op,
+        (x, _axis_tensor(x, int(axis) if isinstance(axis, np.integer) else axis)),
+        {"output_type": output_type},
+        name,
+    )
 
 
-def argmax(input, axis=None, output_type=dtypes.int64, name=None) -> Tensor:  # noqa: A002
+def argmax(input, axis=None, output_type=dtypes.int64, name=None) -> Tensor:
     """The index of the largest value along `axis` (0 when None); the first one on ties.
 
     >>> tf.math.argmax(tf.constant([[1, 5], [3, 2]]), axis=1).numpy()
@@ -613,7 +638,7 @@ def argmax(input, axis=None, output_type=dtypes.int64, name=None) -> Tensor:  # 
     return _arg(ARG_MAX, input, axis, output_type, name)
 
 
-def argmin(input, axis=None, output_type=dtypes.int64, name=None) -> Tensor:  # noqa: A002
+def argmin(input, axis=None, output_type=dtypes.int64, name=None) -> Tensor:
     """The index of the smallest value along `axis` (0 when None); the first one on ties.
 
     >>> tf.math.argmin(tf.constant([[1, 5], [3, 2]]), axis=1).numpy()
@@ -636,7 +661,9 @@ def _in_top_k_kernel(xp, predictions, targets, k):
             f"targets {targets.shape[0]}",
         )
     if k.ndim != 0:
-        raise errors.InvalidArgumentError(None, None, f"k must be 0-D, got shape {dims_text(k.shape)}")
+        raise errors.InvalidArgumentError(
+            None, None, f"k must be 0-D, got shape {dims_text(k.shape)}"
+        )
     classes = predictions.shape[1]
     valid = (targets >= 0) & (targets < classes)
     if classes == 0:
@@ -690,12 +717,16 @@ def in_top_k(targets, predictions, k, name=None) -> Tensor:
 # ---- Cumsum / Cumprod / CumulativeLogsumexp ---------------------------------------------------
 def _scan_axis(x, axis) -> int:
     if axis.ndim != 0:
-        raise errors.InvalidArgumentError(None, None, f"ScanOp: axis must be a scalar, not {dims_text(axis.shape)}")
+        raise errors.InvalidArgumentError(
+            None, None, f"ScanOp: axis must be a scalar, not {dims_text(axis.shape)}"
+        )
     rank = x.ndim
     value = int(axis)
     if not -rank <= value < rank:
         raise errors.InvalidArgumentError(
-            None, None, f"ScanOp: Expected scan axis in the range [{-rank}, {rank}), but got {value}"
+            None,
+            None,
+            f"ScanOp: Expected scan axis in the range [{-rank}, {rank}), but got {value}",
         )
     return value % rank
 
@@ -708,9 +739,12 @@ def _scan(xp, ufunc: str, identity, x, axis, exclusive, reverse):
     if reverse:
         x = xp.flip(x, axis)
     with np.errstate(invalid="ignore", over="ignore"):
-        out = getattr(xp, ufunc).accumulate(x, axis=axis, dtype=accumulator(dtype))
+        if ufunc == "logaddexp":
+            out = _logaddexp_accumulate(xp, x, axis, accumulator(dtype))
+        else:
+            out = getattr(xp, ufunc).accumulate(x, axis=axis, dtype=accumulator(dtype))
     if exclusive and x.shape[axis]:
-        head = xp.full(x.shape[:axis] + (1,) + x.shape[axis + 1 :], identity, dtype=out.dtype)
+        head = xp.full((*x.shape[:axis], 1, *x.shape[axis + 1 :]), identity, dtype=out.dtype)
         out = xp.concatenate([head, out[(slice(None),) * axis + (slice(None, -1),)]], axis=axis)
     if reverse:
         out = xp.flip(out, axis)
@@ -751,7 +785,9 @@ def _cumsum_grad(op, dy):
 
 CUMSUM = _scan_op(
     "Cumsum",
-    lambda xp, x, axis, exclusive=False, reverse=False: _scan(xp, "add", 0, x, axis, exclusive, reverse),
+    lambda xp, x, axis, exclusive=False, reverse=False: _scan(
+        xp, "add", 0, x, axis, exclusive, reverse
+    ),
     _cumsum_grad,
     NUMBER,
 )
@@ -770,13 +806,20 @@ def _cumprod_grad(op, dy):
     x, axis = op.inputs
     exclusive, reverse = op.get_attr("exclusive"), op.get_attr("reverse")
     products = cumprod(x, axis, exclusive=exclusive, reverse=reverse)
-    summed = cumsum(math_ops.multiply(math_ops.conj(products), dy), axis, exclusive=exclusive, reverse=not reverse)
+    summed = cumsum(
+        math_ops.multiply(math_ops.conj(products), dy),
+        axis,
+        exclusive=exclusive,
+        reverse=not reverse,
+    )
     return [math_ops.divide_no_nan(summed, math_ops.conj(x)), None]
 
 
 CUMPROD = _scan_op(
     "Cumprod",
-    lambda xp, x, axis, exclusive=False, reverse=False: _scan(xp, "multiply", 1, x, axis, exclusive, reverse),
+    lambda xp, x, axis, exclusive=False, reverse=False: _scan(
+        xp, "multiply", 1, x, axis, exclusive, reverse
+    ),
     _cumprod_grad,
     NUMBER,
 )
@@ -800,19 +843,52 @@ def _cumulative_logsumexp_grad(op, dy):
     # lowest itself overflows when a second-order gradient adds two of them.
     log_zero = dy.dtype.min / 4
     log_positive = math_ops.where_v2(math_ops.greater(dy, 0), math_ops.log(dy), log_zero)
-    log_negative = math_ops.where_v2(math_ops.greater(math_ops.negative(dy), 0), math_ops.log(math_ops.negative(dy)), log_zero)
+    log_negative = math_ops.where_v2(
+        math_ops.greater(math_ops.negative(dy), 0), math_ops.log(math_ops.negative(dy)), log_zero
+    )
     positive = math_ops.exp(
-        math_ops.add(cumulative_logsumexp(math_ops.subtract(log_positive, out), axis, exclusive, not reverse), x)
+        math_ops.add(
+            cumulative_logsumexp(
+                math_ops.subtract(log_positive, out), axis, exclusive, not reverse
+            ),
+            x,
+        )
     )
     negative = math_ops.exp(
-        math_ops.add(cumulative_logsumexp(math_ops.subtract(log_negative, out), axis, exclusive, not reverse), x)
+        math_ops.add(
+            cumulative_logsumexp(
+                math_ops.subtract(log_negative, out), axis, exclusive, not reverse
+            ),
+            x,
+        )
     )
     return [math_ops.subtract(positive, negative), None]
 
 
+def _logaddexp_accumulate(xp, x, axis: int, dtype):
+    """Cumulative logaddexp with TF's rules for NaN and +inf.
+
+    TF folds acc = max + log1p(exp(min - max)) with max/min that keep acc when compared with
+    NaN: a NaN element doubles the running sum (adds log 2), except that -inf stays -inf; once
+    acc is +inf, a later +inf or NaN makes it NaN for good.
+    """
+    accumulate = xp.logaddexp.accumulate
+    nan = xp.isnan(x)
+    posinf = xp.isposinf(x)
+    if not (nan.any() or posinf.any()):
+        return accumulate(x, axis=axis, dtype=dtype)
+    shift = xp.cumsum(nan, axis=axis) * np.log(2.0)
+    out = accumulate(xp.where(nan, -np.inf, x - shift), axis=axis, dtype=dtype) + shift
+    inf_before = (xp.cumsum(posinf, axis=axis) - posinf) > 0
+    poisoned = xp.cumsum(inf_before & (nan | posinf), axis=axis) > 0
+    return xp.where(poisoned, np.nan, out)
+
+
 CUMULATIVE_LOGSUMEXP = _scan_op(
     "CumulativeLogsumexp",
-    lambda xp, x, axis, exclusive=False, reverse=False: _scan(xp, "logaddexp", -np.inf, x, axis, exclusive, reverse),
+    lambda xp, x, axis, exclusive=False, reverse=False: _scan(
+        xp, "logaddexp", -np.inf, x, axis, exclusive, reverse
+    ),
     _cumulative_logsumexp_grad,
     FLOAT,
 )

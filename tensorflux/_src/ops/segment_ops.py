@@ -59,7 +59,7 @@ def _scatter_reduce(xp, ufunc: str, data, ids, count: int, initial):
         if inner != 1:
             flat = (flat[:, None] * inner + xp.arange(inner)).ravel()
         getattr(xp, ufunc).at(out, flat, data.reshape(-1))
-    return out.reshape((count,) + data.shape[1:]).astype(dtype, copy=False)
+    return out.reshape((count, *data.shape[1:])).astype(dtype, copy=False)
 
 
 def _scatter_extremum(xp, ufunc: str, data, ids, count: int, start, unsorted: bool):
@@ -94,7 +94,11 @@ def _gather_rows(params: Tensor, ids: Tensor) -> Tensor:
 
 def _broadcastable(mask: Tensor, ids: Tensor, data: Tensor) -> Tensor:
     """`mask` (shaped like `ids`) reshaped to broadcast against rows of `data`."""
-    extra = data.shape.rank - ids.shape.rank if data.shape.rank is not None and ids.shape.rank is not None else None
+    extra = (
+        data.shape.rank - ids.shape.rank
+        if data.shape.rank is not None and ids.shape.rank is not None
+        else None
+    )
     if extra == 0:
         return mask
     if extra is not None and ids.shape.is_fully_defined():
@@ -155,7 +159,9 @@ def _sorted_kernel(ufunc, initial):
 def _segment_mean_kernel(xp, data, segment_ids):
     count = _sorted_segments(data, segment_ids)
     total = _scatter_reduce(xp, "add", data, segment_ids, count, 0)
-    return _divide_by_counts(xp, total, _segment_counts(xp, segment_ids, count, data.ndim), data.dtype)
+    return _divide_by_counts(
+        xp, total, _segment_counts(xp, segment_ids, count, data.ndim), data.dtype
+    )
 
 
 def _sorted_extremum_kernel(ufunc):
@@ -174,7 +180,7 @@ def _sorted_infer(data, segment_ids, **attrs):
         return TensorSpec(TensorShape(None), data.dtype)
     ids = rules.static_value(segment_ids)
     rows = None if ids is None else (int(np.ravel(ids)[-1]) + 1 if np.size(ids) else 0)
-    return TensorSpec([rows] + data.shape.as_list()[1:], data.dtype)
+    return TensorSpec([rows, *data.shape.as_list()[1:]], data.dtype)
 
 
 def _segment_sum_grad(op, dy):
@@ -223,9 +229,13 @@ def _prod_grad(segment_prod_fn, segment_sum_fn, gather_fn):
         nonzero_data = math_ops.where_v2(is_zero, array_ops.ones_like(data), data)
         nonzero_product, _ = gather_fn(segment_prod_fn(nonzero_data, ids, op), ids, data)
         product, _ = gather_fn(op.outputs[0], ids, data)
-        partial = math_ops.where_v2(is_zero, nonzero_product, math_ops.divide_raw(product, nonzero_data))
+        partial = math_ops.where_v2(
+            is_zero, nonzero_product, math_ops.divide_raw(product, nonzero_data)
+        )
         gathered_dy, _ = gather_fn(dy, ids, data)
-        return [math_ops.multiply(gathered_dy, math_ops.conj(partial))] + [None] * (len(op.inputs) - 1)
+        return [math_ops.multiply(gathered_dy, math_ops.conj(partial))] + [None] * (
+            len(op.inputs) - 1
+        )
 
     return grad
 
@@ -260,7 +270,10 @@ def _sorted_op(name, kernel, grad, allowed) -> OpDef:
 SEGMENT_SUM = _sorted_op("SegmentSum", _sorted_kernel("add", 0), _segment_sum_grad, _NUMBER)
 SEGMENT_MEAN = _sorted_op("SegmentMean", _segment_mean_kernel, _segment_mean_grad, _NUMBER)
 SEGMENT_PROD = _sorted_op(
-    "SegmentProd", _sorted_kernel("multiply", 1), _prod_grad(_sorted_prod, _sorted_sum, _sorted_gather), _NUMBER
+    "SegmentProd",
+    _sorted_kernel("multiply", 1),
+    _prod_grad(_sorted_prod, _sorted_sum, _sorted_gather),
+    _NUMBER,
 )
 SEGMENT_MAX = _sorted_op(
     "SegmentMax",
@@ -279,7 +292,8 @@ SEGMENT_MIN = _sorted_op(
 def _sorted_call(op: OpDef, data, segment_ids, name) -> Tensor:
     data = array_ops.convert(data)
     segment_ids = array_ops.convert(segment_ids)
-    _check_index_dtype(op.name, "Tindices", segment_ids)
+    if data.dtype in op.allowed:  # else apply reports the data's dtype first, as TF does
+        _check_index_dtype(op.name, "Tindices", segment_ids)
     return apply(op, (data, segment_ids), _NO_ATTRS, name)
 
 
@@ -332,7 +346,9 @@ def segment_min(data, segment_ids, name=None) -> Tensor:
 def _unsorted_segments(data, ids, num_segments):
     """`data` as [n, ...] rows and the valid ids: negative ids are dropped, as TF drops them."""
     if num_segments.ndim != 0:
-        raise _invalid(f"num_segments should be a scalar, not shape {_dims_text(num_segments.shape)}")
+        raise _invalid(
+            f"num_segments should be a scalar, not shape {_dims_text(num_segments.shape)}"
+        )
     count = int(num_segments)
     if count < 0:
         raise _invalid(f"Input num_segments == {count} must not be negative.")
@@ -341,12 +357,14 @@ def _unsorted_segments(data, ids, num_segments):
             f"data.shape = {_dims_text(data.shape)} does not start with segment_ids.shape = "
             f"{_dims_text(ids.shape)}"
         )
-    rows = data.reshape((ids.size,) + data.shape[ids.ndim :])
+    rows = data.reshape((ids.size, *data.shape[ids.ndim :]))
     ids = ids.reshape(-1)
     high = ids >= count
     if high.any():
         position = int(high.argmax())
-        raise _invalid(f"segment_ids[{position}] = {int(ids[position])} is out of range [0, {count})")
+        raise _invalid(
+            f"segment_ids[{position}] = {int(ids[position])} is out of range [0, {count})"
+        )
     valid = ids >= 0
     if not valid.all():
         rows, ids = rows[valid], ids[valid]
@@ -375,7 +393,7 @@ def _unsorted_infer(data, segment_ids, num_segments, **attrs):
     if data.shape.rank is None or segment_ids.shape.rank is None:
         return TensorSpec(TensorShape(None), data.dtype)
     rows = None if count is None or np.ndim(count) else int(count)
-    return TensorSpec([rows] + data.shape.as_list()[segment_ids.shape.rank :], data.dtype)
+    return TensorSpec([rows, *data.shape.as_list()[segment_ids.shape.rank :]], data.dtype)
 
 
 def _unsorted_gather(params, ids, data):
@@ -441,17 +459,18 @@ UNSORTED_SEGMENT_MIN = _unsorted_op(
 )
 
 
-def _unsorted_args(op_name: str, data, segment_ids, num_segments):
+def _unsorted_args(op: OpDef, data, segment_ids, num_segments):
     data = array_ops.convert(data)
     segment_ids = array_ops.convert(segment_ids)
-    _check_index_dtype(op_name, "Tindices", segment_ids)
     num_segments = array_ops.convert(num_segments)
-    _check_index_dtype(op_name, "Tnumsegments", num_segments)
+    if data.dtype in op.allowed:  # else apply reports the data's dtype first, as TF does
+        _check_index_dtype(op.name, "Tindices", segment_ids)
+        _check_index_dtype(op.name, "Tnumsegments", num_segments)
     return data, segment_ids, num_segments
 
 
 def _unsorted_call(op: OpDef, data, segment_ids, num_segments, name) -> Tensor:
-    return apply(op, _unsorted_args(op.name, data, segment_ids, num_segments), _NO_ATTRS, name)
+    return apply(op, _unsorted_args(op, data, segment_ids, num_segments), _NO_ATTRS, name)
 
 
 def unsorted_segment_sum(data, segment_ids, num_segments, name=None) -> Tensor:
@@ -515,7 +534,9 @@ def unsorted_segment_mean(data, segment_ids, num_segments, name=None) -> Tensor:
     >>> tf.math.unsorted_segment_mean(tf.constant([1.0, 2.0, 4.0]), tf.constant([1, 0, 1]), 2).numpy()
     array([2. , 2.5], dtype=float32)
     """
-    data, segment_ids, num_segments = _unsorted_args("UnsortedSegmentSum", data, segment_ids, num_segments)
+    data, segment_ids, num_segments = _unsorted_args(
+        UNSORTED_SEGMENT_SUM, data, segment_ids, num_segments
+    )
     total = unsorted_segment_sum(data, segment_ids, num_segments)
     return math_ops.truediv(total, _segment_sizes(data, segment_ids, num_segments), name=name)
 
@@ -526,7 +547,9 @@ def unsorted_segment_sqrt_n(data, segment_ids, num_segments, name=None) -> Tenso
     >>> tf.math.unsorted_segment_sqrt_n(tf.constant([3.0, 1.0, 4.0]), tf.constant([1, 0, 1]), 2).numpy()
     array([1.       , 4.9497476], dtype=float32)
     """
-    data, segment_ids, num_segments = _unsorted_args("UnsortedSegmentSum", data, segment_ids, num_segments)
+    data, segment_ids, num_segments = _unsorted_args(
+        UNSORTED_SEGMENT_SUM, data, segment_ids, num_segments
+    )
     total = unsorted_segment_sum(data, segment_ids, num_segments)
     sizes = math_ops.sqrt(_segment_sizes(data, segment_ids, num_segments))
     return math_ops.truediv(total, sizes, name=name)
@@ -537,8 +560,14 @@ def _densify(slices: indexed_slices.IndexedSlices) -> Tensor:
     """The dense tensor an IndexedSlices stands for: rows sharing an index are added."""
     dense_shape = slices.dense_shape
     if dense_shape is None:
-        raise ValueError(f"Tensor conversion requested for IndexedSlices without dense_shape: {slices!r}")
-    known = rules.constant_value(dense_shape) if isinstance(dense_shape, Tensor) else np.asarray(dense_shape)
+        raise ValueError(
+            f"Tensor conversion requested for IndexedSlices without dense_shape: {slices!r}"
+        )
+    known = (
+        rules.constant_value(dense_shape)
+        if isinstance(dense_shape, Tensor)
+        else np.asarray(dense_shape)
+    )
     if known is not None:
         rows = int(np.ravel(known)[0])
     else:
@@ -550,7 +579,7 @@ indexed_slices._densify = _densify
 
 
 # ---- DenseBincount ----------------------------------------------------------------------------
-def _dense_bincount_kernel(xp, input, size, weights, binary_output=False):  # noqa: A002
+def _dense_bincount_kernel(xp, input, size, weights, binary_output=False):
     if input.ndim > 2:
         raise _invalid(f"Shape must be at most rank 2 but is rank {input.ndim}")
     if size.ndim != 0:
@@ -585,12 +614,12 @@ def _dense_bincount_kernel(xp, input, size, weights, binary_output=False):  # no
     return out.reshape(shape)
 
 
-def _dense_bincount_infer(input, size, weights, binary_output=False):  # noqa: A002
+def _dense_bincount_infer(input, size, weights, binary_output=False):
     bins = rules.static_value(size)
     bins = None if bins is None else max(int(bins), 0)
     if input.shape.rank is None:
         return TensorSpec(TensorShape(None), weights.dtype)
-    return TensorSpec(input.shape.as_list()[:-1] + [bins], weights.dtype)
+    return TensorSpec([*input.shape.as_list()[:-1], bins], weights.dtype)
 
 
 DENSE_BINCOUNT = register(
@@ -607,7 +636,16 @@ DENSE_BINCOUNT = register(
 _BINCOUNT_TYPES = frozenset((dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64))
 
 
-def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int32, name=None, axis=None, binary_output=False) -> Tensor:
+def bincount(
+    arr,
+    weights=None,
+    minlength=None,
+    maxlength=None,
+    dtype=dtypes.int32,
+    name=None,
+    axis=None,
+    binary_output=False,
+) -> Tensor:
     """Counts the occurrences of each value in `arr` (summing `weights` when given).
 
     The output has max(arr) + 1 bins, at least `minlength` and at most `maxlength`; with
@@ -628,7 +666,9 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=dtypes.int
     if axis is None:
         axis = 0
     if axis not in (0, -1):
-        raise ValueError(f"Unsupported value for argument axis={axis}. Only 0 and -1 are currently supported.")
+        raise ValueError(
+            f"Unsupported value for argument axis={axis}. Only 0 and -1 are currently supported."
+        )
     _check_index_dtype("DenseBincount", "Tidx", arr)
     nonempty = math_ops.cast(math_ops.greater(array_ops.size(arr), 0), arr.dtype)
     size = math_ops.multiply(nonempty, math_ops.add(reduction_ops.reduce_max(arr), 1))
@@ -674,10 +714,14 @@ def _check_labels(values: Tensor, what: str, num_classes) -> None:
 
 def _squeeze_last(tensor: Tensor) -> Tensor:
     dims = tensor.shape.as_list()
-    return array_ops.reshape(tensor, dims[:-1] if None not in dims[:-1] else array_ops.shape(tensor)[:-1])
+    return array_ops.reshape(
+        tensor, dims[:-1] if None not in dims[:-1] else array_ops.shape(tensor)[:-1]
+    )
 
 
-def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=dtypes.int32, name=None) -> Tensor:
+def confusion_matrix(
+    labels, predictions, num_classes=None, weights=None, dtype=dtypes.int32, name=None
+) -> Tensor:
     """The [num_classes, num_classes] matrix counting (label, prediction) pairs.
 
     >>> tf.math.confusion_matrix([1, 2, 2], [2, 2, 1]).numpy()
@@ -705,7 +749,10 @@ def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=
         _check_labels(labels, "labels", None)
         _check_labels(predictions, "predictions", None)
         num_classes = math_ops.add(
-            math_ops.maximum(reduction_ops.reduce_max(predictions), reduction_ops.reduce_max(labels)), 1
+            math_ops.maximum(
+                reduction_ops.reduce_max(predictions), reduction_ops.reduce_max(labels)
+            ),
+            1,
         )
     else:
         num_classes = math_ops.cast(num_classes, dtypes.int64)
