@@ -89,6 +89,11 @@ from tensorflux._src.ops.array_ops import transpose as transpose
 from tensorflux._src.ops.array_ops import unstack as unstack
 from tensorflux._src.ops.array_ops import zeros as zeros
 from tensorflux._src.ops.array_ops import zeros_like as zeros_like
+from tensorflux._src.ops.debugging_ops import Assert as Assert
+from tensorflux._src.ops.debugging_ops import assert_equal as assert_equal
+from tensorflux._src.ops.debugging_ops import assert_greater as assert_greater
+from tensorflux._src.ops.debugging_ops import assert_less as assert_less
+from tensorflux._src.ops.debugging_ops import assert_rank as assert_rank
 from tensorflux._src.ops.indexing_ops import argsort as argsort
 from tensorflux._src.ops.indexing_ops import boolean_mask as boolean_mask
 from tensorflux._src.ops.indexing_ops import gather as gather
@@ -106,6 +111,7 @@ from tensorflux._src.ops.indexing_ops import unique as unique
 from tensorflux._src.ops.indexing_ops import unique_with_counts as unique_with_counts
 from tensorflux._src.ops.indexing_ops import where as where
 from tensorflux._src.ops.linalg_ops import matmul as matmul
+from tensorflux._src.ops.logging_ops import print_v2 as print
 from tensorflux._src.ops.math_ops import add as add
 from tensorflux._src.ops.math_ops import add_n as add_n
 from tensorflux._src.ops.math_ops import cast as cast

@@ -1,5 +1,6 @@
 """tf.nn: neural-network ops."""
 
+from tensorflux._src.ops.math_ops import softplus as softplus
 from tensorflux._src.ops.nn_ops import batch_normalization as batch_normalization
 from tensorflux._src.ops.nn_ops import bias_add as bias_add
 from tensorflux._src.ops.nn_ops import compute_average_loss as compute_average_loss

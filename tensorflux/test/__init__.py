@@ -1,5 +1,6 @@
-"""tf.test: TestCase, main, and what the build supports."""
+"""tf.test: TestCase, main, gradient checks, and what the build supports."""
 
+from tensorflux._src.autodiff.gradient_checker import compute_gradient as compute_gradient
 from tensorflux._src.testing.test_case import TestCase as TestCase
 from tensorflux._src.testing.test_case import gpu_device_name as gpu_device_name
 from tensorflux._src.testing.test_case import is_built_with_cuda as is_built_with_cuda

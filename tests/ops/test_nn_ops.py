@@ -10,6 +10,8 @@ from tensorflux._src.testing.opspec import OpSpec, check_op
 
 REAL_TYPES = (tf.float32, tf.float64, tf.int32, tf.int64)
 SELU_SCALE, SELU_ALPHA = 1.0507009873554804934193349852946, 1.6732632423543772848170429916717
+# TF's gelu casts its Python-float constants through float32 (checked against TF in tf_compat).
+GELU_SQRT_HALF, GELU_COEFF = float(np.float32(0.5**0.5)), float(np.float32(0.044715))
 
 
 def _softmax(x, axis=-1):
@@ -82,10 +84,10 @@ SPECS = [
         ),
     ),
     OpSpec(tf.nn.softsign, lambda x: x / (1 + np.abs(x))),
-    OpSpec(tf.nn.gelu, lambda x: (0.5 * x * _erfc(-x / np.sqrt(2))).astype(x.dtype)),
+    OpSpec(tf.nn.gelu, lambda x: (0.5 * x * _erfc(-x * GELU_SQRT_HALF)).astype(x.dtype)),
     OpSpec(
         lambda x: tf.nn.gelu(x, approximate=True),
-        lambda x: (0.5 * x * (1 + np.tanh(0.7978845608028654 * (x + 0.044715 * x**3)))).astype(
+        lambda x: (0.5 * x * (1 + np.tanh(0.7978845608028654 * (x + GELU_COEFF * x**3)))).astype(
             x.dtype
         ),
         name="gelu_tanh",

@@ -507,3 +507,25 @@ def test_axis_tensors_are_reused_eagerly():
     assert ops._axis_tensor(x, None) is ops._axis_tensor(tf.zeros([4, 5]), None)
     assert ops._axis_tensor(x, [0, 1]) is ops._axis_tensor(x, [0, 1])
     assert ops._axis_tensor(x, 1).shape == []
+
+
+def test_gradients_when_axes_are_only_known_at_run_time(monkeypatch):
+    """The graph-mode paths: no constant axis values, so shapes are computed with ops."""
+    monkeypatch.setattr(ops.rules, "constant_value", lambda tensor: None)
+    shape = ops.reduction_grad_shape(tf.ones([2, 3, 4]), tf.constant([0, -1]))
+    assert shape.numpy().tolist() == [1, 3, 1]
+    x = np.array([[0.0, 2.0, 3.0], [4.0, 0.0, 6.0]])
+    grad = _grad(lambda t: ops.reduce_prod(t, tf.constant([1, 0])), x)
+    np.testing.assert_allclose(grad, [[0, 0, 0], [0, 0, 0]])
+    grad = _grad(lambda t: ops.reduce_prod(t, tf.constant([-1])), x)
+    np.testing.assert_allclose(grad, [[6, 0, 0], [0, 24, 0]])
+    grad = _grad(lambda t: ops.reduce_max(t, tf.constant(0)), x)
+    np.testing.assert_allclose(grad, [[0, 1, 0], [1, 0, 1]])
+
+
+def test_variables_reduce():
+    v = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+    with tf.GradientTape() as tape:
+        y = ops.reduce_logsumexp(v)
+    np.testing.assert_allclose(tape.gradient(y, v).numpy().sum(), 1.0, rtol=1e-6)
+    assert ops.reduce_sum(v, 0).numpy().tolist() == [4, 6]

@@ -367,6 +367,11 @@ def softsign(features, name=None) -> Tensor:
 
 
 # ---- composite activations --------------------------------------------------------------------
+# TF's gelu casts these Python floats to the input dtype, which goes through float32.
+_GELU_SQRT_HALF = float(np.float32(0.7071067811865476))
+_GELU_COEFF = float(np.float32(0.044715))
+
+
 def gelu(features, approximate=False, name=None) -> Tensor:
     """Gaussian error linear unit: x * P(X <= x) for X ~ N(0, 1) (or its tanh approximation).
 
@@ -379,13 +384,12 @@ def gelu(features, approximate=False, name=None) -> Tensor:
             f"`features.dtype` must be a floating point tensor.Received:features.dtype={features.dtype!r}"
         )
     if approximate:
-        coeff = math_ops.cast(0.044715, features.dtype)
+        coeff = convert_to_tensor(_GELU_COEFF, dtype=features.dtype)
         inner = math_ops.multiply(0.7978845608028654, features + coeff * math_ops.pow(features, 3))
-        return math_ops.multiply(0.5 * features, 1.0 + math_ops.tanh(inner))
-    scaled = math_ops.multiply(
-        math_ops.negative(features), math_ops.cast(0.7071067811865476, features.dtype)
-    )
-    return math_ops.multiply(0.5 * features, math_ops.erfc(scaled))
+        return math_ops.multiply(0.5 * features, 1.0 + math_ops.tanh(inner), name=name)
+    scale = convert_to_tensor(_GELU_SQRT_HALF, dtype=features.dtype)
+    scaled = math_ops.multiply(math_ops.negative(features), scale)
+    return math_ops.multiply(0.5 * features, math_ops.erfc(scaled), name=name)
 
 
 def swish(features, beta=1.0) -> Tensor:

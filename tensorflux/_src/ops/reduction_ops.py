@@ -1,4 +1,5 @@
-"""Reductions and scans: sums, means, extrema and norms over axes, arg-extrema, top-k, cumsum."""
+"""Reductions over axes (sums, means, extrema, products, norms), arg-extrema, in_top_k,
+count_nonzero and cumulative scans (cumsum, cumprod, cumulative_logsumexp)."""
 
 from __future__ import annotations
 
@@ -204,7 +205,7 @@ def _reduce(op: OpDef, input_tensor, axis, keepdims, name) -> Tensor:
 def _sum_kernel(xp, input, axis, keep_dims=False):
     axes = _reduction_axes(input, axis)
     dtype = input.dtype
-    return _as(xp.sum(input, axis=axes, keepdims=keep_dims, dtype=accumulator(dtype)), dtype)
+    return _as(xp.add.reduce(input, axis=axes, keepdims=keep_dims, dtype=accumulator(dtype)), dtype)
 
 
 SUM = _reduction_op("Sum", _sum_kernel, lambda op, dy: [_broadcast_grad(op, dy), None], NUMBER)
@@ -236,7 +237,9 @@ def _mean_kernel(xp, input, axis, keep_dims=False):
             quotient = quotient + ((quotient * count != total) & (total < 0))
         return _as(quotient, dtype)
     total = xp.sum(input, axis=axes, keepdims=keep_dims, dtype=accumulator(dtype))
-    with np.errstate(invalid="ignore", divide="ignore"):
+    if count:
+        return _as(total / count, dtype)
+    with np.errstate(invalid="ignore"):  # an empty mean is 0 / 0: NaN, as in TF
         return _as(total / count, dtype)
 
 
@@ -278,7 +281,7 @@ def _max_kernel(xp, input, axis, keep_dims=False):
         return _empty_reduction(
             xp, input, axes, keep_dims, extreme(input.dtype, False, finite=False)
         )
-    return xp.max(input, axis=axes, keepdims=keep_dims)
+    return xp.maximum.reduce(input, axis=axes, keepdims=keep_dims)
 
 
 def _min_kernel(xp, input, axis, keep_dims=False):
@@ -287,7 +290,7 @@ def _min_kernel(xp, input, axis, keep_dims=False):
         return _empty_reduction(
             xp, input, axes, keep_dims, extreme(input.dtype, True, finite=False)
         )
-    return xp.min(input, axis=axes, keepdims=keep_dims)
+    return xp.minimum.reduce(input, axis=axes, keepdims=keep_dims)
 
 
 def _extremum_grad(selected):
@@ -337,7 +340,9 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 def _prod_kernel(xp, input, axis, keep_dims=False):
     axes = _reduction_axes(input, axis)
     dtype = input.dtype
-    return _as(xp.prod(input, axis=axes, keepdims=keep_dims, dtype=accumulator(dtype)), dtype)
+    return _as(
+        xp.multiply.reduce(input, axis=axes, keepdims=keep_dims, dtype=accumulator(dtype)), dtype
+    )
 
 
 def _exclusive_product(x, axis):

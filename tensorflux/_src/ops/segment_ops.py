@@ -8,6 +8,8 @@ dense tensor (an unsorted segment sum of its rows).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from tensorflux._src.core import dtypes, errors, indexed_slices
@@ -51,7 +53,7 @@ def _scatter_reduce(xp, ufunc: str, data, ids, count: int, initial):
     Every output slot starts at `initial` and each element is folded in with the ufunc named
     `ufunc` ("add", "maximum"...), in order.
     """
-    inner = int(np.prod(data.shape[1:], dtype=np.int64))
+    inner = math.prod(data.shape[1:])
     dtype = data.dtype
     out = xp.full(count * inner, initial, dtype=reduction_ops.accumulator(dtype))
     if ids.size:
@@ -86,10 +88,6 @@ def _scatter_extremum(xp, ufunc: str, data, ids, count: int, start, unsorted: bo
         clamped = getattr(xp, ufunc)(result, xp.asarray(start, dtype=result.dtype))
         result = xp.where(last_nan >= 0, result, clamped)
     return xp.where((last_nan >= 0) & (last_nan == last_row), np.nan, result).astype(data.dtype)
-
-
-def _gather_rows(params: Tensor, ids: Tensor) -> Tensor:
-    return indexing_ops.gather(params, ids)
 
 
 def _broadcastable(mask: Tensor, ids: Tensor, data: Tensor) -> Tensor:
@@ -184,14 +182,14 @@ def _sorted_infer(data, segment_ids, **attrs):
 
 
 def _segment_sum_grad(op, dy):
-    return [_gather_rows(dy, op.inputs[1]), None]
+    return [indexing_ops.gather(dy, op.inputs[1]), None]
 
 
 def _segment_mean_grad(op, dy):
     data, ids = op.inputs
     ones = array_ops.ones_like(ids, dtype=dy.dtype)
     counts = _at_least_one(segment_sum(_broadcastable(ones, ids, data), ids))
-    return [_gather_rows(math_ops.divide_raw(dy, counts), ids), None]
+    return [indexing_ops.gather(math_ops.divide_raw(dy, counts), ids), None]
 
 
 def _at_least_one(counts: Tensor) -> Tensor:
@@ -241,7 +239,7 @@ def _prod_grad(segment_prod_fn, segment_sum_fn, gather_fn):
 
 
 def _sorted_gather(params, ids, data):
-    return _gather_rows(params, ids), None
+    return indexing_ops.gather(params, ids), None
 
 
 def _sorted_sum(values, ids, op):
@@ -359,14 +357,13 @@ def _unsorted_segments(data, ids, num_segments):
         )
     rows = data.reshape((ids.size, *data.shape[ids.ndim :]))
     ids = ids.reshape(-1)
-    high = ids >= count
-    if high.any():
-        position = int(high.argmax())
+    if ids.size and ids.max() >= count:
+        position = int((ids >= count).argmax())
         raise _invalid(
             f"segment_ids[{position}] = {int(ids[position])} is out of range [0, {count})"
         )
-    valid = ids >= 0
-    if not valid.all():
+    if ids.size and ids.min() < 0:
+        valid = ids >= 0
         rows, ids = rows[valid], ids[valid]
     return rows, ids, count
 
@@ -400,9 +397,9 @@ def _unsorted_gather(params, ids, data):
     """`params` rows at `ids`, with zeros for the dropped (negative) ids, and the kept mask."""
     value = rules.constant_value(ids)
     if value is not None and (np.asarray(value) >= 0).all():
-        return _gather_rows(params, ids), None
+        return indexing_ops.gather(params, ids), None
     zero = array_ops.zeros_like(ids)
-    gathered = _gather_rows(params, math_ops.maximum(ids, zero))
+    gathered = indexing_ops.gather(params, math_ops.maximum(ids, zero))
     keep = _broadcastable(math_ops.greater_equal(ids, zero), ids, data)
     keep = math_ops.where_v2(keep, array_ops.ones_like(gathered, dtype=dtypes.bool), False)
     return math_ops.where_v2(keep, gathered, array_ops.zeros_like(gathered)), keep
@@ -602,7 +599,7 @@ def _dense_bincount_kernel(xp, input, size, weights, binary_output=False):
     else:
         slots = input[kept].astype(np.int64)
         shape = (bins,)
-    total = int(np.prod(shape))
+    total = math.prod(shape)
     if binary_output:
         out = xp.zeros(total, dtype=weights.dtype)
         out[slots] = 1

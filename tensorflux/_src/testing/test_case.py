@@ -19,7 +19,7 @@ import unittest
 
 import numpy as np
 
-from tensorflux._src.core import config, dtypes, errors, nest
+from tensorflux._src.core import config, dtypes, errors, nest, random_seed
 from tensorflux._src.core.tensor import Tensor
 
 _log = logging.getLogger("tensorflux")
@@ -70,6 +70,7 @@ class TestCase(unittest.TestCase):
         super().setUp()
         random.seed(_DEFAULT_SEED)
         np.random.seed(_DEFAULT_SEED)
+        random_seed.set_seed(_DEFAULT_SEED)
 
     # -- values -------------------------------------------------------------------------------
     def evaluate(self, tensors):
