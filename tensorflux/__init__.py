@@ -126,7 +126,16 @@ from tensorflux._src.ops.math_ops import range_ as range
 from tensorflux._src.ops.math_ops import square as square
 from tensorflux._src.ops.math_ops import subtract as subtract
 from tensorflux._src.ops.math_ops import truediv as truediv
+from tensorflux._src.ops.reduction_ops import argmax as argmax
+from tensorflux._src.ops.reduction_ops import argmin as argmin
+from tensorflux._src.ops.reduction_ops import cumsum as cumsum
+from tensorflux._src.ops.reduction_ops import reduce_all as reduce_all
+from tensorflux._src.ops.reduction_ops import reduce_any as reduce_any
+from tensorflux._src.ops.reduction_ops import reduce_logsumexp as reduce_logsumexp
+from tensorflux._src.ops.reduction_ops import reduce_max as reduce_max
 from tensorflux._src.ops.reduction_ops import reduce_mean as reduce_mean
+from tensorflux._src.ops.reduction_ops import reduce_min as reduce_min
+from tensorflux._src.ops.reduction_ops import reduce_prod as reduce_prod
 from tensorflux._src.ops.reduction_ops import reduce_sum as reduce_sum
 
 newaxis = None

@@ -1,9 +1,13 @@
 """tf.nn: neural-network ops."""
 
+from tensorflux._src.ops.indexing_ops import top_k as top_k
+from tensorflux._src.ops.math_ops import sigmoid as sigmoid
 from tensorflux._src.ops.math_ops import softplus as softplus
+from tensorflux._src.ops.math_ops import tanh as tanh
 from tensorflux._src.ops.nn_ops import batch_normalization as batch_normalization
 from tensorflux._src.ops.nn_ops import bias_add as bias_add
 from tensorflux._src.ops.nn_ops import compute_average_loss as compute_average_loss
+from tensorflux._src.ops.nn_ops import crelu as crelu
 from tensorflux._src.ops.nn_ops import dropout as dropout
 from tensorflux._src.ops.nn_ops import elu as elu
 from tensorflux._src.ops.nn_ops import embedding_lookup as embedding_lookup
@@ -14,6 +18,7 @@ from tensorflux._src.ops.nn_ops import leaky_relu as leaky_relu
 from tensorflux._src.ops.nn_ops import log_poisson_loss as log_poisson_loss
 from tensorflux._src.ops.nn_ops import log_softmax as log_softmax
 from tensorflux._src.ops.nn_ops import moments as moments
+from tensorflux._src.ops.nn_ops import normalize_moments as normalize_moments
 from tensorflux._src.ops.nn_ops import relu as relu
 from tensorflux._src.ops.nn_ops import relu6 as relu6
 from tensorflux._src.ops.nn_ops import scale_regularization_loss as scale_regularization_loss
@@ -30,7 +35,12 @@ from tensorflux._src.ops.nn_ops import softsign as softsign
 from tensorflux._src.ops.nn_ops import (
     sparse_softmax_cross_entropy_with_logits as sparse_softmax_cross_entropy_with_logits,
 )
+from tensorflux._src.ops.nn_ops import sufficient_statistics as sufficient_statistics
 from tensorflux._src.ops.nn_ops import swish as swish
 from tensorflux._src.ops.nn_ops import (
     weighted_cross_entropy_with_logits as weighted_cross_entropy_with_logits,
 )
+from tensorflux._src.ops.nn_ops import weighted_moments as weighted_moments
+from tensorflux._src.ops.nn_ops import zero_fraction as zero_fraction
+from tensorflux._src.ops.reduction_ops import in_top_k as in_top_k
+from tensorflux.nn import experimental as experimental

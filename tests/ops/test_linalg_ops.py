@@ -336,6 +336,33 @@ SPECS = [
         shapes=[[(3, 4), (2,)]],
         name="global_norm",
     ),
+    # smaller tf.linalg pieces
+    OpSpec(
+        tf.linalg.cross, np.cross, shapes=[[(3,), (3,)], [(2, 3), (2, 3)]], dtypes=INT_AND_FLOAT
+    ),
+    OpSpec(
+        tf.linalg.tensor_diag,
+        lambda d: np.diag(d.ravel()).reshape(d.shape * 2),
+        shapes=[(3,), (2, 2)],
+    ),
+    OpSpec(
+        tf.linalg.tensor_diag_part,
+        lambda x: np.diagonal(x.reshape(6, 6)).reshape(2, 3),
+        shapes=[(2, 3, 2, 3)],
+    ),
+    OpSpec(
+        tf.linalg.adjoint,
+        lambda x: np.conj(np.swapaxes(x, -1, -2)),
+        shapes=[(2, 3, 4)],
+        dtypes=(tf.float64, *COMPLEX),
+        grad=False,
+    ),
+    OpSpec(
+        tf.linalg.normalize,
+        lambda x: (x / np.linalg.norm(x), np.linalg.norm(x).reshape(1, 1).astype(x.dtype)),
+        shapes=[(3, 4)],
+        domain=(0.5, 2.0),
+    ),
 ]
 
 
@@ -517,3 +544,24 @@ def test_global_norm_skips_none_and_rejects_a_tensor():
     np.testing.assert_allclose(out.numpy(), np.sqrt(3.0), rtol=1e-6)
     with pytest.raises(TypeError, match="`t_list` should be a sequence of tensors"):
         tf.linalg.global_norm(tf.ones([3]))
+
+
+def test_cross_and_tensor_diag_errors():
+    with pytest.raises(
+        tf.errors.FailedPreconditionError, match="only defined for 3-element vectors"
+    ):
+        tf.linalg.cross([1.0, 0.0], [0.0, 1.0])
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Both inputs must be of same shape: \[2,3\] vs. \[3\]",
+    ):
+        tf.linalg.cross(tf.ones([2, 3]), tf.ones([3]))
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="Input must be at least rank 1, got 0"
+    ):
+        tf.linalg.tensor_diag(tf.constant(1.0))
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Invalid shape \[2,3\]: dimensions 0 and 1 do not match",
+    ):
+        tf.linalg.tensor_diag_part(tf.ones([2, 3]))

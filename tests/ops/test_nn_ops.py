@@ -63,6 +63,12 @@ def _moments_ref(x, axes, keepdims=False):
     return x.mean(axis=tuple(axes), keepdims=keepdims), x.var(axis=tuple(axes), keepdims=keepdims)
 
 
+def _weighted_moments_ref(x, w):
+    w = np.broadcast_to(w, x.shape)
+    mean = np.sum(w * x, 0) / np.sum(w, 0)
+    return mean, np.sum(w * (x - mean) ** 2, 0) / np.sum(w, 0)
+
+
 def _bias_nchw(x, b):
     return x + b.reshape((-1,) + (1,) * (x.ndim - 2))
 
@@ -243,6 +249,32 @@ SPECS = [
         lambda p: p[[2, 0]] / np.maximum(np.linalg.norm(p[[2, 0]], axis=1, keepdims=True), 1.0),
         shapes=[(3, 4)],
         name="embedding_lookup_max_norm",
+    ),
+    OpSpec(tf.nn.crelu, lambda x: np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)], -1)),
+    OpSpec(
+        tf.nn.zero_fraction,
+        lambda x: np.float32(np.mean(x == 0)),
+        args=lambda rng, dtype: [np.array([0, 1, 0, 2.5], dtype)],
+        grad=False,
+    ),
+    OpSpec(
+        lambda x: tf.nn.sufficient_statistics(x, [0], shift=0.5)[:3],
+        lambda x: (np.array(x.shape[0], x.dtype), np.sum(x - 0.5, 0), np.sum((x - 0.5) ** 2, 0)),
+        name="sufficient_statistics",
+    ),
+    OpSpec(
+        lambda m, v: tf.nn.normalize_moments(4.0, m, v, None),
+        lambda m, v: (m / 4, v / 4 - (m / 4) ** 2),
+        shapes=[[(3,), (3,)]],
+        dtypes=(tf.float32,),
+        name="normalize_moments",
+    ),
+    OpSpec(
+        lambda x, w: tf.nn.weighted_moments(x, [0], w),
+        _weighted_moments_ref,
+        shapes=[[(4, 3), (4, 1)]],
+        domain=(0.5, 2.0),
+        name="weighted_moments",
     ),
 ]
 
@@ -445,3 +477,13 @@ def test_dropout_gradient_masks_like_the_forward_pass():
         tape.watch(x)
         y = tf.nn.dropout(x, 0.5, seed=4)
     np.testing.assert_array_equal(tape.gradient(y, x).numpy(), y.numpy())
+
+
+def test_stateless_and_general_dropout():
+    x = tf.ones([4, 50])
+    first = tf.nn.experimental.stateless_dropout(x, 0.5, seed=[1, 2]).numpy()
+    again = tf.nn.experimental.stateless_dropout(x, 0.5, seed=[1, 2]).numpy()
+    np.testing.assert_array_equal(first, again)
+    assert set(first.ravel().tolist()) <= {0.0, 2.0}
+    general = tf.nn.experimental.general_dropout(x, 0.5, tf.random.uniform).numpy()
+    assert set(general.ravel().tolist()) <= {0.0, 2.0}

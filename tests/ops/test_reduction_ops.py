@@ -163,7 +163,7 @@ SPECS = [
     OpSpec(
         lambda x: tf.slice(ops.cumulative_logsumexp(x, 1, exclusive=True), [0, 1], [-1, -1]),
         lambda x: _cumulative_logsumexp(x, 1, True)[:, 1:],
-        grad_order=1,
+        grad_order=1,  # the -inf first column makes second-order terms inf - inf (in TF too)
         name="cumulative_logsumexp_exclusive",
     ),
     OpSpec(

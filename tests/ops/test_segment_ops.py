@@ -344,5 +344,7 @@ def test_indexed_slices_with_run_time_dense_shape(monkeypatch):
     monkeypatch.setattr(_rules, "constant_value", lambda tensor: None)
     slices = tf.IndexedSlices(tf.constant([[1.0], [2.0]]), tf.constant([1, 1]), tf.constant([3, 1]))
     np.testing.assert_array_equal(tf.convert_to_tensor(slices).numpy(), [[0], [3], [0]])
-    grad = _grad(lambda x: ops.unsorted_segment_max(x, tf.constant([0, -1, 0]), 2), np.array([1.0, 5.0, 3.0]))
+    grad = _grad(
+        lambda x: ops.unsorted_segment_max(x, tf.constant([0, -1, 0]), 2), np.array([1.0, 5.0, 3.0])
+    )
     np.testing.assert_array_equal(grad, [0, 0, 1])

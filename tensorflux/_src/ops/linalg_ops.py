@@ -90,17 +90,30 @@ def _matmul_infer(a, b, transpose_a=False, transpose_b=False):
 def _matmul_grad(op, dy):
     a, b = op.inputs
     t_a, t_b = op.get_attr("transpose_a"), op.get_attr("transpose_b")
-    a, b = math_ops.conj(a), math_ops.conj(b)
-    if not t_a and not t_b:
-        return [matmul(dy, b, transpose_b=True), matmul(a, dy, transpose_a=True)]
-    if not t_a and t_b:
-        return [matmul(dy, b), matmul(dy, a, transpose_a=True)]
-    if t_a and not t_b:
-        return [matmul(b, dy, transpose_b=True), matmul(a, dy)]
-    return [
-        matmul(b, dy, transpose_a=True, transpose_b=True),
-        matmul(dy, a, transpose_a=True, transpose_b=True),
-    ]
+    # TF's `skip_input_indices`: inputs whose gradient nobody asked for (a batch of data).
+    skip = getattr(op, "skip_input_indices", None) or ()
+    grad_a = grad_b = None
+    if 0 not in skip:
+        b = math_ops.conj(b)
+        if not t_a:
+            grad_a = matmul(dy, b) if t_b else matmul(dy, b, transpose_b=True)
+        else:
+            grad_a = (
+                matmul(b, dy, transpose_a=True, transpose_b=True)
+                if t_b
+                else matmul(b, dy, transpose_b=True)
+            )
+    if 1 not in skip:
+        a = math_ops.conj(a)
+        if not t_b:
+            grad_b = matmul(a, dy) if t_a else matmul(a, dy, transpose_a=True)
+        else:
+            grad_b = (
+                matmul(dy, a, transpose_a=True, transpose_b=True)
+                if t_a
+                else matmul(dy, a, transpose_a=True)
+            )
+    return [grad_a, grad_b]
 
 
 _MATMUL_TYPES = frozenset(
@@ -188,31 +201,38 @@ def _batch_matmul_infer(x, y, adj_x=False, adj_y=False):
     return TensorSpec(_batch_matmul_shape(x, y, adj_x, adj_y, "BatchMatMulV2"), x.dtype)
 
 
-def _batch_matmul_input_grads(x, y, dy, adj_x, adj_y):
+def _batch_matmul_input_grads(x, y, dy, adj_x, adj_y, skip=()):
     """The products that differentiate x @ y (with adjoints), before unbroadcasting."""
-    if not adj_x:
-        dx = matmul(dy, y) if adj_y else matmul(dy, y, adjoint_b=True)
-    else:
-        dx = (
-            matmul(y, dy, adjoint_a=True, adjoint_b=True)
-            if adj_y
-            else matmul(y, dy, adjoint_b=True)
-        )
-    if not adj_y:
-        dy_ = matmul(x, dy) if adj_x else matmul(x, dy, adjoint_a=True)
-    else:
-        dy_ = (
-            matmul(dy, x, adjoint_a=True, adjoint_b=True)
-            if adj_x
-            else matmul(dy, x, adjoint_a=True)
-        )
+    dx = dy_ = None
+    if 0 not in skip:
+        if not adj_x:
+            dx = matmul(dy, y) if adj_y else matmul(dy, y, adjoint_b=True)
+        else:
+            dx = (
+                matmul(y, dy, adjoint_a=True, adjoint_b=True)
+                if adj_y
+                else matmul(y, dy, adjoint_b=True)
+            )
+    if 1 not in skip:
+        if not adj_y:
+            dy_ = matmul(x, dy) if adj_x else matmul(x, dy, adjoint_a=True)
+        else:
+            dy_ = (
+                matmul(dy, x, adjoint_a=True, adjoint_b=True)
+                if adj_x
+                else matmul(dy, x, adjoint_a=True)
+            )
     return dx, dy_
 
 
 def _batch_matmul_grad(op, dy):
     x, y = op.inputs
-    dx, dy_ = _batch_matmul_input_grads(x, y, dy, op.get_attr("adj_x"), op.get_attr("adj_y"))
-    return [array_ops.unbroadcast(dx, x), array_ops.unbroadcast(dy_, y)]
+    skip = getattr(op, "skip_input_indices", None) or ()
+    dx, dy_ = _batch_matmul_input_grads(x, y, dy, op.get_attr("adj_x"), op.get_attr("adj_y"), skip)
+    return [
+        None if dx is None else array_ops.unbroadcast(dx, x),
+        None if dy_ is None else array_ops.unbroadcast(dy_, y),
+    ]
 
 
 _BATCH_MATMUL_TYPES = _MATMUL_TYPES | {dtypes.int16}
@@ -1211,10 +1231,6 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None) -> Tensor
             )
         if ord not in _MATRIX_NORMS:
             raise ValueError(f"'ord' must be a supported matrix norm in {_MATRIX_NORMS}, got {ord}")
-        if ord == 2:
-            raise ValueError(
-                "The matrix 2-norm needs singular values, which tensorflux does not compute yet; use ord='fro', 1 or np.inf."
-            )
     else:
         if not (isinstance(axis, int) or axis is None):
             raise ValueError(
@@ -1225,7 +1241,9 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None) -> Tensor
         if axis is not None:
             axis = (axis,)
     x = array_ops.convert(tensor)
-    if ord in ("fro", "euclidean", 2):
+    if is_matrix and ord == 2:
+        result = _matrix_two_norm(x, axis)
+    elif ord in ("fro", "euclidean", 2):
         result = math_ops.sqrt(reduction_ops.reduce_sum(x * math_ops.conj(x), axis, keepdims=True))
     else:
         result = math_ops.abs(x)
@@ -1267,3 +1285,318 @@ def global_norm(t_list, name=None) -> Tensor:
     )
     total = reduction_ops.reduce_sum(half_squares)
     return math_ops.sqrt(total * convert_to_tensor(2.0, dtype=total.dtype), name=name)
+
+
+def _matrix_two_norm(x: Tensor, axis) -> Tensor:
+    """The largest singular value over the two `axis` dimensions, with those dims kept as 1."""
+    rank = x.shape.rank
+    if rank is None:
+        raise ValueError("The matrix 2-norm needs a tensor of known rank.")
+    pair = [a % rank for a in axis]
+    perm = [i for i in range(rank) if i not in pair] + pair
+    moved = array_ops.transpose(x, perm) if perm != list(range(rank)) else x
+    singular = svd(moved, compute_uv=False)
+    largest = reduction_ops.reduce_max(math_ops.abs(singular), -1, keepdims=True)
+    result = array_ops.expand_dims(largest, -1)
+    inverse = [int(i) for i in np.argsort(perm)]
+    return array_ops.transpose(result, inverse) if perm != list(range(rank)) else result
+
+
+def normalize(tensor, ord="euclidean", axis=None, name=None):
+    """(tensor / norm, norm): the tensor scaled to unit norm, and that norm (kept dims).
+
+    >>> normalized, length = tf.linalg.normalize(tf.constant([3.0, 4.0]))
+    >>> normalized.numpy(), float(length)
+    (array([0.6, 0.8], dtype=float32), 5.0)
+    """
+    tensor = array_ops.convert(tensor)
+    length = math_ops.cast(norm(tensor, ord, axis, keepdims=True), tensor.dtype)
+    return math_ops.truediv(tensor, length, name=name), length
+
+
+def adjoint(matrix, name=None) -> Tensor:
+    """The conjugate transpose of (batches of) matrices.
+
+    >>> tf.linalg.adjoint(tf.constant([[1 + 2j, 3]])).numpy()
+    array([[1.-2.j],
+           [3.-0.j]])
+    """
+    return array_ops.matrix_transpose(matrix, name=name or "adjoint", conjugate=True)
+
+
+# ---- Svd --------------------------------------------------------------------------------------
+def _svd_kernel(xp, input, compute_uv=True, full_matrices=False):  # noqa: A002
+    if input.ndim < 2:
+        raise errors.InvalidArgumentError(
+            None, None, f"Input tensor 0 must have rank >= 2, got {input.ndim}"
+        )
+    batch, (rows, cols) = input.shape[:-2], input.shape[-2:]
+    real = np.float32 if input.dtype in (np.float32, np.complex64) else np.float64
+    if input.size == 0:
+        singular = xp.zeros((*batch, min(rows, cols)), dtype=real)
+        if not compute_uv:
+            return singular, xp.zeros((), input.dtype), xp.zeros((), input.dtype)
+        u_cols, v_cols = (rows, cols) if full_matrices else (min(rows, cols),) * 2
+        u = xp.broadcast_to(xp.eye(rows, u_cols, dtype=input.dtype), (*batch, rows, u_cols)).copy()
+        v = xp.broadcast_to(xp.eye(cols, v_cols, dtype=input.dtype), (*batch, cols, v_cols)).copy()
+        return singular, u, v
+    if not compute_uv:
+        singular = xp.linalg.svd(input, compute_uv=False)
+        return (
+            singular.astype(real, copy=False),
+            xp.zeros((), input.dtype),
+            xp.zeros((), input.dtype),
+        )
+    u, singular, vh = xp.linalg.svd(input, full_matrices=full_matrices)
+    v = xp.conj(xp.swapaxes(vh, -1, -2)) if input.dtype.kind == "c" else xp.swapaxes(vh, -1, -2)
+    return singular.astype(real, copy=False), u, xp.ascontiguousarray(v)
+
+
+def _svd_infer(input, compute_uv=True, full_matrices=False):  # noqa: A002
+    real = input.dtype.real_dtype
+    shape = input.shape
+    if shape.rank is None:
+        unknown = TensorShape(None)
+        return [
+            TensorSpec(unknown, real),
+            TensorSpec(unknown, input.dtype),
+            TensorSpec(unknown, input.dtype),
+        ]
+    if shape.rank < 2:
+        raise ValueError(
+            f"Shape must be at least rank 2 but is rank {shape.rank} for Svd with input shapes: {shape}."
+        )
+    batch, rows, cols = shape[:-2], shape[-2], shape[-1]
+    smaller = None if rows is None or cols is None else min(rows, cols)
+    singular = TensorSpec(batch.concatenate([smaller]), real)
+    if not compute_uv:
+        return [singular, TensorSpec([], input.dtype), TensorSpec([], input.dtype)]
+    u_cols, v_cols = (rows, cols) if full_matrices else (smaller, smaller)
+    return [
+        singular,
+        TensorSpec(batch.concatenate([rows, u_cols]), input.dtype),
+        TensorSpec(batch.concatenate([cols, v_cols]), input.dtype),
+    ]
+
+
+def _safe_reciprocal(x, epsilon=1e-20):
+    return x * math_ops.reciprocal(x * x + epsilon)
+
+
+def _columns(x: Tensor, start: int, count: int) -> Tensor:
+    """x[..., :, start:start + count]."""
+    rank = x.shape.rank
+    return array_ops.slice(x, [0] * (rank - 1) + [start], [-1] * (rank - 1) + [count])
+
+
+def _svd_grad(op, grad_s, grad_u, grad_v):
+    """The gradient of A = U diag(s) V^H (Townsend's formulas, as TF computes them)."""
+    a = op.inputs[0]
+    grad_s = math_ops.cast(grad_s, a.dtype)
+    grad_s_mat = matrix_diag(grad_s)
+    if not op.get_attr("compute_uv"):
+        _, u, v = svd(a, compute_uv=True)
+        return [matmul(u, matmul(grad_s_mat, v, adjoint_b=True))]
+    full_matrices = op.get_attr("full_matrices")
+    rows, cols = a.shape[-2], a.shape[-1]
+    if rows is None or cols is None:
+        raise ValueError(
+            "SVD gradient has not been implemented for input with unknown inner matrix shape."
+        )
+    s, u, v = op.outputs
+    s = math_ops.cast(s, a.dtype)
+    use_adjoint = rows > cols
+    m, n = (cols, rows) if use_adjoint else (rows, cols)
+    if use_adjoint:
+        u, v, grad_u, grad_v = v, u, grad_v, grad_u
+    if full_matrices and abs(m - n) > 1:
+        raise ValueError(
+            f"svd gradient is not implemented for abs(m - n) > 1 when full_matrices is True. Received: m={m} and n={n}."
+        )
+    s_mat = matrix_diag(s)
+    s2 = math_ops.square(s)
+    gaps = array_ops.expand_dims(s2, -2) - array_ops.expand_dims(s2, -1)
+    f = matrix_set_diag(_safe_reciprocal(gaps), array_ops.zeros_like(s))
+    s_inv_mat = matrix_diag(_safe_reciprocal(s))
+    v1, grad_v1 = _columns(v, 0, m), _columns(grad_v, 0, m)
+    f_u = f * matmul(u, grad_u, adjoint_a=True)
+    v_gv = matmul(v1, grad_v1, adjoint_a=True)
+    f_v = f * v_gv
+    inner = grad_s_mat + matmul(f_u + adjoint(f_u), s_mat) + matmul(s_mat, f_v + adjoint(f_v))
+    grad_a = matmul(u, matmul(inner, v1, adjoint_b=True))
+    if m != n:
+        gv1t = array_ops.matrix_transpose(grad_v1, conjugate=True)
+        term2 = gv1t - matmul(matmul(gv1t, v1), v1, adjoint_b=True)
+        if full_matrices:
+            v2, grad_v2 = _columns(v, m, n - m), _columns(grad_v, m, n - m)
+            term2 = term2 - matmul(matmul(v1, grad_v2, adjoint_a=True), v2, adjoint_b=True)
+        grad_a = grad_a + matmul(matmul(u, s_inv_mat), term2)
+    if a.dtype.is_complex:
+        diagonal = matrix_diag(matrix_diag_part(v_gv))
+        term3 = matmul(s_inv_mat, adjoint(diagonal) - diagonal)
+        grad_a = grad_a + 0.5 * matmul(u, matmul(term3, v1, adjoint_b=True))
+    return [adjoint(grad_a) if use_adjoint else grad_a]
+
+
+SVD = register(
+    OpDef(
+        name="Svd",
+        kernel=_svd_kernel,
+        infer=_svd_infer,
+        grad=_svd_grad,
+        inputs=("input",),
+        outputs=("s", "u", "v"),
+        attrs=("compute_uv", "full_matrices"),
+        allowed=frozenset((dtypes.float32, dtypes.float64, dtypes.complex64, dtypes.complex128)),
+    )
+)
+
+
+def svd(tensor, full_matrices=False, compute_uv=True, name=None):
+    """Singular values `s` (and vectors `u`, `v`, with tensor = u @ diag(s) @ adjoint(v)).
+
+    >>> tf.linalg.svd(tf.constant([[3.0, 0.0], [0.0, -4.0]]), compute_uv=False).numpy()
+    array([4., 3.], dtype=float32)
+    """
+    x = array_ops.convert(tensor)
+    if x.dtype is dtypes.float16:
+        raise _not_found("Svd", x.dtype)
+    attrs = {"compute_uv": bool(compute_uv), "full_matrices": bool(full_matrices)}
+    s, u, v = apply(SVD, (x,), attrs, name)
+    return (s, u, v) if compute_uv else s
+
+
+# ---- Diag / DiagPart (tensor_diag) ------------------------------------------------------------
+def _tensor_diag_kernel(xp, diagonal):
+    if diagonal.ndim < 1:
+        raise errors.InvalidArgumentError(
+            None, None, f"Input must be at least rank 1, got {diagonal.ndim}"
+        )
+    size = diagonal.size
+    out = xp.zeros((size, size), dtype=diagonal.dtype)
+    index = xp.arange(size)
+    out[index, index] = diagonal.reshape(-1)
+    return out.reshape(diagonal.shape + diagonal.shape)
+
+
+def _tensor_diag_infer(diagonal):
+    shape = diagonal.shape
+    return TensorSpec(
+        TensorShape(None) if shape.rank is None else shape.concatenate(shape), diagonal.dtype
+    )
+
+
+TENSOR_DIAG = register(
+    OpDef(
+        name="Diag",
+        kernel=_tensor_diag_kernel,
+        infer=_tensor_diag_infer,
+        grad=lambda op, dy: [tensor_diag_part(dy)],
+        inputs=("diagonal",),
+        outputs=("output",),
+        allowed=_EINSUM_TYPES - {dtypes.uint64},
+    )
+)
+
+
+def tensor_diag(diagonal, name=None) -> Tensor:
+    """A tensor of shape `diagonal.shape * 2` with `diagonal` on its diagonal, zeros elsewhere.
+
+    >>> tf.linalg.tensor_diag([1.0, 2.0]).numpy()
+    array([[1., 0.],
+           [0., 2.]], dtype=float32)
+    """
+    return apply(TENSOR_DIAG, (array_ops.convert(diagonal),), _NO_ATTRS, name)
+
+
+def _tensor_diag_part_kernel(xp, input):
+    half = input.ndim // 2
+    if input.ndim % 2:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"The rank of the tensor should be                                          even and positive, got shape {_dims_text(input.shape)}",
+        )
+    for i in range(half):
+        if input.shape[i] != input.shape[half + i]:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Invalid shape {_dims_text(input.shape)}: dimensions {i} and {half + i} do not match.",
+            )
+    size = int(np.prod(input.shape[:half], dtype=np.int64))
+    index = xp.arange(size)
+    return input.reshape(size, size)[index, index].reshape(input.shape[:half])
+
+
+def _tensor_diag_part_infer(input):
+    shape = input.shape
+    if shape.rank is None:
+        return TensorSpec(TensorShape(None), input.dtype)
+    half = shape.rank // 2
+    dims = [a if a is not None else b for a, b in zip(shape[:half], shape[half:])]
+    return TensorSpec(dims, input.dtype)
+
+
+TENSOR_DIAG_PART = register(
+    OpDef(
+        name="DiagPart",
+        kernel=_tensor_diag_part_kernel,
+        infer=_tensor_diag_part_infer,
+        grad=lambda op, dy: [tensor_diag(dy)],
+        inputs=("input",),
+        outputs=("diagonal",),
+        allowed=TENSOR_DIAG.allowed,
+    )
+)
+
+
+def tensor_diag_part(input, name=None) -> Tensor:
+    """The diagonal of a tensor of shape `D + D`: the inverse of `tensor_diag`.
+
+    >>> tf.linalg.tensor_diag_part(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy()
+    array([1., 4.], dtype=float32)
+    """
+    return apply(TENSOR_DIAG_PART, (array_ops.convert(input),), _NO_ATTRS, name)
+
+
+# ---- Cross ------------------------------------------------------------------------------------
+def _cross_kernel(xp, a, b):
+    if a.shape != b.shape:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Both inputs must be of same shape: {_dims_text(a.shape)} vs. {_dims_text(b.shape)}",
+        )
+    if a.ndim < 1 or a.shape[-1] != 3:
+        raise errors.FailedPreconditionError(
+            None, None, "Cross-products are only defined for 3-element vectors."
+        )
+    a0, a1, a2 = a[..., 0], a[..., 1], a[..., 2]
+    b0, b1, b2 = b[..., 0], b[..., 1], b[..., 2]
+    return xp.stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], axis=-1)
+
+
+CROSS = register(
+    OpDef(
+        name="Cross",
+        kernel=_cross_kernel,
+        infer=lambda a, b: TensorSpec(a.shape if a.shape.rank is not None else b.shape, a.dtype),
+        grad=lambda op, dy: [cross(op.inputs[1], dy), cross(dy, op.inputs[0])],
+        inputs=("a", "b"),
+        outputs=("product",),
+        allowed=rules.REAL - {dtypes.float8_e5m2, dtypes.float8_e4m3fn},
+        same_dtype=(1,),
+    )
+)
+
+
+def cross(a, b, name=None) -> Tensor:
+    """The cross product of 3-element vectors (the last dimension of `a` and `b`).
+
+    >>> tf.linalg.cross([1.0, 0.0, 0.0], [0.0, 1.0, 0.0]).numpy()
+    array([0., 0., 1.], dtype=float32)
+    """
+    a = array_ops.convert(a)
+    b = b if isinstance(b, Tensor) else convert_to_tensor(b, dtype_hint=a.dtype)
+    return apply(CROSS, (a, b), _NO_ATTRS, name)

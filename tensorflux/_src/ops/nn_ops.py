@@ -15,7 +15,14 @@ from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.ops import _rules as rules
-from tensorflux._src.ops import array_ops, indexing_ops, math_ops, random_ops, reduction_ops
+from tensorflux._src.ops import (
+    array_ops,
+    indexing_ops,
+    math_ops,
+    random_ops,
+    reduction_ops,
+    stateless_random_ops,
+)
 
 _NO_ATTRS = rules.NO_ATTRS
 # TF's "floatingpoint" type list: what most nn kernels accept.
@@ -745,6 +752,103 @@ def batch_normalization(x, mean, variance, offset, scale, variance_epsilon, name
     return math_ops.add(x * math_ops.cast(inv, x.dtype), math_ops.cast(shift, x.dtype), name=name)
 
 
+def sufficient_statistics(x, axes, shift=None, keepdims=False, name=None):
+    """(count, sum of x - shift, sum of (x - shift)**2, shift) over `axes`, for moments.
+
+    >>> count, total, squares, _ = tf.nn.sufficient_statistics(tf.constant([1.0, 3.0]), [0])
+    >>> float(count), float(total), float(squares)
+    (2.0, 4.0, 10.0)
+    """
+    x = _convert(x)
+    axes = [int(a) for a in np.ravel(axes)]
+    dims = [x.shape[a] for a in axes] if x.shape.rank is not None else [None]
+    if None not in dims:
+        counts = convert_to_tensor(int(np.prod(dims)), dtype=x.dtype)
+    else:
+        sizes = indexing_ops.gather(array_ops.shape(x), axes)
+        counts = math_ops.cast(reduction_ops.reduce_prod(sizes), x.dtype)
+    if shift is not None:
+        shift = convert_to_tensor(shift, dtype=x.dtype) if not isinstance(shift, Tensor) else shift
+        mean_ss = reduction_ops.reduce_sum(math_ops.subtract(x, shift), axes, keepdims=keepdims)
+        variance_ss = reduction_ops.reduce_sum(
+            math_ops.squared_difference(x, shift), axes, keepdims=keepdims
+        )
+    else:
+        mean_ss = reduction_ops.reduce_sum(x, axes, keepdims=keepdims)
+        variance_ss = reduction_ops.reduce_sum(math_ops.square(x), axes, keepdims=keepdims)
+    return counts, mean_ss, variance_ss, shift
+
+
+def normalize_moments(counts, mean_ss, variance_ss, shift, name=None):
+    """The mean and variance from sufficient statistics (see `sufficient_statistics`).
+
+    >>> mean, variance = tf.nn.normalize_moments(2.0, 4.0, 10.0, None)
+    >>> float(mean), float(variance)
+    (2.0, 1.0)
+    """
+    mean_ss = _convert(mean_ss)
+    divisor = math_ops.reciprocal(math_ops.cast(_convert(counts), mean_ss.dtype))
+    shifted_mean = math_ops.multiply(mean_ss, divisor)
+    mean = shifted_mean if shift is None else math_ops.add(shifted_mean, shift)
+    variance = math_ops.subtract(
+        math_ops.multiply(variance_ss, divisor), math_ops.square(shifted_mean)
+    )
+    return mean, variance
+
+
+def weighted_moments(x, axes, frequency_weights, keepdims=False, name=None):
+    """The mean and variance of `x` over `axes`, each element counted `frequency_weights` times.
+
+    >>> mean, variance = tf.nn.weighted_moments(tf.constant([1.0, 3.0]), [0], [1.0, 3.0])
+    >>> float(mean), float(variance)
+    (2.5, 0.75)
+    """
+    x = _convert(x)
+    weights = _convert(frequency_weights)
+    half = x.dtype is dtypes.float16
+    if half:
+        x = math_ops.cast(x, dtypes.float32)
+    if weights.dtype is not x.dtype:
+        weights = math_ops.cast(weights, x.dtype)
+    weighted_sum = reduction_ops.reduce_sum(weights * x, axes, keepdims=True)
+    total_weight = reduction_ops.reduce_sum(weights + array_ops.zeros_like(x), axes, keepdims=True)
+    mean = math_ops.divide_no_nan(weighted_sum, total_weight)
+    squares = reduction_ops.reduce_sum(
+        weights * math_ops.squared_difference(x, mean), axes, keepdims=True
+    )
+    variance = math_ops.divide_no_nan(squares, total_weight)
+    if not keepdims:
+        mean = array_ops.squeeze(mean, axes)
+        variance = array_ops.squeeze(variance, axes)
+    if half:
+        return math_ops.cast(mean, dtypes.float16), math_ops.cast(variance, dtypes.float16)
+    return mean, variance
+
+
+def zero_fraction(value, name=None) -> Tensor:
+    """The fraction of zeros in `value`, as a float32 scalar.
+
+    >>> tf.nn.zero_fraction(tf.constant([0.0, 1.0, 0.0, 2.0])).numpy()
+    0.5
+    """
+    value = _convert(value)
+    size = array_ops.size(value, out_type=dtypes.int64)
+    nonzero = reduction_ops.count_nonzero(value, dtype=dtypes.int64)
+    zeros = math_ops.cast(math_ops.subtract(size, nonzero), dtypes.float32)
+    return math_ops.truediv(zeros, math_ops.cast(size, dtypes.float32), name=name)
+
+
+def crelu(features, axis=-1, name=None) -> Tensor:
+    """Concatenated ReLU: relu(features) and relu(-features), joined along `axis`.
+
+    >>> tf.nn.crelu(tf.constant([1.0, -2.0])).numpy()
+    array([1., 0., 0., 2.], dtype=float32)
+    """
+    features = _convert(features)
+    both = array_ops.concat([features, math_ops.negative(features)], axis)
+    return relu(both, name=name)
+
+
 # ---- SoftmaxCrossEntropyWithLogits ------------------------------------------------------------
 def _xent_kernel(xp, features, labels):
     if features.ndim != 2 or labels.ndim != 2:
@@ -1207,6 +1311,41 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None) -> Tensor:
     >>> tf.nn.dropout(tf.ones([4]), rate=0.0).numpy()
     array([1., 1., 1., 1.], dtype=float32)
     """
+    return _dropout(
+        x,
+        rate,
+        noise_shape,
+        lambda shape, dtype: random_ops.uniform(shape, dtype=dtype, seed=seed),
+        name,
+    )
+
+
+def stateless_dropout(x, rate, seed, rng_alg=None, noise_shape=None, name=None) -> Tensor:
+    """`tf.nn.experimental.stateless_dropout`: dropout whose mask is determined by `seed` alone.
+
+    >>> tf.nn.experimental.stateless_dropout(tf.ones([2]), 0.5, seed=[1, 2]).numpy()
+    array([2., 0.], dtype=float32)
+    """
+    alg = "auto_select" if rng_alg is None else rng_alg
+
+    def sampler(shape, dtype):
+        return stateless_random_ops.stateless_uniform(shape, seed, dtype=dtype, alg=alg)
+
+    return _dropout(x, rate, noise_shape, sampler, name)
+
+
+def general_dropout(x, rate, uniform_sampler, noise_shape=None, name=None) -> Tensor:
+    """`tf.nn.experimental.general_dropout`: dropout with a caller-supplied uniform sampler.
+
+    >>> tf.nn.experimental.general_dropout(tf.ones([2]), 0.0, tf.random.uniform).numpy()
+    array([1., 1.], dtype=float32)
+    """
+    return _dropout(
+        x, rate, noise_shape, lambda shape, dtype: uniform_sampler(shape=shape, dtype=dtype), name
+    )
+
+
+def _dropout(x, rate, noise_shape, sampler, name) -> Tensor:
     is_number = isinstance(rate, numbers.Real) and not isinstance(rate, bool)
     if is_number and not 0 <= rate < 1:
         raise ValueError(
@@ -1230,8 +1369,7 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None) -> Tensor:
         scaled = math_ops.divide_raw(
             x, math_ops.subtract(convert_to_tensor(1, dtype=x.dtype), rate)
         )
-    shape = _noise_shape(x, noise_shape)
-    noise = random_ops.uniform(shape, dtype=x.dtype, seed=seed)
+    noise = sampler(_noise_shape(x, noise_shape), x.dtype)
     keep = math_ops.greater_equal(noise, rate)
     return math_ops.where_v2(keep, scaled, convert_to_tensor(0, dtype=x.dtype), name=name)
 

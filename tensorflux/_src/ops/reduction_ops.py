@@ -32,7 +32,8 @@ def dims_text(shape) -> str:
 
 
 def accumulator(np_dtype):
-    """The dtype to accumulate in: float32 for the 16-bit floats (half, bfloat16), else itself."""
+    """The dtype Sum and Mean accumulate in: float32 for the 16-bit floats (half, bfloat16), as
+    TF's do; its other reductions and scans stay in the input's dtype."""
     return np.float32 if np_dtype.itemsize == 2 and np_dtype.kind in "fV" else np_dtype
 
 
@@ -339,10 +340,8 @@ def reduce_min(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
 # ---- Prod -------------------------------------------------------------------------------------
 def _prod_kernel(xp, input, axis, keep_dims=False):
     axes = _reduction_axes(input, axis)
-    dtype = input.dtype
-    return _as(
-        xp.multiply.reduce(input, axis=axes, keepdims=keep_dims, dtype=accumulator(dtype)), dtype
-    )
+    with np.errstate(over="ignore"):
+        return xp.multiply.reduce(input, axis=axes, keepdims=keep_dims, dtype=input.dtype)
 
 
 def _exclusive_product(x, axis):
@@ -444,8 +443,8 @@ def _euclidean_norm_kernel(xp, input, axis, keep_dims=False):
         squares = xp.sum(input * input, axis=axes, keepdims=keep_dims, dtype=dtype)
         with np.errstate(invalid="ignore"):
             return _as(xp.sqrt(squares.astype(np.float64)), dtype)
-    squares = xp.sum(xp.square(input.astype(accumulator(dtype))), axis=axes, keepdims=keep_dims)
-    return _as(xp.sqrt(squares), dtype)
+    with np.errstate(over="ignore"):  # TF's half norms overflow too
+        return xp.sqrt(xp.sum(xp.square(input), axis=axes, keepdims=keep_dims))
 
 
 def _euclidean_norm_grad(op, dy):
@@ -745,9 +744,9 @@ def _scan(xp, ufunc: str, identity, x, axis, exclusive, reverse):
         x = xp.flip(x, axis)
     with np.errstate(invalid="ignore", over="ignore"):
         if ufunc == "logaddexp":
-            out = _logaddexp_accumulate(xp, x, axis, accumulator(dtype))
+            out = _logaddexp_accumulate(xp, x, axis)
         else:
-            out = getattr(xp, ufunc).accumulate(x, axis=axis, dtype=accumulator(dtype))
+            out = getattr(xp, ufunc).accumulate(x, axis=axis, dtype=dtype)
     if exclusive and x.shape[axis]:
         head = xp.full((*x.shape[:axis], 1, *x.shape[axis + 1 :]), identity, dtype=out.dtype)
         out = xp.concatenate([head, out[(slice(None),) * axis + (slice(None, -1),)]], axis=axis)
@@ -870,7 +869,7 @@ def _cumulative_logsumexp_grad(op, dy):
     return [math_ops.subtract(positive, negative), None]
 
 
-def _logaddexp_accumulate(xp, x, axis: int, dtype):
+def _logaddexp_accumulate(xp, x, axis: int):
     """Cumulative logaddexp with TF's rules for NaN and +inf.
 
     TF folds acc = max + log1p(exp(min - max)) with max/min that keep acc when compared with
@@ -881,9 +880,9 @@ def _logaddexp_accumulate(xp, x, axis: int, dtype):
     nan = xp.isnan(x)
     posinf = xp.isposinf(x)
     if not (nan.any() or posinf.any()):
-        return accumulate(x, axis=axis, dtype=dtype)
+        return accumulate(x, axis=axis)
     shift = xp.cumsum(nan, axis=axis) * np.log(2.0)
-    out = accumulate(xp.where(nan, -np.inf, x - shift), axis=axis, dtype=dtype) + shift
+    out = accumulate(xp.where(nan, -np.inf, x - shift), axis=axis) + shift
     inf_before = (xp.cumsum(posinf, axis=axis) - posinf) > 0
     poisoned = xp.cumsum(inf_before & (nan | posinf), axis=axis) > 0
     return xp.where(poisoned, np.nan, out)

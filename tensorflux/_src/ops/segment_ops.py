@@ -51,17 +51,16 @@ def _scatter_reduce(xp, ufunc: str, data, ids, count: int, initial):
     """Combines the rows of `data` (shape [n, ...]) into `count` rows by `ids` (valid, [n]).
 
     Every output slot starts at `initial` and each element is folded in with the ufunc named
-    `ufunc` ("add", "maximum"...), in order.
+    `ufunc` ("add", "maximum"...), in order and in the data's dtype (half too, as TF does).
     """
     inner = math.prod(data.shape[1:])
-    dtype = data.dtype
-    out = xp.full(count * inner, initial, dtype=reduction_ops.accumulator(dtype))
+    out = xp.full(count * inner, initial, dtype=data.dtype)
     if ids.size:
         flat = ids.astype(np.int64)
         if inner != 1:
             flat = (flat[:, None] * inner + xp.arange(inner)).ravel()
         getattr(xp, ufunc).at(out, flat, data.reshape(-1))
-    return out.reshape((count, *data.shape[1:])).astype(dtype, copy=False)
+    return out.reshape((count, *data.shape[1:]))
 
 
 def _scatter_extremum(xp, ufunc: str, data, ids, count: int, start, unsorted: bool):
