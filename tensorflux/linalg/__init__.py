@@ -14,6 +14,7 @@ from tensorflux._src.ops.linalg_ops import matrix_set_diag as set_diag
 from tensorflux._src.ops.linalg_ops import matvec as matvec
 from tensorflux._src.ops.linalg_ops import norm as norm
 from tensorflux._src.ops.linalg_ops import normalize as normalize
+from tensorflux._src.ops.linalg_ops import svd as svd
 from tensorflux._src.ops.linalg_ops import tensor_diag as tensor_diag
 from tensorflux._src.ops.linalg_ops import tensor_diag_part as tensor_diag_part
 from tensorflux._src.ops.linalg_ops import tensordot as tensordot

@@ -363,7 +363,45 @@ SPECS = [
         shapes=[(3, 4)],
         domain=(0.5, 2.0),
     ),
+    # singular values and (sign-free functions of) singular vectors
+    OpSpec(
+        lambda x: tf.linalg.svd(x, compute_uv=False),
+        lambda x: np.linalg.svd(x, compute_uv=False),
+        shapes=[(3, 4), (2, 4, 3)],
+        name="svd_values",
+    ),
+    OpSpec(
+        lambda x: _svd_squares(x),
+        lambda x: _svd_squares_ref(x),
+        shapes=[(3, 3), (4, 3), (2, 3, 5)],
+        tolerance=(1e-4, 1e-4),
+        name="svd_vectors",
+    ),
+    OpSpec(
+        lambda x: _svd_squares(x, True),
+        lambda x: _svd_squares_ref(x, True),
+        shapes=[(3, 4), (4, 3)],
+        tolerance=(1e-4, 1e-4),
+        name="svd_full_matrices",
+    ),
+    OpSpec(
+        lambda x: tf.linalg.norm(x, ord=2, axis=[-2, -1]),
+        lambda x: np.linalg.norm(x, 2, axis=(-2, -1)).astype(x.dtype),
+        shapes=[(3, 4), (2, 3, 3)],
+        name="norm_matrix_2",
+    ),
 ]
+
+
+def _svd_squares(x, full_matrices=False):
+    """s, u**2 and v**2: functions of the SVD that do not depend on the vectors' signs."""
+    s, u, v = tf.linalg.svd(x, full_matrices=full_matrices)
+    return s, u * u, v * v
+
+
+def _svd_squares_ref(x, full_matrices=False):
+    u, s, vh = np.linalg.svd(x, full_matrices=full_matrices)
+    return s, u * u, np.swapaxes(vh, -1, -2) ** 2
 
 
 def _diag_from_band(d, lower, upper):
@@ -565,3 +603,48 @@ def test_cross_and_tensor_diag_errors():
         match=r"Invalid shape \[2,3\]: dimensions 0 and 1 do not match",
     ):
         tf.linalg.tensor_diag_part(tf.ones([2, 3]))
+
+
+def test_svd_reconstructs_complex_and_checks_rank():
+    x = tf.constant(np.random.rand(2, 3, 4) + 1j * np.random.rand(2, 3, 4))
+    s, u, v = tf.linalg.svd(x)
+    assert s.dtype is tf.float64 and u.shape == (2, 3, 3) and v.shape == (2, 4, 3)
+    rebuilt = tf.linalg.matmul(u * tf.cast(s, x.dtype)[:, None, :], v, adjoint_b=True)
+    np.testing.assert_allclose(rebuilt.numpy(), x.numpy(), atol=1e-12)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must have rank >= 2, got 1"):
+        tf.linalg.svd(tf.ones([3]))
+    empty_s, empty_u, empty_v = tf.linalg.svd(tf.zeros([0, 3]))
+    assert empty_s.shape == (0,) and empty_u.shape == (0, 0) and empty_v.shape == (3, 0)
+
+
+def test_complex_svd_gradient_matches_finite_differences():
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
+    direction = rng.standard_normal((3, 2)) + 1j * rng.standard_normal((3, 2))
+
+    def loss(x):
+        s, u, v = tf.linalg.svd(x)
+        rows = tf.math.real(u * tf.math.conj(u)) * tf.constant(
+            [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], tf.float64
+        )
+        columns = tf.math.real(v * tf.math.conj(v)) * tf.constant(
+            [[1.0, -1.0], [2.0, 0.5]], tf.float64
+        )
+        return (
+            tf.reduce_sum(tf.cast(s, tf.float64) ** 2)
+            + tf.reduce_sum(rows)
+            + tf.reduce_sum(columns)
+        )
+
+    x = tf.constant(a)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = loss(x)
+    grad = tape.gradient(y, x).numpy()
+    eps = 1e-6
+    numeric = (
+        loss(tf.constant(a + eps * direction)).numpy()
+        - loss(tf.constant(a - eps * direction)).numpy()
+    ) / (2 * eps)
+    analytic = np.real(np.sum(np.conj(grad) * direction))
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-5)

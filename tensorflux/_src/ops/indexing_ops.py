@@ -1272,6 +1272,8 @@ def boolean_mask(tensor, mask, axis=None, name="boolean_mask") -> Tensor:
 # ---- TopKV2, sort, argsort --------------------------------------------------------------------
 def _descending_order(xp, values):
     """Indices that sort the last dim from largest to smallest; ties keep their order."""
+    if values.dtype.kind == "f":  # NaN ranks below every number, as in TF's top_k
+        return xp.argsort(-values, axis=-1, kind="stable")
     n = values.shape[-1]
     ascending = xp.argsort(values[..., ::-1], axis=-1, kind="stable")
     return (n - 1) - ascending[..., ::-1]

@@ -1325,7 +1325,7 @@ def adjoint(matrix, name=None) -> Tensor:
 
 
 # ---- Svd --------------------------------------------------------------------------------------
-def _svd_kernel(xp, input, compute_uv=True, full_matrices=False):  # noqa: A002
+def _svd_kernel(xp, input, compute_uv=True, full_matrices=False):
     if input.ndim < 2:
         raise errors.InvalidArgumentError(
             None, None, f"Input tensor 0 must have rank >= 2, got {input.ndim}"
@@ -1352,7 +1352,7 @@ def _svd_kernel(xp, input, compute_uv=True, full_matrices=False):  # noqa: A002
     return singular.astype(real, copy=False), u, xp.ascontiguousarray(v)
 
 
-def _svd_infer(input, compute_uv=True, full_matrices=False):  # noqa: A002
+def _svd_infer(input, compute_uv=True, full_matrices=False):
     real = input.dtype.real_dtype
     shape = input.shape
     if shape.rank is None:
