@@ -110,6 +110,9 @@ from tensorflux._src.ops.indexing_ops import tensor_scatter_nd_update as tensor_
 from tensorflux._src.ops.indexing_ops import unique as unique
 from tensorflux._src.ops.indexing_ops import unique_with_counts as unique_with_counts
 from tensorflux._src.ops.indexing_ops import where as where
+from tensorflux._src.ops.linalg_ops import einsum as einsum
+from tensorflux._src.ops.linalg_ops import norm as norm
+from tensorflux._src.ops.linalg_ops import tensordot as tensordot
 from tensorflux._src.ops.linalg_ops import matmul as matmul
 from tensorflux._src.ops.logging_ops import print_v2 as print
 from tensorflux._src.ops.math_ops import add as add

@@ -39,6 +39,7 @@ from tensorflux._src.ops.math_ops import less_equal as less_equal
 from tensorflux._src.ops.math_ops import lgamma as lgamma
 from tensorflux._src.ops.math_ops import log as log
 from tensorflux._src.ops.math_ops import log1p as log1p
+from tensorflux._src.ops.math_ops import log_sigmoid as log_sigmoid
 from tensorflux._src.ops.math_ops import logical_and as logical_and
 from tensorflux._src.ops.math_ops import logical_not as logical_not
 from tensorflux._src.ops.math_ops import logical_or as logical_or

@@ -648,3 +648,20 @@ def test_complex_svd_gradient_matches_finite_differences():
     ) / (2 * eps)
     analytic = np.real(np.sum(np.conj(grad) * direction))
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5)
+
+
+def test_matmul_gradients_honour_skip_input_indices():
+    from types import SimpleNamespace
+
+    from tensorflux._src.ops import linalg_ops
+
+    attrs = {"transpose_a": False, "transpose_b": True, "adj_x": False, "adj_y": False}
+    a, b = tf.ones([2, 3]), tf.ones([4, 3])
+    op = SimpleNamespace(inputs=[a, b], get_attr=attrs.get, skip_input_indices=(0,))
+    grad_a, grad_b = linalg_ops._matmul_grad(op, tf.ones([2, 4]))
+    assert grad_a is None and grad_b.shape == (4, 3)
+    batch = SimpleNamespace(
+        inputs=[tf.ones([2, 2, 3]), tf.ones([3, 4])], get_attr=attrs.get, skip_input_indices=(1,)
+    )
+    grad_x, grad_y = linalg_ops._batch_matmul_grad(batch, tf.ones([2, 2, 4]))
+    assert grad_x.shape == (2, 2, 3) and grad_y is None

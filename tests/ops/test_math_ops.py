@@ -222,6 +222,7 @@ SPECS = [
     OpSpec(tf.math.acosh, np.arccosh, domain=(1.2, 3.0)),
     OpSpec(tf.math.atanh, np.arctanh, domain=(-0.9, 0.9)),
     OpSpec(tf.math.sigmoid, lambda x: (1 / (1 + np.exp(-x))).astype(x.dtype), domain=(-8.0, 8.0)),
+    OpSpec(tf.math.log_sigmoid, lambda x: -np.logaddexp(0, -x).astype(x.dtype), domain=(-8.0, 8.0)),
     OpSpec(tf.math.softplus, lambda x: np.logaddexp(0, x).astype(x.dtype), domain=(-8.0, 8.0)),
     OpSpec(tf.math.floor, np.floor, domain=(-3.0, 3.0)),
     OpSpec(tf.math.ceil, np.ceil, domain=(-3.0, 3.0)),

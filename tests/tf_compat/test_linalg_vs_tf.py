@@ -48,8 +48,18 @@ def _compare(fn, arrays, rtol=1e-5, atol=1e-5):
             np.testing.assert_array_equal(got, expected)
 
 
-def _linalg(name):
-    return lambda m, *args, **kwargs: getattr(m.linalg, name)(*args, **kwargs)
+def _svd_squares(module, x, full_matrices=False):
+    """s, u**2 and v**2: the parts of an SVD that do not depend on the vectors' signs."""
+    s, u, v = module.linalg.svd(x, full_matrices=full_matrices)
+    return s, u * u, v * v
+
+
+def _svd_loss(module, x):
+    s, u, v = module.linalg.svd(x)
+    weights = module.constant(
+        np.arange(1.0, 1.0 + np.prod(u.shape.as_list())).reshape(u.shape.as_list())
+    )
+    return module.reduce_sum(s * s) + module.reduce_sum(u * u * weights) + module.reduce_sum(v * v)
 
 
 CASES = [
@@ -258,6 +268,21 @@ CASES = [
     ("normalize_int", lambda m, x: m.linalg.normalize(x), [(3,)], "int32"),
     ("eye", lambda m, x: m.linalg.eye(3, dtype=x.dtype), [()], "float32"),
     ("global_norm_empty", lambda m, x: m.linalg.global_norm([]), [()], "float32"),
+    ("svd_values", lambda m, x: m.linalg.svd(x, compute_uv=False), [(2, 3, 4)], "float64"),
+    ("svd_values_f32", lambda m, x: m.linalg.svd(x, compute_uv=False), [(4, 3)], "float32"),
+    ("svd_values_complex", lambda m, x: m.linalg.svd(x, compute_uv=False), [(3, 3)], "complex64"),
+    ("svd_squares", lambda m, x: _svd_squares(m, x), [(2, 4, 3)], "float64"),
+    ("svd_squares_full", lambda m, x: _svd_squares(m, x, True), [(3, 4)], "float64"),
+    ("svd_f16", lambda m, x: m.linalg.svd(x), [(2, 2)], "float16"),
+    ("svd_int", lambda m, x: m.linalg.svd(x), [(2, 2)], "int32"),
+    ("svd_rank1", lambda m, x: m.linalg.svd(x), [(3,)], "float32"),
+    ("norm_matrix_2", lambda m, x: m.linalg.norm(x, ord=2, axis=[0, 1]), [(3, 4)], "float64"),
+    (
+        "norm_matrix_2_middle",
+        lambda m, x: m.linalg.norm(x, ord=2, axis=[0, 2], keepdims=True),
+        [(2, 3, 4)],
+        "float32",
+    ),
     ("global_norm", lambda m, a, b: m.linalg.global_norm([a, b]), [(3,), (2, 2)], "float32"),
     ("global_norm_f64", lambda m, a, b: m.linalg.global_norm([a, b]), [(3,), (2, 2)], "float64"),
 ]
@@ -286,6 +311,9 @@ GRADIENT_CASES = [
     ("trace", lambda m, a: m.linalg.trace(a), [(3, 3)]),
     ("norm", lambda m, a: m.linalg.norm(a, axis=1), [(3, 4)]),
     ("norm_matrix_1", lambda m, a: m.linalg.norm(a, ord=1, axis=[0, 1]), [(3, 4)]),
+    ("svd_values", lambda m, a: m.linalg.svd(a, compute_uv=False), [(2, 3, 4)]),
+    ("svd_vectors", lambda m, a: _svd_loss(m, a), [(4, 3)]),
+    ("norm_matrix_2", lambda m, a: m.linalg.norm(a, ord=2, axis=[-2, -1]), [(3, 4)]),
 ]
 
 

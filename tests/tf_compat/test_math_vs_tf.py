@@ -66,8 +66,12 @@ def _compare(ours, theirs, where: str, rtol=None, atol=1e-30) -> None:
     if theirs is None or isinstance(theirs, bool):
         assert ours is theirs or ours == theirs, f"{where}: {ours!r} != {theirs!r}"
         return
-    assert ours.dtype.name == theirs.dtype.name, f"{where}: dtype {ours.dtype.name} != {theirs.dtype.name}"
-    assert ours.shape.as_list() == theirs.shape.as_list(), f"{where}: shape {ours.shape} != {theirs.shape}"
+    assert ours.dtype.name == theirs.dtype.name, (
+        f"{where}: dtype {ours.dtype.name} != {theirs.dtype.name}"
+    )
+    assert ours.shape.as_list() == theirs.shape.as_list(), (
+        f"{where}: shape {ours.shape} != {theirs.shape}"
+    )
     want = theirs.numpy()
     got = ours.numpy()
     if want.dtype.kind in "biuSO":
@@ -87,7 +91,9 @@ def _check(path: str, *args, rtol=None, atol=1e-30, **kwargs) -> None:
     except Exception as error:
         with pytest.raises(Exception) as ours:
             _lookup(tfx, path)(*[_convert(tfx, a) for a in args], **kwargs)
-        assert type(ours.value).__name__ == type(error).__name__, f"{where}: {ours.value!r} vs {error!r}"
+        assert type(ours.value).__name__ == type(error).__name__, (
+            f"{where}: {ours.value!r} vs {error!r}"
+        )
         return
     ours = _lookup(tfx, path)(*[_convert(tfx, a) for a in args], **kwargs)
     _compare(ours, theirs, where, rtol, atol)
@@ -98,7 +104,7 @@ UNARY = [
     "log1p", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
     "acosh", "atanh", "erf", "erfc", "erfinv", "lgamma", "digamma", "sigmoid", "softplus",
     "floor", "ceil", "round", "rint", "is_nan", "is_inf", "is_finite", "real", "imag", "conj",
-    "angle", "reciprocal_no_nan",
+    "angle", "reciprocal_no_nan", "log_sigmoid",
 ]  # fmt: skip
 
 
@@ -165,7 +171,9 @@ def test_binary(name, dtype):
 
 
 @pytest.mark.parametrize("name", ["realdiv", "truncatediv", "truncatemod"])
-@pytest.mark.parametrize("dtype", ["float16", "float32", "float64", "int32", "int64", "uint8", "complex64"])
+@pytest.mark.parametrize(
+    "dtype", ["float16", "float32", "float64", "int32", "int64", "uint8", "complex64"]
+)
 def test_top_level_division(name, dtype):
     values = _values(dtype)
     divisors = [v for v in values if v != 0] or [1]
@@ -361,7 +369,11 @@ def test_clip_by_global_norm_none_entries_and_use_norm():
 
 
 def test_accumulate_n_shape_and_dtype_checks():
-    for kwargs in ({"shape": [2], "tensor_dtype": "float32"}, {"shape": [3]}, {"tensor_dtype": "float64"}):
+    for kwargs in (
+        {"shape": [2], "tensor_dtype": "float32"},
+        {"shape": [3]},
+        {"tensor_dtype": "float64"},
+    ):
         pair = [([1.0, 2.0], "float32"), ([3.0, 4.0], "float32")]
         _check("math.accumulate_n", pair, **kwargs)
 
@@ -399,13 +411,25 @@ def test_operators(operator, left, right):
         with pytest.raises(Exception) as ours:
             func(_convert(tfx, left), _convert(tfx, right))
         # TF's `t | 2.5` fails inside its own fallback with an AttributeError; ours a TypeError.
-        expected = {"AttributeError": ("TypeError", "ValueError")}.get(type(error).__name__, (type(error).__name__,))
+        expected = {"AttributeError": ("TypeError", "ValueError")}.get(
+            type(error).__name__, (type(error).__name__,)
+        )
         assert type(ours.value).__name__ in expected, f"{ours.value!r} vs {error!r}"
         return
     _compare(func(_convert(tfx, left), _convert(tfx, right)), theirs, f"{operator}{left}{right}")
 
 
-@pytest.mark.parametrize("operand", [([True, False], "bool"), ([6, -3], "int32"), ([6], "uint8"), ([1.5], "float32"), ([1 + 1j], "complex64")], ids=repr)
+@pytest.mark.parametrize(
+    "operand",
+    [
+        ([True, False], "bool"),
+        ([6, -3], "int32"),
+        ([6], "uint8"),
+        ([1.5], "float32"),
+        ([1 + 1j], "complex64"),
+    ],
+    ids=repr,
+)
 @pytest.mark.parametrize("operator", ["neg", "abs", "invert"])
 def test_unary_operators(operator, operand):
     func = {"neg": lambda a: -a, "abs": abs, "invert": lambda a: ~a}[operator]
@@ -478,10 +502,37 @@ def test_unary_gradients(name, values, order):
     _compare_gradients(lambda m, x: _lookup(m, f"math.{name}")(x), np.array(values), order)
 
 
-@pytest.mark.parametrize("name", ["abs", "sqrt", "exp", "log", "sin", "tanh", "sigmoid", "reciprocal", "square", "real", "imag", "angle", "conj", "rsqrt", "log1p", "expm1"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "abs",
+        "sqrt",
+        "exp",
+        "log",
+        "sin",
+        "tanh",
+        "sigmoid",
+        "reciprocal",
+        "square",
+        "real",
+        "imag",
+        "angle",
+        "conj",
+        "rsqrt",
+        "log1p",
+        "expm1",
+    ],
+)
 def test_complex_gradients(name):
     values = np.array([1.0 + 2.0j, -0.5 + 0.25j])
-    _compare_gradients(lambda m, x: m.math.real(_lookup(m, f"math.{name}")(x)) if _lookup(m, f"math.{name}")(x).dtype.is_complex else _lookup(m, f"math.{name}")(x), values)
+    _compare_gradients(
+        lambda m, x: (
+            m.math.real(_lookup(m, f"math.{name}")(x))
+            if _lookup(m, f"math.{name}")(x).dtype.is_complex
+            else _lookup(m, f"math.{name}")(x)
+        ),
+        values,
+    )
 
 
 GRADIENT_BINARY = [

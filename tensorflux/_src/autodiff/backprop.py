@@ -20,13 +20,15 @@ _SPARSE_AWARE = frozenset(("ReadVariableOp", "Identity"))
 class RecordedOp:
     """What a gradient function sees of the op it differentiates (TF's `op` argument)."""
 
-    __slots__ = ("_attrs", "inputs", "op_def", "outputs")
+    __slots__ = ("_attrs", "inputs", "op_def", "outputs", "skip_input_indices")
 
-    def __init__(self, op_def, inputs, outputs, attrs):
+    def __init__(self, op_def, inputs, outputs, attrs, skip_input_indices=None):
         self.op_def = op_def
         self.inputs = inputs
         self.outputs = outputs
         self._attrs = attrs
+        # TF's hint: inputs no source depends on, whose gradients a function may skip.
+        self.skip_input_indices = skip_input_indices
 
     @property
     def type(self) -> str:
@@ -84,7 +86,8 @@ def backward(records, targets, seeds, sources) -> list:
                 dys[i] = array_ops.zeros_like(output)
             elif isinstance(dy, IndexedSlices) and op_def.name not in _SPARSE_AWARE:
                 dys[i] = array_ops.densify(dy)
-        input_grads = grad_fn(RecordedOp(op_def, inputs, outputs, attrs), *dys)
+        skip = tuple(i for i, t in enumerate(inputs) if id(t) not in reachable) or None
+        input_grads = grad_fn(RecordedOp(op_def, inputs, outputs, attrs, skip), *dys)
         if len(input_grads) != len(inputs):
             raise ValueError(
                 f"The gradient of op {op_def.name!r} returned {len(input_grads)} values for "

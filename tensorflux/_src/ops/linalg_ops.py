@@ -19,9 +19,12 @@ from tensorflux._src.ops import _rules as rules
 from tensorflux._src.ops import array_ops, math_ops, nn_ops, reduction_ops
 
 _NO_ATTRS = rules.NO_ATTRS
-# NumPy has no BLAS for these: they are multiplied in float32 and rounded back, as TF's
-# CPU kernels accumulate them.
-_LOW_PRECISION = frozenset((np.dtype(np.float16), np.dtype(dtypes.bfloat16.as_numpy_dtype)))
+
+
+def _low_precision(dtype) -> bool:
+    """float16 or bfloat16 (an ml_dtypes 2-byte void type): NumPy has no BLAS for them, so they
+    are multiplied in float32 and rounded back, as TF's CPU kernels accumulate them."""
+    return dtype.itemsize == 2 and dtype.kind in "fV"
 
 
 def _dims_text(shape) -> str:
@@ -39,7 +42,7 @@ def _not_found(op_name: str, dtype) -> errors.NotFoundError:
 
 def _matmul_arrays(xp, x, y):
     """x @ y with NumPy's broadcasting; half precision goes through float32."""
-    if x.dtype in _LOW_PRECISION:
+    if _low_precision(x.dtype):
         return xp.matmul(x.astype(np.float32), y.astype(np.float32)).astype(x.dtype)
     return xp.matmul(x, y)
 
@@ -491,7 +494,7 @@ def _einsum_dim_error(equation, arrays) -> errors.InvalidArgumentError:
 
 def _einsum_kernel(xp, *arrays, equation, N=None):
     _, _, contracted = _parse_equation(equation)
-    low = arrays[0].dtype in _LOW_PRECISION
+    low = _low_precision(arrays[0].dtype)
     operands = [a.astype(np.float32) for a in arrays] if low else arrays
     optimize = len(arrays) > 2 or (
         contracted and len(arrays) == 2 and arrays[0].size * arrays[1].size > 1 << 16
@@ -1306,8 +1309,8 @@ def normalize(tensor, ord="euclidean", axis=None, name=None):
     """(tensor / norm, norm): the tensor scaled to unit norm, and that norm (kept dims).
 
     >>> normalized, length = tf.linalg.normalize(tf.constant([3.0, 4.0]))
-    >>> normalized.numpy(), float(length)
-    (array([0.6, 0.8], dtype=float32), 5.0)
+    >>> normalized.numpy(), length.numpy()
+    (array([0.6, 0.8], dtype=float32), array([5.], dtype=float32))
     """
     tensor = array_ops.convert(tensor)
     length = math_ops.cast(norm(tensor, ord, axis, keepdims=True), tensor.dtype)

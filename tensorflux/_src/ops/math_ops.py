@@ -17,7 +17,7 @@ from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.core.variable import Variable
 from tensorflux._src.ops import _rules as rules
-from tensorflux._src.ops import array_ops, bitwise_ops, linalg_ops, special_math
+from tensorflux._src.ops import array_ops, bitwise_ops, linalg_ops, reduction_ops, special_math
 
 _NO_ATTRS = rules.NO_ATTRS
 
@@ -58,7 +58,7 @@ try:  # NumPy 2 keeps its floating-point error state in a context variable; sett
         finally:
             _error_state.reset(token)
 
-except ImportError:  # NumPy 1.x
+except (ImportError, TypeError):  # NumPy 1.x, or a NumPy whose internals moved
 
     def _quietly(function, *arrays):
         """function(*arrays) with NumPy's overflow/invalid/divide warnings off, as TF is silent."""
@@ -1680,6 +1680,15 @@ def softplus(features, name=None) -> Tensor:
     return _unary(SOFTPLUS, features, name)
 
 
+def log_sigmoid(x, name=None) -> Tensor:
+    """log(1 / (1 + exp(-x))) element-wise, computed as -softplus(-x) without overflow.
+
+    >>> tf.math.log_sigmoid(tf.constant([0.0])).numpy()
+    array([-0.6931472], dtype=float32)
+    """
+    return negative(softplus(negative(x)), name=name)
+
+
 # ---- Floor / Ceil / Round / Rint --------------------------------------------------------------
 FLOOR = register(
     OpDef(
@@ -2343,8 +2352,6 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     >>> tf.clip_by_norm(tf.constant([3.0, 4.0]), 1.0).numpy()
     array([0.6, 0.8], dtype=float32)
     """
-    from tensorflux._src.ops import reduction_ops
-
     values = _values_of(t)
     squared_sum = reduction_ops.reduce_sum(multiply(values, values), axes, keepdims=True)
     positive = greater(squared_sum, 0)

@@ -29,7 +29,11 @@ _NO_ATTRS = rules.NO_ATTRS
 FLOAT = frozenset((dtypes.float16, dtypes.bfloat16, dtypes.float32, dtypes.float64))
 # Relu and Relu6 also take integers (TF's "realnumbertypes").
 REAL = FLOAT | dtypes.INTEGER
-_LOW_PRECISION = (np.dtype(np.float16), np.dtype(dtypes.bfloat16.as_numpy_dtype))
+
+
+def _low_precision(dtype) -> bool:
+    """float16 or bfloat16 (an ml_dtypes 2-byte void type): NumPy has no fast kernels for them."""
+    return dtype.itemsize == 2 and dtype.kind in "fV"
 
 
 def _dims_text(shape) -> str:
@@ -419,7 +423,7 @@ silu = swish
 def _softmax_kernel(xp, logits):
     if logits.ndim < 1:
         raise errors.InvalidArgumentError(None, None, "logits must have >= 1 dimension, got []")
-    work = logits.astype(np.float32) if logits.dtype in _LOW_PRECISION else logits
+    work = logits.astype(np.float32) if _low_precision(logits.dtype) else logits
     with np.errstate(invalid="ignore", over="ignore"):
         shifted = work - work.max(axis=-1, keepdims=True) if work.shape[-1] else work
         result = xp.exp(shifted)
@@ -449,7 +453,7 @@ SOFTMAX = register(
 def _log_softmax_kernel(xp, logits):
     if logits.ndim < 1:
         raise errors.InvalidArgumentError(None, None, "logits must have >= 1 dimension, got []")
-    work = logits.astype(np.float32) if logits.dtype in _LOW_PRECISION else logits
+    work = logits.astype(np.float32) if _low_precision(logits.dtype) else logits
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         shifted = work - work.max(axis=-1, keepdims=True) if work.shape[-1] else work
         result = shifted - xp.log(xp.exp(shifted).sum(axis=-1, keepdims=True))
@@ -661,7 +665,7 @@ def bias_add(value, bias, data_format=None, name=None) -> Tensor:
 
 # ---- L2Loss -----------------------------------------------------------------------------------
 def _l2_loss_kernel(xp, t):
-    work = t.astype(np.float32) if t.dtype in _LOW_PRECISION else t
+    work = t.astype(np.float32) if _low_precision(t.dtype) else t
     flat = work.reshape(-1)
     return (xp.dot(flat, flat) / 2).astype(t.dtype)
 
@@ -871,7 +875,7 @@ def _xent_kernel(xp, features, labels):
             None,
             f"logits and labels must be broadcastable: logits_size={_dims_text(features.shape)} labels_size={_dims_text(labels.shape)}",
         ) from None
-    low = features.dtype in _LOW_PRECISION
+    low = _low_precision(features.dtype)
     logits = features.astype(np.float32) if low else features
     target = labels.astype(np.float32) if low else labels
     if logits.shape != shape:
@@ -1004,7 +1008,7 @@ def _sparse_xent_kernel(xp, features, labels, Tlabels=None):
             None,
             f"Received a label value of {labels[bad.argmax()]} which is outside the valid range of [0, {classes}).  Label values: {values}",
         )
-    low = features.dtype in _LOW_PRECISION
+    low = _low_precision(features.dtype)
     logits = features.astype(np.float32) if low else features
     with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
         shifted = logits - logits.max(axis=1, keepdims=True) if classes else logits

@@ -224,10 +224,11 @@ def zeta(x, q) -> np.ndarray:
 # ---- lgamma -----------------------------------------------------------------------------------
 # lgamma(2 + z) = (1 - gamma) z + sum over k >= 2 of (-1)**k (zeta(k) - 1) / k * z**k, used for
 # |z| <= 1/2 (25 terms reach 1e-17), which keeps full relative accuracy at the zeros x = 1, 2.
+_LGAMMA_ORDERS = np.arange(2.0, 27.0)
 _LGAMMA_SERIES = (
     0.0,
     1 - _EULER_GAMMA,
-    *(float((-1) ** k * _zeta_positive(np.float64(k), np.float64(2.0)) / k) for k in range(2, 27)),
+    *(_zeta_positive(_LGAMMA_ORDERS, 2.0) * (-1) ** _LGAMMA_ORDERS / _LGAMMA_ORDERS).tolist(),
 )
 # Stirling's series: sum of B_2k / (2k (2k - 1)) * x**(1 - 2k), in powers of 1/x**2.
 _STIRLING_SERIES = tuple(b / (2 * k * (2 * k - 1)) for k, b in enumerate(_BERNOULLI[:8], start=1))
@@ -282,12 +283,10 @@ def lgamma(x) -> np.ndarray:
 _DIGAMMA_ROOT = 1.4616321449683622
 _DIGAMMA_ROOT_LOW = 9.549995429965697e-17
 _DIGAMMA_ROOT_RADIUS = 0.35
+_DIGAMMA_ORDERS = np.arange(1.0, 31.0)
 _DIGAMMA_SERIES = (
     0.0,
-    *(
-        float((-1) ** (k + 1) * _zeta_positive(np.float64(k + 1), np.float64(_DIGAMMA_ROOT)))
-        for k in range(1, 31)
-    ),
+    *(_zeta_positive(_DIGAMMA_ORDERS + 1, _DIGAMMA_ROOT) * (-1) ** (_DIGAMMA_ORDERS + 1)).tolist(),
 )
 _ASYMPTOTIC_FROM = 10.0
 _DIGAMMA_ASYMPTOTIC = tuple(b / (2 * k) for k, b in enumerate(_BERNOULLI[:8], start=1))
