@@ -15,12 +15,18 @@ from tensorflux import nest as nest
 from tensorflux import nn as nn
 from tensorflux import random as random
 from tensorflux import test as test
+from tensorflux import version as version
 from tensorflux._src.autodiff.custom_gradient import custom_gradient as custom_gradient
+from tensorflux._src.autodiff.custom_gradient import grad_pass_through as grad_pass_through
 from tensorflux._src.autodiff.tape import GradientTape as GradientTape
 from tensorflux._src.autodiff.tape import UnconnectedGradients as UnconnectedGradients
 from tensorflux._src.core.context import executing_eagerly as executing_eagerly
+from tensorflux._src.core.context import get_current_name_scope as get_current_name_scope
 from tensorflux._src.core.context import name_scope as name_scope
 from tensorflux._src.core.convert import convert_to_tensor as convert_to_tensor
+from tensorflux._src.core.convert import (
+    register_tensor_conversion_function as register_tensor_conversion_function,
+)
 from tensorflux._src.core.device import device as device
 from tensorflux._src.core.dtypes import DType as DType
 from tensorflux._src.core.dtypes import as_dtype as as_dtype
@@ -45,12 +51,15 @@ from tensorflux._src.core.dtypes import uint32 as uint32
 from tensorflux._src.core.dtypes import uint64 as uint64
 from tensorflux._src.core.dtypes import variant as variant
 from tensorflux._src.core.indexed_slices import IndexedSlices as IndexedSlices
+from tensorflux._src.core.log import get_logger as get_logger
 from tensorflux._src.core.module import Module as Module
 from tensorflux._src.core.registry import RegisterGradient as RegisterGradient
 from tensorflux._src.core.registry import no_gradient as no_gradient
 from tensorflux._src.core.shape import TensorShape as TensorShape
 from tensorflux._src.core.spec import TensorSpec as TensorSpec
 from tensorflux._src.core.tensor import Tensor as Tensor
+from tensorflux._src.core.tensor import get_static_value as get_static_value
+from tensorflux._src.core.tensor import is_tensor as is_tensor
 from tensorflux._src.core.variable import Variable as Variable
 from tensorflux._src.core.variable import VariableAggregation as VariableAggregation
 from tensorflux._src.core.variable import VariableSynchronization as VariableSynchronization
@@ -59,6 +68,7 @@ from tensorflux._src.ops.array_ops import broadcast_static_shape as broadcast_st
 from tensorflux._src.ops.array_ops import broadcast_to as broadcast_to
 from tensorflux._src.ops.array_ops import concat as concat
 from tensorflux._src.ops.array_ops import constant as constant
+from tensorflux._src.ops.array_ops import ensure_shape as ensure_shape
 from tensorflux._src.ops.array_ops import expand_dims as expand_dims
 from tensorflux._src.ops.array_ops import eye as eye
 from tensorflux._src.ops.array_ops import fill as fill
@@ -179,4 +189,4 @@ from tensorflux._src.ops.reduction_ops import reduce_prod as reduce_prod
 from tensorflux._src.ops.reduction_ops import reduce_sum as reduce_sum
 
 newaxis = None
-__version__ = "0.1.0"
+__version__ = version.VERSION

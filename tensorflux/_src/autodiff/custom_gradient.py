@@ -109,3 +109,20 @@ def custom_gradient(f=None):
         return nest.pack_sequence_as(result, outputs)
 
     return wrapper
+
+
+def grad_pass_through(f):
+    """`tf.grad_pass_through`: `f` runs forward, the gradient passes through as identity.
+
+    >>> x = tf.Variable(1.0)
+    >>> with tf.GradientTape() as tape:
+    ...     y = tf.grad_pass_through(lambda v: tf.round(v))(x * 2.4)
+    >>> tape.gradient(y, x).numpy()
+    2.4
+    """
+
+    @custom_gradient
+    def wrapped(*args):
+        return f(*args), lambda *dys: dys if len(dys) > 1 else dys[0]
+
+    return wrapped

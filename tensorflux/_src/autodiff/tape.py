@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import enum
-import logging
 
 from tensorflux._src.autodiff import backprop
-from tensorflux._src.core import context, nest
+from tensorflux._src.core import context, log, nest
 from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.core.variable import Variable
 from tensorflux._src.ops import array_ops
 
-_log = logging.getLogger("tensorflux")
+_log = log.logger
 
 
 class UnconnectedGradients(enum.Enum):

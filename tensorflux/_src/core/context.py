@@ -78,3 +78,13 @@ class name_scope:  # noqa: N801 - TF's public name
 
 def current_name_scope() -> str:
     return state.name_scope
+
+
+def get_current_name_scope() -> str:
+    """`tf.get_current_name_scope`: the scope ops are created in, without the trailing slash.
+
+    >>> with tf.name_scope("outer"):
+    ...     tf.get_current_name_scope()
+    'outer'
+    """
+    return state.name_scope.rstrip("/")

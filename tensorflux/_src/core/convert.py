@@ -155,6 +155,10 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
     protocol = getattr(type(value), "__tf_tensor__", None)
     if protocol is not None:
         return protocol(value, dtype, name)
+    if _CONVERSION_FUNCTIONS:
+        for _, _, base_type, function in _CONVERSION_FUNCTIONS:
+            if isinstance(value, base_type):
+                return function(value, dtype=dtype, name=name, as_ref=False)
     graph = context.state.graph
     if graph is not None:
         return graph.constant(to_array(value, dtype, dtype_hint), name)
@@ -189,3 +193,22 @@ def _wrap_scalar(array, dtype, device) -> EagerTensor:
     if device.backend.name != "numpy":
         array = device.backend.asarray(array)
     return EagerTensor(array, dtype, device)
+
+
+_CONVERSION_FUNCTIONS: list[tuple] = []  # (priority, order, types, function), sorted
+
+
+def register_tensor_conversion_function(base_type, conversion_func, priority=100) -> None:
+    """`tf.register_tensor_conversion_function`: teaches convert_to_tensor a new type.
+
+    `conversion_func(value, dtype=None, name=None, as_ref=False)` returns a Tensor.
+    """
+    types = base_type if isinstance(base_type, tuple) else (base_type,)
+    if any(t in (int, float, bool, str, bytes, list, tuple, np.ndarray, np.generic) for t in types):
+        raise TypeError(
+            f"Cannot register conversions for Python numeric types and NumPy scalars and arrays: {base_type}"
+        )
+    if not callable(conversion_func):
+        raise TypeError("conversion_func must be callable.")
+    _CONVERSION_FUNCTIONS.append((priority, len(_CONVERSION_FUNCTIONS), types, conversion_func))
+    _CONVERSION_FUNCTIONS.sort(key=lambda entry: entry[:2])

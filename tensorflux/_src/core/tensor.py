@@ -241,3 +241,23 @@ class Reference:
 
     def __repr__(self):
         return f"<Reference wrapping {self._wrapped!r}>"
+
+
+def is_tensor(x) -> bool:
+    """`tf.is_tensor`: True for tensors and tensor-like composites (not for Variables' values).
+
+    >>> tf.is_tensor(tf.constant(1)), tf.is_tensor(1)
+    (True, False)
+    """
+    return isinstance(x, Tensor) or hasattr(x, "_type_spec") or hasattr(type(x), "__tf_tensor__")
+
+
+def get_static_value(tensor, partial=False):
+    """`tf.get_static_value`: the NumPy value of a tensor when it is known now, else None."""
+    if isinstance(tensor, EagerTensor):
+        return tensor.numpy()
+    if not isinstance(tensor, Tensor):
+        if hasattr(type(tensor), "__tf_tensor__"):
+            return None  # a variable's value can change
+        raise TypeError(f"{tensor!r} is not a Tensor.")
+    return getattr(tensor, "static_value", None)

@@ -2149,3 +2149,38 @@ def repeat(input, repeats, axis=None, name=None) -> Tensor:
     rows = broadcast_to(expand_dims(math_ops.range_(reshape(length, [])), 1), shape(mask))
     positions = indexing_ops.boolean_mask(rows, mask)
     return indexing_ops.gather(data, positions, axis=axis, name=name)
+
+
+# ---- EnsureShape ------------------------------------------------------------------------------
+def _ensure_shape_kernel(xp, input, shape):
+    if not shape.is_compatible_with(input.shape):
+        dims = "[" + ",".join(str(d) for d in input.shape) + "]"
+        expected = "[" + ",".join("?" if d is None else str(d) for d in shape.as_list()) + "]"
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Shape of tensor input {dims} is not compatible with expected shape {expected}.",
+        )
+    return input
+
+
+ENSURE_SHAPE = register(
+    OpDef(
+        name="EnsureShape",
+        kernel=_ensure_shape_kernel,
+        infer=lambda input, shape: TensorSpec(input.shape.merge_with(shape), input.dtype),  # noqa: A006
+        grad=lambda op, dy: [dy],
+        inputs=("input",),
+        outputs=("output",),
+        attrs=("shape",),
+    )
+)
+
+
+def ensure_shape(x, shape, name=None) -> Tensor:
+    """Checks that `x` has a shape compatible with `shape` (None dims match anything).
+
+    >>> tf.ensure_shape(tf.ones([3, 2]), [None, 2]).shape
+    TensorShape([3, 2])
+    """
+    return apply(ENSURE_SHAPE, (convert(x),), {"shape": as_shape(shape)}, name)

@@ -17,14 +17,14 @@ import sys
 
 import numpy as np
 
-from tensorflux._src.core import context, dtypes, errors, nest
+from tensorflux._src.core import context, dtypes, errors, log, nest
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import Tensor
 
-_log = logging.getLogger("tensorflux")
+_log = log.logger
 
 
 # ---- element and tensor text --------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import collections.abc
 import contextlib
-import logging
 import math
 import random
 import re
@@ -19,10 +18,10 @@ import unittest
 
 import numpy as np
 
-from tensorflux._src.core import config, dtypes, errors, nest, random_seed
+from tensorflux._src.core import config, dtypes, errors, log, nest, random_seed
 from tensorflux._src.core.tensor import Tensor
 
-_log = logging.getLogger("tensorflux")
+_log = log.logger
 _deprecation_logged: list = []  # is_gpu_available warns once per process, as TF does
 _DEFAULT_SEED = 87654321  # TF's DEFAULT_GRAPH_SEED, which its TestCase seeds every test with
 
