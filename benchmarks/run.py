@@ -26,7 +26,8 @@ ROOT = os.path.dirname(HERE)
 DEFAULT_TF_PYTHON = "/work/tfvenv/bin/python"
 FRAMEWORKS = ("tensorflux", "tensorflow")
 MIN_LOOP_SECONDS = 0.02
-# Environment variables that change which BLAS kernels run or how many threads they use.
+# Environment variables that change which BLAS kernels run, how many threads they use, or what
+# an import costs.
 THREAD_ENV = (
     "OMP_NUM_THREADS",
     "OPENBLAS_NUM_THREADS",
@@ -44,6 +45,7 @@ THREAD_ENV = (
     "TF_ENABLE_ONEDNN_OPTS",
     "CUDA_VISIBLE_DEVICES",
     "PYTHONPATH",
+    "PYTHONDONTWRITEBYTECODE",
 )
 # case -> (goal text, check(tensorflux_seconds, tensorflow_seconds) -> bool or None)
 GOALS = {
@@ -108,6 +110,8 @@ def worker(framework: str, repeat: int, profile: bool) -> dict:
         "import_in_worker_s": import_seconds,
         "blas": blas_info(),
     }
+    if framework == "tensorflux":
+        info["version"] = f"{package_version(framework)} (tf.__version__ {tf.__version__})"
     if framework == "tensorflow":
         info["tf_intra_op_threads"] = tf.config.threading.get_intra_op_parallelism_threads()
         info["tf_inter_op_threads"] = tf.config.threading.get_inter_op_parallelism_threads()
@@ -123,6 +127,15 @@ def worker(framework: str, repeat: int, profile: bool) -> dict:
             cases[name] = {"error": f"{type(error).__name__}: {error}"}
         gc.collect()
     return {"info": info, "cases": cases}
+
+
+def package_version(name: str) -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "source tree"
 
 
 def profile_text(fn, number: int) -> str:
@@ -151,18 +164,18 @@ def subprocess_env(framework: str) -> dict:
 
 
 def import_times(python: str, module: str, framework: str, repeat: int) -> dict:
+    """Median over fresh processes, after one warm-up process that caches the bytecode (as a
+    pip install does; PYTHONDONTWRITEBYTECODE would otherwise make every run recompile)."""
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    env = subprocess_env(framework)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     samples = []
-    for _ in range(repeat):
+    for _ in range(repeat + 1):
         done = subprocess.run(
-            [python, "-c", code],
-            capture_output=True,
-            text=True,
-            env=subprocess_env(framework),
-            cwd=HERE,
-            check=True,
+            [python, "-c", code], capture_output=True, text=True, env=env, cwd=HERE, check=True
         )
         samples.append(float(done.stdout.strip().splitlines()[-1]))
+    samples = samples[1:]
     return {
         "median_s": statistics.median(samples),
         "min_s": min(samples),
@@ -303,7 +316,8 @@ def header(machine: dict, results: dict, args, resolution: float) -> str:
     lines.append(
         f"method: eager cases = median of {args.repeat} timed loops of N calls each (N chosen so "
         f"a loop takes >= {MIN_LOOP_SECONDS * 1e3:.0f} ms), after warm-up, GC on; import = "
-        f"median of {args.import_repeat} fresh processes timing the import statement; timer "
+        f"median of {args.import_repeat} fresh processes timing the import statement, bytecode "
+        f"cached; timer "
         f"time.perf_counter, resolution {resolution * 1e9:.0f} ns\n"
     )
     return "\n".join(lines)
