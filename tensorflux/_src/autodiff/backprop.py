@@ -64,29 +64,43 @@ def backward(records, targets, seeds, sources) -> list:
     """
     reachable = {id(s) for s in sources}
     path = []
-    for record in records:
-        if any(id(t) in reachable for t in record[1]):
-            path.append(record)
-            reachable.update(id(o) for o in record[2])
+    for record in records:  # plain loops: this walk is on every training step's hot path
+        for tensor in record[1]:
+            if id(tensor) in reachable:
+                path.append(record)
+                for output in record[2]:
+                    reachable.add(id(output))
+                break
 
     grads: dict[int, list] = {}
     for target, seed in zip(targets, seeds):
         if id(target) in reachable:
             grads.setdefault(id(target), []).append(seed)
 
+    overrides = registry.has_gradient_overrides()
     for op_def, inputs, outputs, attrs in reversed(path):
-        dys = [_sum(grads.get(id(o))) for o in outputs]
-        if all(dy is None for dy in dys):
-            continue
-        grad_fn = registry.gradient_function(op_def)
+        if len(outputs) == 1:
+            parts = grads.get(id(outputs[0]))
+            if parts is None:
+                continue
+            dys = [parts[0] if len(parts) == 1 else _sum(parts)]
+        else:
+            collected = [grads.get(id(o)) for o in outputs]
+            if all(parts is None for parts in collected):
+                continue
+            dys = [_sum(parts) for parts in collected]
+            for i, output in enumerate(outputs):  # TF hands zeros for unused float outputs
+                if dys[i] is None and is_trainable(output.dtype):
+                    dys[i] = array_ops.zeros_like(output)
+        for i, dy in enumerate(dys):
+            if type(dy) is IndexedSlices and op_def.name not in _SPARSE_AWARE:
+                dys[i] = array_ops.densify(dy)
+        grad_fn = registry.gradient_function(op_def) if overrides else op_def.grad
         if grad_fn is None:
             continue
-        for i, (dy, output) in enumerate(zip(dys, outputs)):
-            if dy is None and is_trainable(output.dtype):
-                dys[i] = array_ops.zeros_like(output)
-            elif isinstance(dy, IndexedSlices) and op_def.name not in _SPARSE_AWARE:
-                dys[i] = array_ops.densify(dy)
-        skip = tuple(i for i, t in enumerate(inputs) if id(t) not in reachable) or None
+        skip = None
+        if len(inputs) > 1:
+            skip = tuple(i for i, t in enumerate(inputs) if id(t) not in reachable) or None
         input_grads = grad_fn(RecordedOp(op_def, inputs, outputs, attrs, skip), *dys)
         if len(input_grads) != len(inputs):
             raise ValueError(
@@ -94,8 +108,14 @@ def backward(records, targets, seeds, sources) -> list:
                 f"{len(inputs)} inputs."
             )
         for tensor, grad in zip(inputs, input_grads):
-            if grad is not None and id(tensor) in reachable:
-                grads.setdefault(id(tensor), []).append(grad)
+            if grad is not None:
+                key = id(tensor)
+                if key in reachable:
+                    parts = grads.get(key)
+                    if parts is None:
+                        grads[key] = [grad]
+                    else:
+                        parts.append(grad)
 
     return [_sum(grads.get(id(s))) for s in sources]
 

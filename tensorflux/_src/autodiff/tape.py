@@ -163,8 +163,8 @@ class GradientTape:
 
     def _gradient(self, target, sources, output_gradients, unconnected_gradients):
         unconnected = UnconnectedGradients(unconnected_gradients)
-        targets = [_as_target(t) for t in nest.flatten(target)]
-        flat_sources = nest.flatten(sources)
+        targets = [_as_target(t) for t in _flat(target)]
+        flat_sources = _flat(sources)
         for source in flat_sources:
             if not isinstance(source, (Tensor, Variable)):
                 raise ValueError(
@@ -199,6 +199,10 @@ class GradientTape:
             grads = [
                 array_ops.zeros_like(s) if g is None else g for g, s in zip(grads, flat_sources)
             ]
+        if isinstance(sources, (Tensor, Variable)):
+            return grads[0]
+        if type(sources) is list and all(isinstance(s, (Tensor, Variable)) for s in sources):
+            return grads
         return nest.pack_sequence_as(sources, grads)
 
     def jacobian(
@@ -275,6 +279,15 @@ class _NotASource:
 
 
 _NOT_A_SOURCE = _NotASource()
+
+
+def _flat(structure) -> list:
+    """nest.flatten, with a fast path for a tensor or a flat list of tensors and variables."""
+    if isinstance(structure, (Tensor, Variable)):
+        return [structure]
+    if type(structure) in (list, tuple) and all(isinstance(s, (Tensor, Variable)) for s in structure):
+        return list(structure)
+    return nest.flatten(structure)
 
 
 def _as_target(target) -> Tensor:

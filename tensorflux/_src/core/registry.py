@@ -82,6 +82,10 @@ def registered_ops() -> dict[str, OpDef]:
 _GRADIENT_OVERRIDES: dict[str, Callable | None] = {}
 
 
+def has_gradient_overrides() -> bool:
+    return bool(_GRADIENT_OVERRIDES)
+
+
 def gradient_function(op: OpDef) -> Callable | None:
     """The gradient for `op`: a user's `tf.RegisterGradient` override, else the op's own."""
     if op.name in _GRADIENT_OVERRIDES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import functools
 
 import numpy as np
 
@@ -30,10 +31,18 @@ def convert(value, dtype=None) -> Tensor:
     )
 
 
+_INDEX_CACHE: dict[tuple, Tensor] = {}  # eager constants for shape/axis/perm tuples; immutable
+
+
 def _index_tensor(value) -> Tensor:
     """A shape, axis or perm argument: int32 unless it needs int64, as TF converts them."""
     if isinstance(value, Tensor):
         return value
+    if type(value) in (list, tuple) and rules._state.graph is None:
+        key = tuple(value)
+        cached = _INDEX_CACHE.get(key) if all(type(d) is int for d in key) else None
+        if cached is not None:
+            return cached
     if isinstance(value, TensorShape):
         if not value.is_fully_defined():
             raise ValueError(f"Cannot convert a partially known TensorShape {value} to a Tensor.")
@@ -41,6 +50,11 @@ def _index_tensor(value) -> Tensor:
     tensor = convert_to_tensor(value, dtype_hint=dtypes.int32)
     if not tensor.dtype.is_integer:
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype int32")
+    if type(value) in (list, tuple) and isinstance(tensor, EagerTensor) and len(value) <= 8:
+        if len(_INDEX_CACHE) > 4096:
+            _INDEX_CACHE.clear()
+        if all(type(d) is int for d in value):
+            _INDEX_CACHE[tuple(value)] = tensor
     return tensor
 
 
@@ -376,6 +390,11 @@ def _fill_unknown_dim(dims: list, known_input: list | None, count: int | None) -
 
 
 def _reshape_kernel(xp, tensor, shape):
+    if shape.ndim == 1 and shape.dtype.kind in "iu":
+        try:  # the common case; TF's messages are built only when NumPy refuses
+            return xp.reshape(tensor, shape.tolist())
+        except ValueError:
+            pass
     target = _ints(shape, "Tshape")
     if shape.ndim != 1:
         raise _invalid(f"sizes input must be 1-D, not {_shape_text(shape.shape)}")
@@ -719,6 +738,13 @@ BROADCAST_GRADIENT_ARGS = register(
 
 def unbroadcast(dy: Tensor, x) -> Tensor:
     """Sums `dy` down to the shape of `x`: the gradient of broadcasting `x` to `dy`'s shape."""
+    if type(dy) is EagerTensor and type(x) is EagerTensor:  # the eager fast path
+        x_dims, dy_dims = x._value.shape, dy._value.shape
+        if x_dims == dy_dims:
+            return dy
+        axes, reshaped = _unbroadcast_plan(x_dims, dy_dims)
+        summed = reduction_ops.reduce_sum(dy, axes) if axes else dy
+        return reshape(summed, x_dims) if reshaped else summed
     x_shape, dy_shape = x.shape, dy.shape
     if x_shape.is_fully_defined() and dy_shape.is_fully_defined():
         if x_shape == dy_shape:
@@ -729,6 +755,14 @@ def unbroadcast(dy: Tensor, x) -> Tensor:
     x_dims = shape(x)
     axes, _ = apply(BROADCAST_GRADIENT_ARGS, (x_dims, shape(dy)))
     return reshape(reduction_ops.reduce_sum(dy, axes), x_dims)
+
+
+@functools.lru_cache(maxsize=1024)
+def _unbroadcast_plan(x_dims: tuple, dy_dims: tuple) -> tuple[tuple, bool]:
+    """The axes to sum over and whether the sum then needs a reshape to `x_dims`."""
+    axes = tuple(broadcast_reduction_axes(list(x_dims), list(dy_dims))[0])
+    kept = tuple(d for i, d in enumerate(dy_dims) if i not in axes)
+    return axes, kept != x_dims
 
 
 # ---- BroadcastArgs ----------------------------------------------------------------------------

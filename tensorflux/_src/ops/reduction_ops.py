@@ -172,7 +172,7 @@ def reduction_grad_shape(x: Tensor, axis: Tensor):
 
 def _kept_dims_grad(op, dy) -> Tensor:
     """`dy` reshaped to the input's rank, with 1 for each reduced axis."""
-    if op.get_attr("keep_dims"):
+    if op.get_attr("keep_dims") or dy.shape.rank == 0:  # a scalar broadcasts as it is
         return dy
     x, axis = op.inputs
     return array_ops.reshape(dy, reduction_grad_shape(x, axis))
@@ -247,10 +247,11 @@ def _mean_kernel(xp, input, axis, keep_dims=False):
 def _mean_grad(op, dy):
     x = op.inputs[0]
     y = op.outputs[0]
-    grad = _broadcast_grad(op, dy)
     x_count, y_count = x.shape.num_elements(), y.shape.num_elements()
     if x_count is not None and y_count is not None:
-        return [math_ops.divide_raw(grad, x_count // max(y_count, 1)), None]
+        # Divide the small upstream gradient, then broadcast it.
+        return [_broadcast_grad(op, math_ops.divide_raw(dy, x_count // max(y_count, 1))), None]
+    grad = _broadcast_grad(op, dy)
     count = math_ops.truediv(
         array_ops.size(x, out_type=dtypes.int64),
         math_ops.maximum(array_ops.size(y, out_type=dtypes.int64), 1),
