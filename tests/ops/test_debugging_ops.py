@@ -622,7 +622,7 @@ def test_print_streams(capsys, tmp_path, caplog):
     logging_ops.print_v2("first", output_stream=f"file://{path}")
     logging_ops.print_v2("second", tf.constant(2), output_stream=f"file://{path}")
     assert path.read_text() == "first\nsecond 2\n"
-    with caplog.at_level(logging.INFO, logger="tensorflux"):
+    with caplog.at_level(logging.INFO, logger="tensorflow"):
         logging_ops.print_v2("logged", output_stream=logging.INFO)
         logging_ops.print_v2("warned", output_stream=logging.warning)
     assert [(r.levelno, r.getMessage()) for r in caplog.records] == [

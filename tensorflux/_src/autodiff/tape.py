@@ -285,7 +285,9 @@ def _flat(structure) -> list:
     """nest.flatten, with a fast path for a tensor or a flat list of tensors and variables."""
     if isinstance(structure, (Tensor, Variable)):
         return [structure]
-    if type(structure) in (list, tuple) and all(isinstance(s, (Tensor, Variable)) for s in structure):
+    if type(structure) in (list, tuple) and all(
+        isinstance(s, (Tensor, Variable)) for s in structure
+    ):
         return list(structure)
     return nest.flatten(structure)
 

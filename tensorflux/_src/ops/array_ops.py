@@ -391,10 +391,12 @@ def _fill_unknown_dim(dims: list, known_input: list | None, count: int | None) -
 
 def _reshape_kernel(xp, tensor, shape):
     if shape.ndim == 1 and shape.dtype.kind in "iu":
-        try:  # the common case; TF's messages are built only when NumPy refuses
-            return xp.reshape(tensor, shape.tolist())
-        except ValueError:
-            pass
+        dims = shape.tolist()
+        if not dims or min(dims) >= -1:  # NumPy takes any negative size as "unknown"; TF doesn't
+            try:  # the common case; TF's messages are built only when NumPy refuses
+                return xp.reshape(tensor, dims)
+            except ValueError:
+                pass
     target = _ints(shape, "Tshape")
     if shape.ndim != 1:
         raise _invalid(f"sizes input must be 1-D, not {_shape_text(shape.shape)}")
