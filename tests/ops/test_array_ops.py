@@ -611,9 +611,6 @@ def test_gradients_without_constant_values(name, monkeypatch):
     np.testing.assert_allclose(gradient(), expected)
 
 
-@pytest.mark.xfail(
-    reason="math_ops' Range kernel words the negative-delta error as the positive one", strict=True
-)
 def test_range_negative_delta_error_message():
     with pytest.raises(
         tf.errors.InvalidArgumentError, match="Requires start >= limit when delta < 0: 0/5"

@@ -2443,9 +2443,13 @@ def cast(x, dtype, name=None) -> Tensor:
 def _range_kernel(xp, start, limit, delta):
     if delta == 0:
         raise errors.InvalidArgumentError(None, None, "Requires delta != 0: 0")
-    if (delta > 0 and start > limit) or (delta < 0 and start < limit):
+    if delta > 0 and start > limit:
         raise errors.InvalidArgumentError(
             None, None, f"Requires start <= limit when delta > 0: {start}/{limit}"
+        )
+    if delta < 0 and start < limit:
+        raise errors.InvalidArgumentError(
+            None, None, f"Requires start >= limit when delta < 0: {start}/{limit}"
         )
     return xp.arange(start, limit, delta, dtype=start.dtype)
 
