@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from tensorflux._src.core import registry
 from tensorflux._src.core.indexed_slices import IndexedSlices
+from tensorflux._src.core.tensor import EagerTensor
 from tensorflux._src.ops import array_ops, math_ops
 
 # Ops whose gradient functions take IndexedSlices as they are, so a gathered variable's
@@ -91,7 +92,7 @@ def backward(records, targets, seeds, sources) -> list:
             dys = [_sum(parts) for parts in collected]
             for i, output in enumerate(outputs):  # TF hands zeros for unused float outputs
                 if dys[i] is None and is_trainable(output.dtype):
-                    dys[i] = array_ops.zeros_like(output)
+                    dys[i] = _zeros_like(output)
         for i, dy in enumerate(dys):
             if type(dy) is IndexedSlices and op_def.name not in _SPARSE_AWARE:
                 dys[i] = array_ops.densify(dy)
@@ -118,6 +119,13 @@ def backward(records, targets, seeds, sources) -> list:
                         parts.append(grad)
 
     return [_sum(grads.get(id(s))) for s in sources]
+
+
+def _zeros_like(tensor):
+    """Zeros for an unused output: made directly when eager (zeros carry no gradient)."""
+    if type(tensor) is EagerTensor:
+        return EagerTensor(tensor._device.xp.zeros_like(tensor._value), tensor._dtype, tensor._device)
+    return array_ops.zeros_like(tensor)
 
 
 def _sum(parts):

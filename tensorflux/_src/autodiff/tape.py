@@ -14,6 +14,9 @@ from tensorflux._src.ops import array_ops
 _log = log.logger
 
 
+_TRAINABLE_KINDS = ("f", "c")  # floating and complex tensors carry gradients
+
+
 class UnconnectedGradients(enum.Enum):
     """What `gradient` returns for a source the target does not depend on."""
 
@@ -73,7 +76,7 @@ class GradientTape:
             return
         self._records.append((op, inputs, outputs, attrs))
         for output in outputs:
-            if backprop.is_trainable(output._dtype):
+            if output._dtype._kind in _TRAINABLE_KINDS:
                 watched[id(output)] = output
 
     def variable_accessed(self, variable: Variable) -> None:

@@ -745,7 +745,7 @@ def unbroadcast(dy: Tensor, x) -> Tensor:
         if x_dims == dy_dims:
             return dy
         axes, reshaped = _unbroadcast_plan(x_dims, dy_dims)
-        summed = reduction_ops.reduce_sum(dy, axes) if axes else dy
+        summed = apply(reduction_ops.SUM, (dy, _index_tensor(axes)), _DROP_DIMS) if axes else dy
         return reshape(summed, x_dims) if reshaped else summed
     x_shape, dy_shape = x.shape, dy.shape
     if x_shape.is_fully_defined() and dy_shape.is_fully_defined():
@@ -757,6 +757,9 @@ def unbroadcast(dy: Tensor, x) -> Tensor:
     x_dims = shape(x)
     axes, _ = apply(BROADCAST_GRADIENT_ARGS, (x_dims, shape(dy)))
     return reshape(reduction_ops.reduce_sum(dy, axes), x_dims)
+
+
+_DROP_DIMS = {"keep_dims": False}
 
 
 @functools.lru_cache(maxsize=1024)

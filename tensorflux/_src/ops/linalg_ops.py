@@ -93,6 +93,8 @@ def _matmul_infer(a, b, transpose_a=False, transpose_b=False):
 def _matmul_grad(op, dy):
     a, b = op.inputs
     t_a, t_b = op.get_attr("transpose_a"), op.get_attr("transpose_b")
+    if not (t_a or t_b or a.dtype.is_complex) and type(dy) is EagerTensor:
+        return _plain_matmul_grad(op, a, b, dy)
     # TF's `skip_input_indices`: inputs whose gradient nobody asked for (a batch of data).
     skip = getattr(op, "skip_input_indices", None) or ()
     grad_a = grad_b = None
@@ -116,6 +118,14 @@ def _matmul_grad(op, dy):
                 if t_a
                 else matmul(dy, a, transpose_a=True)
             )
+    return [grad_a, grad_b]
+
+
+def _plain_matmul_grad(op, a, b, dy):
+    """The common eager case, a @ b with real operands: two MatMuls straight to dispatch."""
+    skip = op.skip_input_indices or ()
+    grad_a = None if 0 in skip else apply(MATMUL, (dy, b), _MATMUL_ATTRS[False, True])
+    grad_b = None if 1 in skip else apply(MATMUL, (a, dy), _MATMUL_ATTRS[True, False])
     return [grad_a, grad_b]
 
 
