@@ -134,12 +134,16 @@ def binary_args(x, y, strict: bool = True) -> tuple[Tensor, Tensor]:
     "Cannot convert 1.5 to EagerTensor of dtype int32"; with `strict=False` (TF's `add`) it
     keeps its own dtype and the op reports the mismatch as an InvalidArgumentError.
     """
-    if not isinstance(x, Tensor) and hasattr(type(x), "__tf_tensor__"):
-        x = convert_to_tensor(x)  # a Variable is a tensor of its own dtype
+    if not isinstance(x, Tensor):
+        protocol = getattr(type(x), "__tf_tensor__", None)
+        if protocol is not None:
+            x = protocol(x, None, None)  # a Variable is a tensor of its own dtype
+    if not isinstance(y, Tensor):
+        protocol = getattr(type(y), "__tf_tensor__", None)
+        if protocol is not None:
+            y = protocol(y, None, None)
     if isinstance(x, Tensor):
         return x, (y if isinstance(y, Tensor) else _like(y, x, strict))
-    if not isinstance(y, Tensor) and hasattr(type(y), "__tf_tensor__"):
-        y = convert_to_tensor(y)
     if isinstance(y, Tensor):
         return _like(x, y, strict), y
     x = convert_to_tensor(x)

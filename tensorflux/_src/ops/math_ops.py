@@ -50,7 +50,7 @@ try:  # NumPy 2 keeps its floating-point error state in a context variable; sett
 
     _IGNORE_ERRORS = _make_extobj(all="ignore")
 
-    def _quietly(function, *arrays):
+    def quietly(function, *arrays):
         """function(*arrays) with NumPy's overflow/invalid/divide warnings off, as TF is silent."""
         token = _error_state.set(_IGNORE_ERRORS)
         try:
@@ -60,17 +60,17 @@ try:  # NumPy 2 keeps its floating-point error state in a context variable; sett
 
 except (ImportError, TypeError):  # NumPy 1.x, or a NumPy whose internals moved
 
-    def _quietly(function, *arrays):
+    def quietly(function, *arrays):
         """function(*arrays) with NumPy's overflow/invalid/divide warnings off, as TF is silent."""
         with np.errstate(all="ignore"):
             return function(*arrays)
 
 
 def _silently(kernel):
-    """`kernel` run with NumPy's floating-point warnings off (see `_quietly`)."""
+    """`kernel` run with NumPy's floating-point warnings off (see `quietly`)."""
 
     def silent(xp, *arrays):
-        return _quietly(kernel, xp, *arrays)
+        return quietly(kernel, xp, *arrays)
 
     return silent
 
@@ -80,7 +80,7 @@ def _quiet(ufunc: str):
     inf and NaN silently, as TF's kernels do."""
 
     def kernel(xp, *arrays):
-        return _quietly(getattr(xp, ufunc), *arrays)
+        return quietly(getattr(xp, ufunc), *arrays)
 
     return kernel
 
@@ -192,7 +192,7 @@ def _arithmetic(ufunc: str):
     def kernel(xp, x, y):
         if x.dtype.kind in "iu":
             return getattr(xp, ufunc)(x, y)
-        return _quietly(getattr(xp, ufunc), x, y)
+        return quietly(getattr(xp, ufunc), x, y)
 
     return kernel
 
@@ -311,7 +311,7 @@ def _complex_nan_where(xp, result, mask):
 
 
 def _realdiv_kernel(xp, x, y):
-    result = _quietly(xp.true_divide, x, y)
+    result = quietly(xp.true_divide, x, y)
     if result.dtype.kind == "c":
         return _complex_nan_where(xp, result, y == 0)
     return result
@@ -562,7 +562,7 @@ def _pow_kernel(xp, x, y):
         raise errors.InvalidArgumentError(
             None, None, "Integers to negative integer powers are not allowed"
         )
-    result = _quietly(xp.power, x, y)
+    result = quietly(xp.power, x, y)
     return (
         _complex_nan_where(xp, result, (x == 0) & (y == 0)) if result.dtype.kind == "c" else result
     )

@@ -1000,7 +1000,8 @@ def _sparse_xent_kernel(xp, features, labels, Tlabels=None):
             None,
             f"logits and labels must have the same first dimension, got logits shape {_dims_text(features.shape)} and labels shape {_dims_text(labels.shape)}",
         )
-    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+    # One comparison finds both kinds of bad label: negatives wrap to huge unsigned values.
+    if labels.size and (labels.view(labels.dtype.str.replace("i", "u")) >= classes).any():
         bad = (labels < 0) | (labels >= classes)
         values = " ".join(str(v) for v in labels.tolist())
         raise errors.InvalidArgumentError(
@@ -1010,15 +1011,19 @@ def _sparse_xent_kernel(xp, features, labels, Tlabels=None):
         )
     low = _low_precision(features.dtype)
     logits = features.astype(np.float32) if low else features
-    with np.errstate(invalid="ignore", over="ignore", divide="ignore"):
-        shifted = logits - logits.max(axis=1, keepdims=True) if classes else logits
-        backprop = xp.exp(shifted)
-        sum_exp = backprop.sum(axis=1, keepdims=True)
-        rows = xp.arange(batch)
-        loss = xp.log(sum_exp[:, 0]) - shifted[rows, labels]
-        backprop /= sum_exp
-        backprop[rows, labels] -= 1
+    loss, backprop = math_ops.quietly(_sparse_xent_math, xp, logits, labels, batch, classes)
     return loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)
+
+
+def _sparse_xent_math(xp, logits, labels, batch, classes):
+    shifted = logits - logits.max(axis=1, keepdims=True) if classes else logits
+    backprop = xp.exp(shifted)
+    sum_exp = backprop.sum(axis=1, keepdims=True)
+    rows = xp.arange(batch)
+    loss = xp.log(sum_exp[:, 0]) - shifted[rows, labels]
+    backprop /= sum_exp
+    backprop[rows, labels] -= 1
+    return loss, backprop
 
 
 def _sparse_xent_infer(features, labels, Tlabels=None):
@@ -1055,12 +1060,24 @@ SPARSE_SOFTMAX_XENT = register(
 )
 
 
+_XENT_FAST_DTYPES = (dtypes.float32, dtypes.float64)
+_XENT_LABEL_ATTRS = {d: {"Tlabels": d} for d in (dtypes.int32, dtypes.int64)}
+
+
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None) -> Tensor:
     """Cross entropy between integer class `labels` and softmax(`logits`) over the last axis.
 
     >>> tf.nn.sparse_softmax_cross_entropy_with_logits([1], [[0.0, 0.0]]).numpy()
     array([0.6931472], dtype=float32)
     """
+    if (  # the eager fast path: the shapes the kernel checks anyway
+        type(logits) is EagerTensor
+        and type(labels) is EagerTensor
+        and logits._value.ndim == 2
+        and logits._dtype in _XENT_FAST_DTYPES
+        and labels._dtype in _XENT_LABEL_ATTRS
+    ):
+        return apply(SPARSE_SOFTMAX_XENT, (logits, labels), _XENT_LABEL_ATTRS[labels._dtype], name)[0]
     labels = _convert(labels)
     logits = _convert(logits)
     if labels.dtype not in rules.INDEX:
