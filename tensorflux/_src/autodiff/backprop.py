@@ -11,6 +11,7 @@ from __future__ import annotations
 from tensorflux._src.core import registry
 from tensorflux._src.core.indexed_slices import IndexedSlices
 from tensorflux._src.core.tensor import EagerTensor
+from tensorflux._src.core.variable import READ_VARIABLE_OP
 from tensorflux._src.ops import array_ops, math_ops
 
 # Ops whose gradient functions take IndexedSlices as they are, so a gathered variable's
@@ -96,6 +97,11 @@ def backward(records, targets, seeds, sources) -> list:
         for i, dy in enumerate(dys):
             if type(dy) is IndexedSlices and op_def.name not in _SPARSE_AWARE:
                 dys[i] = array_ops.densify(dy)
+        if op_def is READ_VARIABLE_OP and not overrides:  # identity: hand dy to the variable
+            key = id(inputs[0])
+            if key in reachable:
+                grads.setdefault(key, []).append(dys[0])
+            continue
         grad_fn = registry.gradient_function(op_def) if overrides else op_def.grad
         if grad_fn is None:
             continue

@@ -7,7 +7,7 @@ import enum
 
 from tensorflux._src.autodiff import backprop
 from tensorflux._src.core import context, log, nest
-from tensorflux._src.core.tensor import Tensor
+from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.core.variable import Variable
 from tensorflux._src.ops import array_ops
 
@@ -161,11 +161,21 @@ class GradientTape:
           output_gradients: upstream gradients for `target`, one per target tensor.
           unconnected_gradients: `NONE` (return None) or `ZERO` for unconnected sources.
         """
-        with self._differentiating():
+        self._check_usable()
+        if self._recording and not self._persistent:
+            self._pop()
+        try:
             return self._gradient(target, sources, output_gradients, unconnected_gradients)
+        finally:
+            if not self._persistent:
+                self._used = True
 
     def _gradient(self, target, sources, output_gradients, unconnected_gradients):
-        unconnected = UnconnectedGradients(unconnected_gradients)
+        unconnected = (
+            unconnected_gradients
+            if type(unconnected_gradients) is UnconnectedGradients
+            else UnconnectedGradients(unconnected_gradients)
+        )
         targets = [_as_target(t) for t in _flat(target)]
         flat_sources = _flat(sources)
         for source in flat_sources:
@@ -189,9 +199,7 @@ class GradientTape:
                     "The dtype of the target tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got %r",
                     t.dtype,
                 )
-        seeds = [
-            array_ops.ones_like(t) if s is None else array_ops.convert(s, t.dtype) for t, s in kept
-        ]
+        seeds = [_ones_like(t) if s is None else array_ops.convert(s, t.dtype) for t, s in kept]
         trainable_sources = [
             s if backprop.is_trainable(s.dtype) else _NOT_A_SOURCE for s in flat_sources
         ]
@@ -293,6 +301,13 @@ def _flat(structure) -> list:
     ):
         return list(structure)
     return nest.flatten(structure)
+
+
+def _ones_like(tensor):
+    """The seed of a target: made directly when eager (a constant carries no gradient)."""
+    if type(tensor) is EagerTensor:
+        return EagerTensor(tensor._device.xp.ones_like(tensor._value), tensor._dtype, tensor._device)
+    return array_ops.ones_like(tensor)
 
 
 def _as_target(target) -> Tensor:

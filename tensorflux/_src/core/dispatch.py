@@ -45,15 +45,18 @@ def apply(op: OpDef, inputs, attrs: dict = _NO_ATTRS, name: str | None = None):
         raise _with_op_name(error, op) from None
     except Exception as error:  # a NumPy error becomes TF's error naming the op
         result = _retry_across_devices(op, kernel, inputs, attrs, device, error)
+    observers = state.observers
     if type(result) is tuple or type(result) is list:
         outputs = [_wrap(value, device) for value in result]
-        if state.observers:
-            for observer in state.observers:
-                observer.record(op, inputs, outputs, attrs)
+        for observer in observers:
+            observer.record(op, inputs, outputs, attrs)
         return outputs
-    output = _wrap(result, device)
-    if state.observers:
-        for observer in state.observers:
+    try:
+        output = EagerTensor(result, _NP_TO_DTYPE[result.dtype], device)
+    except KeyError:
+        output = _wrap(result, device)
+    if observers:
+        for observer in observers:
             observer.record(op, inputs, [output], attrs)
     return output
 
