@@ -53,26 +53,31 @@ def is_trainable(dtype) -> bool:
     return dtype._kind in ("f", "c")
 
 
-def backward(records, targets, seeds, sources) -> list:
+def backward(records, targets, seeds, sources, reachable=None) -> list:
     """The summed gradients of `targets` (seeded with `seeds`) with respect to `sources`.
 
     Args:
       records: the recorded ops, in execution order.
       targets, seeds: tensors and their upstream gradients.
       sources: tensors or variables; a source's key is its identity.
+      reachable: the ids of every tensor the records depend on a source through, when the
+        caller knows them (a tape whose every watched root is a source); else found here.
 
     Returns:
       One gradient (a Tensor, IndexedSlices or None) per source.
     """
-    reachable = {id(s) for s in sources}
-    path = []
-    for record in records:  # plain loops: this walk is on every training step's hot path
-        for tensor in record[1]:
-            if id(tensor) in reachable:
-                path.append(record)
-                for output in record[2]:
-                    reachable.add(id(output))
-                break
+    if reachable is None:
+        reachable = {id(s) for s in sources}
+        path = []
+        for record in records:  # plain loops: this walk is on every training step's hot path
+            for tensor in record[1]:
+                if id(tensor) in reachable:
+                    path.append(record)
+                    for output in record[2]:
+                        reachable.add(id(output))
+                    break
+    else:
+        path = records
 
     grads: dict[int, list] = {}
     for target, seed in zip(targets, seeds):

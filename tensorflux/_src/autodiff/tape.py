@@ -43,6 +43,7 @@ class GradientTape:
         self._recording = False
         self._used = False
         self._watched: dict[int, object] = {}  # id -> watched tensor or variable
+        self._roots: set[int] = set()  # ids of what was watched directly (not op outputs)
         self._variables: dict[int, Variable] = {}  # watched variables, in watch order
         self._records: list[tuple] = []
 
@@ -101,6 +102,7 @@ class GradientTape:
     def _watch_one(self, item) -> None:
         if id(item) not in self._watched:
             self._watched[id(item)] = item
+            self._roots.add(id(item))
             if isinstance(item, Variable):
                 self._variables[id(item)] = item
 
@@ -118,6 +120,7 @@ class GradientTape:
     def reset(self) -> None:
         """Clears everything recorded, so the tape can be used again."""
         self._watched.clear()
+        self._roots.clear()
         self._variables.clear()
         self._records.clear()
         self._used = False
@@ -203,8 +206,11 @@ class GradientTape:
         trainable_sources = [
             s if backprop.is_trainable(s.dtype) else _NOT_A_SOURCE for s in flat_sources
         ]
+        source_ids = {id(s) for s in trainable_sources}
+        # When every watched root is a source, every recorded op is on a path from a source.
+        reachable = self._watched.copy() if self._roots <= source_ids else None
         grads = backprop.backward(
-            list(self._records), [t for t, _ in kept], seeds, trainable_sources
+            list(self._records), [t for t, _ in kept], seeds, trainable_sources, reachable
         )
         if unconnected is UnconnectedGradients.ZERO:
             grads = [
