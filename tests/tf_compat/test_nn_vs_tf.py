@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 tf_real = pytest.importorskip("tensorflow")
+import tf_oracle  # noqa: E402
+
 import tensorflux as tfx  # noqa: E402
 
 RNG = np.random.default_rng(0)
@@ -18,34 +20,8 @@ def _array(shape, dtype="float32", low=-3.0, high=3.0):
     return RNG.uniform(low, high, size=shape).astype(dtype)
 
 
-def _run(module, fn, arrays):
-    try:
-        return fn(module, *[module.constant(a) for a in arrays]), None
-    except Exception as error:  # the error class is compared
-        return None, error
-
-
 def _compare(fn, arrays, rtol=1e-5, atol=1e-6):
-    theirs, their_error = _run(tf_real, fn, arrays)
-    ours, our_error = _run(tfx, fn, arrays)
-    if their_error is not None:
-        assert our_error is not None, f"TF raised {type(their_error).__name__}: {their_error}"
-        assert type(our_error).__name__ == type(their_error).__name__, (our_error, their_error)
-        return
-    assert our_error is None, f"TF succeeded, tensorflux raised {our_error!r}"
-    theirs = theirs if isinstance(theirs, (list, tuple)) else [theirs]
-    ours = ours if isinstance(ours, (list, tuple)) else [ours]
-    assert len(ours) == len(theirs)
-    for o, t in zip(ours, theirs):
-        assert o.dtype.name == t.dtype.name
-        assert o.shape.as_list() == t.shape.as_list()
-        expected, got = t.numpy(), o.numpy()
-        if expected.dtype.kind in "fc" or expected.dtype.name == "bfloat16":
-            np.testing.assert_allclose(
-                got.astype(np.float64), expected.astype(np.float64), rtol=rtol, atol=atol
-            )
-        else:
-            np.testing.assert_array_equal(got, expected)
+    tf_oracle.compare(tfx, tf_real, fn, arrays, rtol, atol)
 
 
 def _labels(shape, classes, dtype="int32"):

@@ -1074,6 +1074,7 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None) -> Tenso
         type(logits) is EagerTensor
         and type(labels) is EagerTensor
         and logits._value.ndim == 2
+        and labels._value.shape == logits._value.shape[:1]
         and logits._dtype in _XENT_FAST_DTYPES
         and labels._dtype in _XENT_LABEL_ATTRS
     ):
