@@ -135,7 +135,9 @@ def backward(records, targets, seeds, sources, reachable=None) -> list:
 def _zeros_like(tensor):
     """Zeros for an unused output: made directly when eager (zeros carry no gradient)."""
     if type(tensor) is EagerTensor:
-        return EagerTensor(tensor._device.xp.zeros_like(tensor._value), tensor._dtype, tensor._device)
+        return EagerTensor(
+            tensor._device.xp.zeros_like(tensor._value), tensor._dtype, tensor._device
+        )
     return array_ops.zeros_like(tensor)
 
 

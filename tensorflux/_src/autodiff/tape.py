@@ -312,7 +312,9 @@ def _flat(structure) -> list:
 def _ones_like(tensor):
     """The seed of a target: made directly when eager (a constant carries no gradient)."""
     if type(tensor) is EagerTensor:
-        return EagerTensor(tensor._device.xp.ones_like(tensor._value), tensor._dtype, tensor._device)
+        return EagerTensor(
+            tensor._device.xp.ones_like(tensor._value), tensor._dtype, tensor._device
+        )
     return array_ops.ones_like(tensor)
 
 

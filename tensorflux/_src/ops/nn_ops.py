@@ -1078,7 +1078,9 @@ def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None) -> Tenso
         and logits._dtype in _XENT_FAST_DTYPES
         and labels._dtype in _XENT_LABEL_ATTRS
     ):
-        return apply(SPARSE_SOFTMAX_XENT, (logits, labels), _XENT_LABEL_ATTRS[labels._dtype], name)[0]
+        return apply(SPARSE_SOFTMAX_XENT, (logits, labels), _XENT_LABEL_ATTRS[labels._dtype], name)[
+            0
+        ]
     labels = _convert(labels)
     logits = _convert(logits)
     if labels.dtype not in rules.INDEX:
