@@ -858,8 +858,12 @@ def _broadcast_to_kernel(xp, input, shape):
         raise _invalid(
             f"Rank of input ({input.ndim}) must be no greater than rank of output shape ({len(target)})."
         )
+    # A filled copy, as TF's kernel makes: cheaper than np.broadcast_to's Python checks, and
+    # writable.
+    output = xp.empty(target, dtype=input.dtype)
     try:
-        return xp.broadcast_to(input, target)
+        output[...] = input
+        return output
     except ValueError:
         raise _invalid(
             f"Incompatible shapes: {_shape_text(input.shape)} vs. {_shape_text(target)}"

@@ -1001,7 +1001,7 @@ def _sparse_xent_kernel(xp, features, labels, Tlabels=None):
             f"logits and labels must have the same first dimension, got logits shape {_dims_text(features.shape)} and labels shape {_dims_text(labels.shape)}",
         )
     # One comparison finds both kinds of bad label: negatives wrap to huge unsigned values.
-    if labels.size and (labels.view(labels.dtype.str.replace("i", "u")) >= classes).any():
+    if labels.size and (labels.view(_UNSIGNED[labels.dtype]) >= classes).any():
         bad = (labels < 0) | (labels >= classes)
         values = " ".join(str(v) for v in labels.tolist())
         raise errors.InvalidArgumentError(
@@ -1015,10 +1015,14 @@ def _sparse_xent_kernel(xp, features, labels, Tlabels=None):
     return loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)
 
 
+_UNSIGNED = {np.dtype(np.int32): np.uint32, np.dtype(np.int64): np.uint64}
+
+
 def _sparse_xent_math(xp, logits, labels, batch, classes):
-    shifted = logits - logits.max(axis=1, keepdims=True) if classes else logits
+    # ufunc.reduce rather than .max()/.sum(): those methods go through Python wrappers.
+    shifted = logits - xp.maximum.reduce(logits, axis=1, keepdims=True) if classes else logits
     backprop = xp.exp(shifted)
-    sum_exp = backprop.sum(axis=1, keepdims=True)
+    sum_exp = xp.add.reduce(backprop, axis=1, keepdims=True)
     rows = xp.arange(batch)
     loss = xp.log(sum_exp[:, 0]) - shifted[rows, labels]
     backprop /= sum_exp

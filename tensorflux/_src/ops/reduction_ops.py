@@ -237,7 +237,8 @@ def _mean_kernel(xp, input, axis, keep_dims=False):
         if dtype.kind == "i":
             quotient = quotient + ((quotient * count != total) & (total < 0))
         return _as(quotient, dtype)
-    total = xp.sum(input, axis=axes, keepdims=keep_dims, dtype=accumulator(dtype))
+    # add.reduce, not xp.sum: NumPy's sum wrapper is Python, and this runs on every step.
+    total = xp.add.reduce(input, axis=axes, keepdims=keep_dims, dtype=accumulator(dtype))
     if count:
         return _as(total / count, dtype)
     with np.errstate(invalid="ignore"):  # an empty mean is 0 / 0: NaN, as in TF
