@@ -27,6 +27,8 @@ def test_constant_dtype_shape_value_and_repr(value):
 DTYPED = [
     (1, "float32"), (1, "int8"), ([1, 2], "float64"), (1.5, "int32"), (True, "int32"),
     (300, "int8"), (1, "bool"), ([1.0], "complex64"), (np.array([1.7]), "int32"),
+    ([], "string"), ([], "int64"), (["a", b"b"], "string"), ([[True]], "float32"),
+    (True, "int8"), ([True], "complex64"), ([True], "uint64"), (1, "string"), ("a", "int32"),
 ]  # fmt: skip
 
 

@@ -46,20 +46,25 @@ def _python_array(value, dtype: dtypes.DType | None) -> np.ndarray:
             return array.astype(np.complex128)
         return array
     target = dtype._kind
+    if array.size == 0:  # an empty value takes any dtype
+        return array.astype(object if target == "o" else dtype.as_numpy_dtype)
     ok = (
         (target == "o" and kind == "O")
         or (target == "b" and kind == "b")
-        or (target in "iu" and kind in "iub")
+        or (target in "iu" and kind in "iu")
         or (target == "f" and kind in "iuf")
         or (target == "c" and kind in "iufc")
+        or (kind == "b" and dtype.name in _BOOL_TARGETS)
     )
-    if not ok or (array.size == 0 and target == "o"):
-        if array.size == 0 and target != "o":
-            return array.astype(dtype.as_numpy_dtype)
+    if not ok:
         raise TypeError(f"Cannot convert {_describe(value)} to EagerTensor of dtype {dtype.name}")
     if target == "o":
         return array
     return array.astype(dtype.as_numpy_dtype)
+
+
+# The dtypes TF's eager conversion accepts Python bools for (observed in TF 2.21).
+_BOOL_TARGETS = frozenset(("float16", "float32", "float64", "int32", "int64", "uint64", "complex128"))
 
 
 def _as_bytes(item):
