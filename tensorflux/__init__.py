@@ -22,6 +22,7 @@ from tensorflux._src.autodiff.tape import GradientTape as GradientTape
 from tensorflux._src.autodiff.tape import UnconnectedGradients as UnconnectedGradients
 from tensorflux._src.core.context import executing_eagerly as executing_eagerly
 from tensorflux._src.core.context import get_current_name_scope as get_current_name_scope
+from tensorflux._src.core.context import init_scope as init_scope
 from tensorflux._src.core.context import name_scope as name_scope
 from tensorflux._src.core.convert import convert_to_tensor as convert_to_tensor
 from tensorflux._src.core.convert import (
@@ -63,6 +64,7 @@ from tensorflux._src.core.tensor import is_tensor as is_tensor
 from tensorflux._src.core.variable import Variable as Variable
 from tensorflux._src.core.variable import VariableAggregation as VariableAggregation
 from tensorflux._src.core.variable import VariableSynchronization as VariableSynchronization
+from tensorflux._src.function.tracing import function as function
 from tensorflux._src.ops.array_ops import broadcast_dynamic_shape as broadcast_dynamic_shape
 from tensorflux._src.ops.array_ops import broadcast_static_shape as broadcast_static_shape
 from tensorflux._src.ops.array_ops import broadcast_to as broadcast_to

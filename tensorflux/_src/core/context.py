@@ -34,6 +34,21 @@ def executing_eagerly() -> bool:
     return state.graph is None
 
 
+class init_scope:  # noqa: N801 - TF's public name
+    """`tf.init_scope`: runs eagerly, outside any graph being traced and unseen by tapes.
+
+    Variable initializers run here, so a variable created inside a tf.function gets a value.
+    """
+
+    def __enter__(self):
+        self._saved = (state.graph, state.observers)
+        state.graph, state.observers = None, []
+        return self
+
+    def __exit__(self, *exc):
+        state.graph, state.observers = self._saved
+
+
 def push_observer(observer) -> None:
     state.observers = [*state.observers, observer]
 

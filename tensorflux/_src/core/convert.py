@@ -64,7 +64,9 @@ def _python_array(value, dtype: dtypes.DType | None) -> np.ndarray:
 
 
 # The dtypes TF's eager conversion accepts Python bools for (observed in TF 2.21).
-_BOOL_TARGETS = frozenset(("float16", "float32", "float64", "int32", "int64", "uint64", "complex128"))
+_BOOL_TARGETS = frozenset(
+    ("float16", "float32", "float64", "int32", "int64", "uint64", "complex128")
+)
 
 
 def _as_bytes(item):

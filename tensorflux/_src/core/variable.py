@@ -46,8 +46,8 @@ class VariableAggregation(enum.Enum):
 READ_VARIABLE_OP = register(
     OpDef(
         name="ReadVariableOp",
-        kernel=lambda xp, value: value,
-        infer=lambda handle, dtype=None: TensorSpec(handle.shape, handle.dtype),
+        kernel=lambda xp, handle, dtype=None: handle._value,  # graphs bind the Variable itself
+        infer=lambda handle, dtype=None: TensorSpec(handle.shape, dtype),
         grad=lambda op, dy: [dy],
         inputs=("resource",),
         outputs=("value",),
@@ -55,6 +55,31 @@ READ_VARIABLE_OP = register(
         stateful=True,
     )
 )
+
+
+# ---- Variable updates inside graphs ----------------------------------------------------------
+# Eager updates replace the variable's array directly; in a tf.function graph they are nodes,
+# which run in program order and replace the bound Variable's array when they run.
+def _update_op(name: str, combine):
+    def kernel(xp, handle, value, dtype=None):
+        handle._value = value if combine is None else combine(handle._value, value)
+
+    return register(
+        OpDef(
+            name=name,
+            kernel=kernel,
+            infer=lambda handle, value, dtype=None: [],
+            inputs=("resource", "value"),
+            outputs=(),
+            attrs=("dtype",),
+            stateful=True,
+        )
+    )
+
+
+ASSIGN_VARIABLE_OP = _update_op("AssignVariableOp", None)
+ASSIGN_ADD_VARIABLE_OP = _update_op("AssignAddVariableOp", lambda old, delta: old + delta)
+ASSIGN_SUB_VARIABLE_OP = _update_op("AssignSubVariableOp", lambda old, delta: old - delta)
 
 
 class Variable:
@@ -108,7 +133,14 @@ class Variable:
         self._constraint = constraint
         self._synchronization = synchronization
         self._aggregation = aggregation
-        if callable(initial_value):
+        graph = _state.graph
+        if graph is not None:  # created while tracing: the initial value is computed now
+            graph.variable_created(self)
+            if callable(initial_value):
+                with context.init_scope():
+                    initial_value = initial_value()
+            initial_value = graph.evaluate_now(initial_value)
+        elif callable(initial_value):
             initial_value = initial_value()
         dtype = None if dtype is None else dtypes.as_dtype(dtype)
         initial = _eager_value(initial_value, dtype)
@@ -276,21 +308,35 @@ class Variable:
         return tensor
 
     def _update(self, array, read_value: bool):
-        if _state.graph is not None:
-            raise errors.UnimplementedError(
-                None, None, "Variable updates inside tf.function arrive with tf.function."
-            )
         self._value = array
+        return self if read_value else None
+
+    def _graph_update(self, op, value, read_value: bool):
+        """The update as a node of the graph being traced; later reads see it (program order)."""
+        graph = _state.graph
+        tensor = convert_to_tensor(value, dtype=self._dtype)
+        if self._shape.rank is not None and not self._shape.is_compatible_with(tensor.shape):
+            raise ValueError(
+                f"Cannot assign value to variable ' {self._name}': Shape mismatch.The variable "
+                f"shape {self._shape}, and the assigned value shape {tensor.shape} are incompatible."
+            )
+        graph.add_node(op, [graph.variable_handle(self), tensor], {"dtype": self._dtype})
         return self if read_value else None
 
     def assign(self, value, use_locking=None, name=None, read_value=True):
         """Sets the variable to `value`, which must have a compatible shape and the same dtype."""
+        if _state.graph is not None:
+            return self._graph_update(ASSIGN_VARIABLE_OP, value, read_value)
         return self._update(self._converted(value)._value, read_value)
 
     def assign_add(self, delta, use_locking=None, name=None, read_value=True):
+        if _state.graph is not None:
+            return self._graph_update(ASSIGN_ADD_VARIABLE_OP, delta, read_value)
         return self._update(self._combined(delta, _add, "AssignAddVariableOp"), read_value)
 
     def assign_sub(self, delta, use_locking=None, name=None, read_value=True):
+        if _state.graph is not None:
+            return self._graph_update(ASSIGN_SUB_VARIABLE_OP, delta, read_value)
         return self._update(self._combined(delta, _subtract, "AssignSubVariableOp"), read_value)
 
     def _combined(self, delta, combine, op_name):

@@ -1,0 +1,1 @@
+"""tf.function: tracing Python functions into graphs, the trace cache, ConcreteFunction."""

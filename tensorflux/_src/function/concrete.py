@@ -1,0 +1,214 @@
+"""`ConcreteFunction`: one traced graph of a tf.function, and how it is called.
+
+Called with no tape watching, the graph runs through its compiled executor. Called under a
+gradient tape or forward accumulator, it runs node by node through dispatch instead, so the
+tape records every op and gradients (of any order) flow through the call.
+"""
+
+from __future__ import annotations
+
+from tensorflux._src.core import context, nest
+from tensorflux._src.core import device as device_lib
+from tensorflux._src.core.dispatch import apply
+from tensorflux._src.core.spec import TensorSpec
+from tensorflux._src.core.tensor import EagerTensor, Tensor
+from tensorflux._src.core.variable import (
+    ASSIGN_ADD_VARIABLE_OP,
+    ASSIGN_SUB_VARIABLE_OP,
+    ASSIGN_VARIABLE_OP,
+    READ_VARIABLE_OP,
+    Variable,
+)
+from tensorflux._src.graph import ir
+from tensorflux._src.graph.executor import Executor
+
+
+class ConcreteFunction:
+    """A traced graph with its input signature and output structure.
+
+    >>> f = tf.function(lambda x: x * 2)
+    >>> cf = f.get_concrete_function(tf.TensorSpec([None], tf.float32))
+    >>> cf(tf.constant([1.0, 2.0])).numpy()
+    array([2., 4.], dtype=float32)
+    """
+
+    def __init__(
+        self, name, graph: ir.Graph, signature, structured_outputs, flat_outputs, python_function
+    ):
+        self._name = name
+        self.graph = graph
+        # (args, kwargs) with TensorSpecs for tensor inputs and the values of Python inputs
+        self.structured_input_signature = signature
+        self.structured_outputs = structured_outputs
+        self._flat_outputs = flat_outputs  # SymbolicTensors and constant leaves, nest order
+        self._output_tensors = [t for t in flat_outputs if isinstance(t, ir.SymbolicTensor)]
+        self._variables = [v for v, _ in graph.variable_captures.values()]
+        self._handles = [h for _, h in graph.variable_captures.values()]
+        self._executor = Executor(graph, graph.inputs + self._handles, self._output_tensors)
+        self.python_function = python_function
+
+    # -- introspection ------------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def inputs(self) -> list:
+        return self.graph.inputs + self._handles
+
+    @property
+    def outputs(self) -> list:
+        return list(self._output_tensors)
+
+    @property
+    def captured_inputs(self) -> list:
+        return list(self._variables)
+
+    @property
+    def variables(self) -> tuple:
+        return tuple(self._variables)
+
+    @property
+    def trainable_variables(self) -> tuple:
+        return tuple(v for v in self._variables if v.trainable)
+
+    @property
+    def output_dtypes(self):
+        return nest.map_structure(lambda t: t.dtype, self.structured_outputs)
+
+    @property
+    def output_shapes(self):
+        return nest.map_structure(lambda t: t.shape, self.structured_outputs)
+
+    def pretty_printed_signature(self, verbose=True) -> str:
+        args, kwargs = self.structured_input_signature
+        names = [t.name for t in self.graph.inputs]
+        params = ", ".join(
+            f"{n}: {_describe_input(s)}" for n, s in zip(names, nest.flatten((args, kwargs)))
+        )
+        outputs = nest.map_structure(_describe_output, self.structured_outputs)
+        return f"Input Parameters:\n  {params}\nOutput Type:\n  {outputs}"
+
+    # -- calling ------------------------------------------------------------------------------
+    def __call__(self, *args, **kwargs):
+        args_spec, kwargs_spec = self.structured_input_signature
+        flat_specs = [
+            s for s in nest.flatten((args_spec, kwargs_spec)) if isinstance(s, TensorSpec)
+        ]
+        flat_values = [
+            v
+            for v, s in zip(nest.flatten((args, kwargs)), nest.flatten((args_spec, kwargs_spec)))
+            if isinstance(s, TensorSpec)
+        ]
+        if len(flat_values) != len(flat_specs):
+            raise TypeError(
+                f"{self._name}: expected {len(flat_specs)} tensor arguments "
+                f"({self.pretty_printed_signature()}), got {len(flat_values)}."
+            )
+        return self.call_flat(flat_values)
+
+    def call_flat(self, tensors: list):
+        """Runs the graph on the flat list of tensor inputs; returns the structured outputs."""
+        tensors = [_as_input(t, p) for t, p in zip(tensors, self.graph.inputs)]
+        state = context.state
+        if state.graph is not None or state.observers:
+            results = self._interpret(tensors)
+        else:
+            results = self._run(tensors)
+        leaves = iter(results)
+        flat = [next(leaves) if isinstance(t, ir.SymbolicTensor) else t for t in self._flat_outputs]
+        return nest.pack_sequence_as(self.structured_outputs, flat)
+
+    def _run(self, tensors) -> list:
+        device = context.state.device or device_lib.default_device()
+        feeds = [t._value for t in tensors] + self._variables
+        arrays = self._executor.run(feeds, device.xp)
+        from tensorflux._src.core.dispatch import _wrap
+
+        return [_wrap(a, device) for a in arrays]
+
+    def _interpret(self, tensors) -> list:
+        """Node by node through `apply`: tapes watching the call record every op, and a call
+        made while tracing another function copies these nodes into that function's graph."""
+        values = dict(zip(map(id, self.graph.inputs), tensors))
+        return _interpret(self.graph, values, self._output_tensors, self._handles, self._variables)
+
+    def __repr__(self):
+        return f"<ConcreteFunction {self._name} at {id(self):#x}>"
+
+
+def _interpret(graph: ir.Graph, values: dict, outputs, handles, variables) -> list:
+    """Evaluates the graph's nodes with ordinary ops: eager (recorded by tapes) or, inside
+    another trace, as nodes of that graph."""
+    for handle, variable in zip(handles, variables):
+        values[id(handle)] = variable
+    needed = {id(t) for t in outputs}
+    keep = []
+    for node in reversed(graph.nodes):
+        if (node.op.stateful and id(node) not in graph.lifted) or any(
+            id(t) in needed for t in node.outputs
+        ):
+            keep.append(node)
+            needed.update(id(t) for t in node.inputs)
+    for node in reversed(keep):
+        if node.op is ir.PLACEHOLDER:
+            continue
+        if node.op is ir.CONST:
+            values[id(node.outputs[0])] = _constant(node)
+            continue
+        inputs = [values[id(t)] for t in node.inputs]
+        if node.op is READ_VARIABLE_OP:
+            result = inputs[0].value()
+        elif node.op is ASSIGN_VARIABLE_OP:
+            inputs[0].assign(inputs[1])
+            continue
+        elif node.op is ASSIGN_ADD_VARIABLE_OP:
+            inputs[0].assign_add(inputs[1])
+            continue
+        elif node.op is ASSIGN_SUB_VARIABLE_OP:
+            inputs[0].assign_sub(inputs[1])
+            continue
+        else:
+            result = apply(node.op, inputs, node.attrs)
+        results = result if isinstance(result, list) else [result]
+        for tensor, value in zip(node.outputs, results):
+            values[id(tensor)] = value
+    return [values[id(t)] for t in outputs]
+
+
+def _constant(node):
+    from tensorflux._src.core.convert import convert_to_tensor
+
+    return convert_to_tensor(node.attrs["value"], dtype=node.attrs["dtype"])
+
+
+def _as_input(value, placeholder) -> Tensor:
+    if isinstance(value, Variable):
+        value = value.value()
+    if not isinstance(value, Tensor):
+        from tensorflux._src.core.convert import convert_to_tensor
+
+        value = convert_to_tensor(value, dtype=placeholder.dtype)
+    if value.dtype is not placeholder.dtype:
+        raise TypeError(
+            f"Expected a {placeholder.dtype.name} tensor for argument "
+            f"{placeholder.name.split(':')[0]!r}, got {value.dtype.name}."
+        )
+    if isinstance(value, EagerTensor) and not placeholder.shape.is_compatible_with(value.shape):
+        raise TypeError(
+            f"Expected a tensor of shape {placeholder.shape} for argument "
+            f"{placeholder.name.split(':')[0]!r}, got shape {value.shape}."
+        )
+    return value
+
+
+def _describe_input(spec) -> str:
+    if isinstance(spec, TensorSpec):
+        return f"TensorSpec(shape={spec.shape}, dtype={spec.dtype!r}, name={spec.name!r})"
+    return f"Literal[{spec!r}]"
+
+
+def _describe_output(tensor) -> str:
+    if isinstance(tensor, Tensor):
+        return f"TensorSpec(shape={tensor.shape}, dtype={tensor.dtype!r}, name=None)"
+    return repr(tensor)
