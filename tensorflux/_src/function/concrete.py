@@ -7,6 +7,8 @@ tape records every op and gradients (of any order) flow through the call.
 
 from __future__ import annotations
 
+import inspect
+
 from tensorflux._src.core import context, nest
 from tensorflux._src.core import device as device_lib
 from tensorflux._src.core.dispatch import apply
@@ -33,9 +35,17 @@ class ConcreteFunction:
     """
 
     def __init__(
-        self, name, graph: ir.Graph, signature, structured_outputs, flat_outputs, python_function
+        self,
+        name,
+        graph: ir.Graph,
+        signature,
+        structured_outputs,
+        flat_outputs,
+        python_function,
+        argument_names=(),
     ):
         self._name = name
+        self._argument_names = list(argument_names)  # one per flat input, tensors or not
         self.graph = graph
         # (args, kwargs) with TensorSpecs for tensor inputs and the values of Python inputs
         self.structured_input_signature = signature
@@ -82,22 +92,29 @@ class ConcreteFunction:
 
     def pretty_printed_signature(self, verbose=True) -> str:
         args, kwargs = self.structured_input_signature
-        names = [t.name for t in self.graph.inputs]
-        params = ", ".join(
-            f"{n}: {_describe_input(s)}" for n, s in zip(names, nest.flatten((args, kwargs)))
-        )
+        flat = nest.flatten((args, kwargs))
+        params = ", ".join(f"{n}: {_describe_input(s)}" for n, s in zip(self._argument_names, flat))
         outputs = nest.map_structure(_describe_output, self.structured_outputs)
         return f"Input Parameters:\n  {params}\nOutput Type:\n  {outputs}"
 
     # -- calling ------------------------------------------------------------------------------
     def __call__(self, *args, **kwargs):
         args_spec, kwargs_spec = self.structured_input_signature
-        flat_specs = [
-            s for s in nest.flatten((args_spec, kwargs_spec)) if isinstance(s, TensorSpec)
-        ]
+        signature = inspect.signature(self.python_function)
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as error:
+            raise TypeError(
+                f"{self._name}: {error}; signature: {self.pretty_printed_signature()}"
+            ) from None
+        bound.apply_defaults()
+        spec_bound = signature.bind(*args_spec, **kwargs_spec)
+        spec_bound.apply_defaults()
+        flat_all = nest.flatten(list(spec_bound.arguments.values()))
+        flat_specs = [s for s in flat_all if isinstance(s, TensorSpec)]
         flat_values = [
             v
-            for v, s in zip(nest.flatten((args, kwargs)), nest.flatten((args_spec, kwargs_spec)))
+            for v, s in zip(nest.flatten(list(bound.arguments.values())), flat_all)
             if isinstance(s, TensorSpec)
         ]
         if len(flat_values) != len(flat_specs):

@@ -160,7 +160,7 @@ class Function:
         if self._input_signature is not None:
             args, kwargs = self._check_signature(args, kwargs)
         bound = self._bind(args, kwargs)
-        arguments = dict(bound.arguments)
+        arguments = list(bound.arguments.values())  # parameter order, not dict key order
         flat = nest.flatten(arguments)
         keys = tuple(_leaf_key(v) for v in flat)
         if self._reduce_retracing and self._input_signature is None:
@@ -260,19 +260,15 @@ class Function:
             )
         self._last_keys = self._flat_named(arguments, keys)
 
-    @staticmethod
-    def _flat_named(arguments, keys):
-        names = [path for path, _ in nest.flatten_with_joined_string_paths(arguments)]
-        return list(zip(names, keys))
+    def _flat_named(self, arguments, keys):
+        return list(zip(_leaf_names(list(self._signature.parameters), arguments), keys))
 
     # -- tracing ------------------------------------------------------------------------------
     def _trace(self, bound, arguments, keys) -> ConcreteFunction:
         self._tracing_count += 1
         graph = ir.Graph(self._name)
         flat = nest.flatten(arguments)
-        names = [
-            path.replace("/", "_") for path, _ in nest.flatten_with_joined_string_paths(arguments)
-        ]
+        names = _leaf_names(list(bound.arguments), arguments)
         symbolic, specs = [], []
         state = context.state
         saved = (state.graph, state.observers, state.name_scope)
@@ -289,7 +285,8 @@ class Function:
                     symbolic.append(value)
                     specs.append(value)
             call_args = nest.pack_sequence_as(arguments, symbolic)
-            bound.arguments.update(call_args)
+            for parameter, value in zip(list(bound.arguments), call_args):
+                bound.arguments[parameter] = value
             function = self._converted()
             outputs = function(*bound.args, **bound.kwargs)
             outputs = nest.map_structure(lambda t: _as_output(graph, t), outputs)
@@ -303,9 +300,10 @@ class Function:
                     "outside tf.function."
                 )
             self._created_variables = True
-        signature_args = nest.pack_sequence_as(arguments, specs)
-        args_spec = tuple(signature_args[p] for p in list(arguments)[: len(bound.args)])
-        kwargs_spec = {p: signature_args[p] for p in list(arguments)[len(bound.args) :]}
+        signature_values = nest.pack_sequence_as(arguments, specs)
+        positional = len(bound.args)
+        args_spec = tuple(signature_values[:positional])
+        kwargs_spec = dict(zip(list(bound.arguments)[positional:], signature_values[positional:]))
         return ConcreteFunction(
             self._name,
             graph,
@@ -313,6 +311,7 @@ class Function:
             outputs,
             nest.flatten(outputs),
             self._python_function,
+            names,
         )
 
     def _converted(self):
@@ -320,6 +319,15 @@ class Function:
 
     def __repr__(self):
         return f"<tensorflux.function.Function {self._name}>"
+
+
+def _leaf_names(parameters, values) -> list[str]:
+    """A name per flat leaf: the parameter's, with the path inside a nest appended."""
+    names = []
+    for parameter, value in zip(parameters, values):
+        for path, _ in nest.flatten_with_joined_string_paths(value):
+            names.append(f"{parameter}_{path.replace('/', '_')}" if path else parameter)
+    return names
 
 
 class _SpecValue:

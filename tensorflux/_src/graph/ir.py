@@ -69,9 +69,10 @@ class SymbolicTensor(Tensor):
         self._shape = self._shape.merge_with(shape)
 
     def numpy(self):
-        raise NotImplementedError(
-            "numpy() is only available when eager execution is enabled; this tensor is a "
-            f"symbolic tensor of a tf.function graph ({self.name})."
+        raise AttributeError(
+            f"'SymbolicTensor' object has no attribute 'numpy': {self.name} is a symbolic tensor "
+            "of a tf.function graph, whose value exists only when the graph runs. Return it from "
+            "the function, or use tf.print inside."
         )
 
     def __bool__(self):
@@ -103,7 +104,7 @@ class SymbolicTensor(Tensor):
         raise TypeError(f"A symbolic tensor ({self.name}) can't be used as a Python index.")
 
     def __array__(self, dtype=None, copy=None):
-        raise NotImplementedError(
+        raise TypeError(
             f"Cannot convert a symbolic tf.Tensor ({self.name}) to a numpy array."
         )
 

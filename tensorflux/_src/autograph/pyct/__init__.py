@@ -1,0 +1,1 @@
+"""Generic tools for parsing, analysing and rewriting Python source; nothing here knows tensors."""

@@ -1,0 +1,279 @@
+"""tf.function: tracing, the trace cache, signatures, variables and gradients (oracles: the
+seed article 001 §4.1-§4.3, eager execution, and TF's documented behaviour)."""
+
+import logging
+
+import numpy as np
+import pytest
+
+import tensorflux as tf
+
+
+def test_seed_4_1_basic_use():
+    @tf.function
+    def simple_op(x, y):
+        return tf.matmul(x, y) + 1
+
+    def my_op(x, y):
+        return tf.matmul(x, y) + 1
+
+    compiled_op = tf.function(my_op)
+    x, y = tf.ones([3, 4]), tf.ones([4, 5])
+    result = simple_op(x, y)
+    assert result.shape == (3, 5) and float(result[0, 0]) == 5.0
+    np.testing.assert_array_equal(compiled_op(x, y).numpy(), result.numpy())
+    ops = [node.type for node in simple_op.get_concrete_function(x, y).graph.get_operations()]
+    assert "MatMul" in ops and "AddV2" in ops
+
+
+def test_seed_4_2_tracing_happens_once_per_signature(capsys):
+    @tf.function
+    def add(a, b):
+        print("Tracing...")
+        return a + b
+
+    add(tf.constant(1), tf.constant(2))
+    add(tf.constant(3), tf.constant(4))
+    add(tf.constant([1.0]), tf.constant([2.0]))
+    assert capsys.readouterr().out == "Tracing...\nTracing...\n"
+    assert add.experimental_get_tracing_count() == 2
+    assert int(add(tf.constant(5), tf.constant(6))) == 11
+
+
+def test_python_values_are_part_of_the_key():
+    @tf.function
+    def scale(x, factor):
+        return x * factor
+
+    assert scale(tf.constant(2.0), 3.0).numpy() == 6.0
+    assert scale(tf.constant(2.0), 3.0).numpy() == 6.0
+    assert scale(tf.constant(2.0), 4.0).numpy() == 8.0
+    assert scale.experimental_get_tracing_count() == 2
+
+
+def test_seed_4_3_input_signature():
+    @tf.function(input_signature=[tf.TensorSpec(shape=[None, 3], dtype=tf.float32)])
+    def process(x):
+        return tf.reduce_sum(x, axis=1)
+
+    assert process(tf.constant([[1.0, 2.0, 3.0]])).numpy().tolist() == [6.0]
+    assert process(tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).numpy().tolist() == [6.0, 15.0]
+    assert process.experimental_get_tracing_count() == 1
+    concrete = process.get_concrete_function(tf.TensorSpec(shape=[None, 3], dtype=tf.float32))
+    assert concrete.structured_input_signature[0][0].shape.as_list() == [None, 3]
+    assert concrete.outputs[0].shape.as_list() == [None]
+    with pytest.raises(TypeError, match="Binding inputs to tf.function"):
+        process(tf.constant([[1, 2, 3]]))
+    with pytest.raises(TypeError, match="Binding inputs to tf.function"):
+        process(tf.constant([1.0, 2.0, 3.0]))
+
+    @tf.function
+    def flexible_fn(x):
+        return tf.reduce_sum(x)
+
+    concrete_int = flexible_fn.get_concrete_function(tf.TensorSpec(shape=[None], dtype=tf.int32))
+    concrete_float = flexible_fn.get_concrete_function(tf.TensorSpec(shape=[None], dtype=tf.float32))
+    assert concrete_int(tf.constant([1, 2])).numpy() == 3
+    assert concrete_float(tf.constant([1.5, 2.0])).numpy() == 3.5
+
+
+def test_reduce_retracing_relaxes_shapes():
+    @tf.function(reduce_retracing=True)
+    def total(x):
+        return tf.reduce_sum(x)
+
+    for n in range(1, 6):
+        assert total(tf.ones([n])).numpy() == n
+    assert total.experimental_get_tracing_count() == 2
+
+
+def test_retrace_warning_names_the_argument(caplog):
+    @tf.function
+    def f(x):
+        return x + 1
+
+    with caplog.at_level(logging.WARNING, logger="tensorflow"):
+        for n in range(1, 7):
+            f(tf.ones([n]))
+    warnings = [r.getMessage() for r in caplog.records]
+    assert any("argument `x`: float32 tensor of shape (4,) → float32 tensor of shape (5,)" in w for w in warnings)
+
+
+def test_variables_in_program_order():
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def update():
+        v.assign(2.0)
+        first = v.read_value()
+        v.assign_add(3.0)
+        return first, v.read_value()
+
+    first, second = update()
+    assert (first.numpy(), second.numpy(), v.numpy()) == (2.0, 5.0, 5.0)
+    update()
+    assert v.numpy() == 5.0
+
+
+def test_variable_created_on_first_call_only():
+    class Counter(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.count = None
+
+        @tf.function
+        def __call__(self, x):
+            if self.count is None:
+                self.count = tf.Variable(tf.zeros([]))
+            self.count.assign_add(x)
+            return self.count.read_value()
+
+    counter = Counter()
+    assert counter(tf.constant(2.0)).numpy() == 2.0
+    assert counter(tf.constant(3.0)).numpy() == 5.0
+
+    @tf.function
+    def leaky(x):
+        return tf.Variable(x * 0.0 + 1.0)
+
+    with pytest.raises(ValueError, match="initial value"):
+        leaky(tf.constant(1.0))
+
+    @tf.function
+    def fresh(n):
+        tf.Variable(tf.zeros([n]))
+        return n
+
+    fresh(1)
+    with pytest.raises(ValueError, match="singleton tf.Variables created on the first call"):
+        fresh(2)
+
+
+def test_whole_train_step_is_one_graph():
+    w = tf.Variable([[0.5], [-0.5]])
+
+    @tf.function
+    def train_step(x, y):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - y))
+        grad = tape.gradient(loss, w)
+        w.assign_sub(0.02 * grad)
+        return loss
+
+    x, y = tf.constant([[1.0, 2.0], [3.0, 4.0]]), tf.constant([[1.0], [2.0]])
+    losses = [float(train_step(x, y)) for _ in range(20)]
+    assert losses[-1] < losses[0] / 10 and train_step.experimental_get_tracing_count() == 1
+    eager_w = tf.Variable([[0.5], [-0.5]])
+    for _ in range(20):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(tf.matmul(x, eager_w) - y))
+        eager_w.assign_sub(0.02 * tape.gradient(loss, eager_w))
+    np.testing.assert_allclose(w.numpy(), eager_w.numpy(), rtol=1e-5)
+
+
+def test_gradient_through_a_function_call_and_second_order():
+    @tf.function
+    def cube(x):
+        return x * x * x
+
+    x = tf.constant(2.0)
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = cube(x)
+        dy = inner.gradient(y, x)
+    assert dy.numpy() == 12.0 and outer.gradient(dy, x).numpy() == 12.0
+    v = tf.Variable(3.0)
+
+    @tf.function
+    def uses_variable():
+        return v * v
+
+    with tf.GradientTape() as tape:
+        y = uses_variable()
+    assert tape.gradient(y, v).numpy() == 6.0
+
+
+def test_nested_functions_and_structures():
+    @tf.function
+    def inner(x):
+        return {"double": x * 2, "pair": (x, x + 1)}
+
+    @tf.function
+    def outer(x):
+        result = inner(x)
+        return result["double"] + result["pair"][1]
+
+    assert outer(tf.constant(1.0)).numpy() == 4.0
+    out = inner(tf.constant(1.0))
+    assert set(out) == {"double", "pair"} and out["pair"][1].numpy() == 2.0
+
+
+def test_symbolic_tensor_errors():
+    @tf.function
+    def branchy(x):
+        if x > 0:
+            return x
+        return -x
+
+    with pytest.raises(TypeError, match="as a Python `bool` is not allowed"):
+        branchy(tf.constant(1.0))
+
+    @tf.function
+    def leak(x):
+        return x.numpy()
+
+    with pytest.raises(AttributeError, match="numpy"):
+        leak(tf.constant(1.0))
+
+
+def test_runtime_error_names_the_op_and_the_user_line():
+    @tf.function
+    def bad(x, shape):
+        return tf.reshape(x, shape)
+
+    with pytest.raises(tf.errors.InvalidArgumentError) as info:
+        bad(tf.ones([6]), tf.constant([4, 2]))
+    message = str(info.value)
+    assert "Reshape" in message and "test_tracing.py" in message
+
+
+def test_executing_eagerly_and_run_functions_eagerly():
+    seen = []
+
+    @tf.function
+    def f(x):
+        seen.append(tf.executing_eagerly())
+        return x
+
+    f(tf.constant(1))
+    tf.config.run_functions_eagerly(True)
+    try:
+        f(tf.constant(1))
+    finally:
+        tf.config.run_functions_eagerly(False)
+    assert seen == [False, True]
+
+
+def test_methods_get_their_own_traces():
+    class Scaler:
+        def __init__(self, k):
+            self.k = k
+
+        @tf.function
+        def __call__(self, x):
+            return x * self.k
+
+    a, b = Scaler(2.0), Scaler(3.0)
+    assert a(tf.constant(1.0)).numpy() == 2.0 and b(tf.constant(1.0)).numpy() == 3.0
+
+
+def test_pretty_printed_signature():
+    @tf.function
+    def f(x, flag=True):
+        return x if flag else -x
+
+    concrete = f.get_concrete_function(tf.TensorSpec([2], tf.float32, name="x"))
+    text = concrete.pretty_printed_signature()
+    assert "x: TensorSpec(shape=(2,), dtype=tf.float32" in text and "Literal[True]" in text
