@@ -62,9 +62,9 @@ def test_seed_4_3_input_signature():
     concrete = process.get_concrete_function(tf.TensorSpec(shape=[None, 3], dtype=tf.float32))
     assert concrete.structured_input_signature[0][0].shape.as_list() == [None, 3]
     assert concrete.outputs[0].shape.as_list() == [None]
-    with pytest.raises(TypeError, match="Binding inputs to tf.function"):
+    with pytest.raises(TypeError, match=r"Binding inputs to tf\.function"):
         process(tf.constant([[1, 2, 3]]))
-    with pytest.raises(TypeError, match="Binding inputs to tf.function"):
+    with pytest.raises(TypeError, match=r"Binding inputs to tf\.function"):
         process(tf.constant([1.0, 2.0, 3.0]))
 
     @tf.function
@@ -72,7 +72,9 @@ def test_seed_4_3_input_signature():
         return tf.reduce_sum(x)
 
     concrete_int = flexible_fn.get_concrete_function(tf.TensorSpec(shape=[None], dtype=tf.int32))
-    concrete_float = flexible_fn.get_concrete_function(tf.TensorSpec(shape=[None], dtype=tf.float32))
+    concrete_float = flexible_fn.get_concrete_function(
+        tf.TensorSpec(shape=[None], dtype=tf.float32)
+    )
     assert concrete_int(tf.constant([1, 2])).numpy() == 3
     assert concrete_float(tf.constant([1.5, 2.0])).numpy() == 3.5
 
@@ -96,7 +98,10 @@ def test_retrace_warning_names_the_argument(caplog):
         for n in range(1, 7):
             f(tf.ones([n]))
     warnings = [r.getMessage() for r in caplog.records]
-    assert any("argument `x`: float32 tensor of shape (4,) → float32 tensor of shape (5,)" in w for w in warnings)
+    assert any(
+        "argument `x`: float32 tensor of shape (4,) → float32 tensor of shape (5,)" in w
+        for w in warnings
+    )
 
 
 def test_variables_in_program_order():
@@ -145,7 +150,7 @@ def test_variable_created_on_first_call_only():
         return n
 
     fresh(1)
-    with pytest.raises(ValueError, match="singleton tf.Variables created on the first call"):
+    with pytest.raises(ValueError, match=r"singleton tf\.Variables created on the first call"):
         fresh(2)
 
 
