@@ -52,6 +52,7 @@ class ConcreteFunction:
         self.structured_outputs = structured_outputs
         self._flat_outputs = flat_outputs  # SymbolicTensors and constant leaves, nest order
         self._output_tensors = [t for t in flat_outputs if isinstance(t, ir.SymbolicTensor)]
+        self._single_output = isinstance(structured_outputs, ir.SymbolicTensor)
         self._variables = [v for v, _ in graph.variable_captures.values()]
         self._handles = [h for _, h in graph.variable_captures.values()]
         self._executor = Executor(graph, graph.inputs + self._handles, self._output_tensors)
@@ -124,14 +125,17 @@ class ConcreteFunction:
             )
         return self.call_flat(flat_values)
 
-    def call_flat(self, tensors: list):
+    def call_flat(self, tensors: list, checked: bool = False):
         """Runs the graph on the flat list of tensor inputs; returns the structured outputs."""
-        tensors = [_as_input(t, p) for t, p in zip(tensors, self.graph.inputs)]
+        if not checked:
+            tensors = [_as_input(t, p) for t, p in zip(tensors, self.graph.inputs)]
         state = context.state
         if state.graph is not None or state.observers:
             results = self._interpret(tensors)
         else:
             results = self._run(tensors)
+        if self._single_output:
+            return results[0]
         leaves = iter(results)
         flat = [next(leaves) if isinstance(t, ir.SymbolicTensor) else t for t in self._flat_outputs]
         return nest.pack_sequence_as(self.structured_outputs, flat)

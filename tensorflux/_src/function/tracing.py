@@ -16,7 +16,7 @@ import weakref
 from tensorflux._src.core import config, context, log, nest
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
-from tensorflux._src.core.tensor import Tensor
+from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.core.variable import Variable
 from tensorflux._src.function.concrete import ConcreteFunction
 from tensorflux._src.graph import ir
@@ -45,6 +45,20 @@ class _TensorKey:
 
     def __repr__(self):
         return f"{self.dtype.name}{self.shape}"
+
+
+def _fast_key(args):
+    """A cheap key for calls whose arguments are all eager tensors or Python scalars."""
+    key = []
+    for arg in args:
+        kind = type(arg)
+        if kind is EagerTensor:
+            key.append((arg._dtype, arg._value.shape))
+        elif kind in (int, float, bool, str) or arg is None:
+            key.append((kind, arg))
+        else:
+            return None
+    return tuple(key)
 
 
 def _leaf_key(value):
@@ -90,6 +104,7 @@ class Function:
         self._reduce_retracing = reduce_retracing
         self._signature = inspect.signature(python_function)
         self._cache: dict = {}
+        self._fast_cache: dict = {}  # positional eager calls: (dtype, shape)/value per argument
         self._tracing_count = 0
         self._last_keys: dict | None = None
         self._relaxed: dict = {}  # structure+dtypes -> the shapes seen, for reduce_retracing
@@ -137,7 +152,17 @@ class Function:
     def __call__(self, *args, **kwargs):
         if config.functions_run_eagerly():
             return self._python_function(*args, **kwargs)
+        fast_key = None if kwargs or self._reduce_retracing else _fast_key(args)
+        if fast_key is not None:
+            concrete = self._fast_cache.get(fast_key)
+            if concrete is not None:  # the hot path: no binding, flattening or checking
+                return concrete.call_flat([a for a in args if type(a) is EagerTensor], checked=True)
         concrete, tensors = self._concrete(args, kwargs)
+        if fast_key is not None and len(tensors) == len(concrete.graph.inputs):
+            if all(type(t) is EagerTensor for t in tensors) and len(tensors) == sum(
+                type(a) is EagerTensor for a in args
+            ):
+                self._fast_cache[fast_key] = concrete
         return concrete.call_flat(tensors)
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tensorflux._src.backend import quiet
 from tensorflux._src.core import errors
 from tensorflux._src.core.dispatch import kernel_error
 from tensorflux._src.graph import ir
@@ -67,6 +68,10 @@ class Executor:
         self._slot_count = len(slots)
 
     def run(self, feeds: list, xp=np) -> list:
+        with quiet.silenced():  # TF's kernels are silent about inf and NaN; set it once
+            return self._run(feeds, xp)
+
+    def _run(self, feeds: list, xp) -> list:
         values: list = [None] * self._slot_count
         for s, value in zip(self._input_slots, feeds):
             values[s] = value
@@ -74,7 +79,10 @@ class Executor:
             values[s] = value
         for kernel, ins, outs, attrs, node, dead in self._steps:
             try:
-                result = kernel(xp, *[values[s] for s in ins], **attrs)
+                if len(ins) == 2:  # the common case, without building a list
+                    result = kernel(xp, values[ins[0]], values[ins[1]], **attrs)
+                else:
+                    result = kernel(xp, *[values[s] for s in ins], **attrs)
             except Exception as error:
                 raise _node_error(node, [values[s] for s in ins], error) from None
             if type(result) is tuple or type(result) is list:  # as dispatch reads results

@@ -104,9 +104,7 @@ class SymbolicTensor(Tensor):
         raise TypeError(f"A symbolic tensor ({self.name}) can't be used as a Python index.")
 
     def __array__(self, dtype=None, copy=None):
-        raise TypeError(
-            f"Cannot convert a symbolic tf.Tensor ({self.name}) to a numpy array."
-        )
+        raise TypeError(f"Cannot convert a symbolic tf.Tensor ({self.name}) to a numpy array.")
 
     def __repr__(self):
         return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"

@@ -140,7 +140,10 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
 
             debugging_ops.Assert(
                 all_predicates[-1],
-                ["Input error: None of conditions evaluated as True:", array_ops.stack(all_predicates)],
+                [
+                    "Input error: None of conditions evaluated as True:",
+                    array_ops.stack(all_predicates),
+                ],
             )
         result = default()
     if not strict:

@@ -94,7 +94,7 @@ class _Column:
         from tensorflux._src.ops import array_ops
 
         if not self.values:
-            dims = [0] + self.shape.as_list() if self.shape.is_fully_defined() else [0]
+            dims = [0, *self.shape.as_list()] if self.shape.is_fully_defined() else [0]
             return array_ops.zeros(dims, self.dtype)
         return array_ops.stack(self.values)
 
@@ -124,7 +124,9 @@ def map_fn(
     signature = fn_output_signature if fn_output_signature is not None else dtype
     if signature is None:
         structure = elems
-        specs = [TensorSpec(None, r.dtype) for r in (convert_to_tensor(e) for e in nest.flatten(elems))]
+        specs = [
+            TensorSpec(None, r.dtype) for r in (convert_to_tensor(e) for e in nest.flatten(elems))
+        ]
     else:
         structure = signature
         specs = [_as_spec(s) for s in nest.flatten(signature)]
@@ -182,8 +184,7 @@ def scan(
         first = None
         carry = [convert_to_tensor(v) for v in nest.flatten(initializer)]
     columns = [
-        _Column(t.dtype, t.shape if infer_shape else TensorShape(None), count, True)
-        for t in carry
+        _Column(t.dtype, t.shape if infer_shape else TensorShape(None), count, True) for t in carry
     ]
     if first is not None:
         for column, value in zip(columns, carry):

@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 
+from tensorflux._src.backend import quiet
 from tensorflux._src.core import dtypes, errors
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
@@ -43,27 +44,7 @@ def _unary(op: OpDef, x, name=None) -> Tensor:
     return apply(op, (x,), _NO_ATTRS, name)
 
 
-try:  # NumPy 2 keeps its floating-point error state in a context variable; setting it
-    # directly costs a sixth of entering `np.errstate`, which counts on the eager fast path.
-    from numpy._core._ufunc_config import _extobj_contextvar as _error_state
-    from numpy._core._ufunc_config import _make_extobj
-
-    _IGNORE_ERRORS = _make_extobj(all="ignore")
-
-    def quietly(function, *arrays):
-        """function(*arrays) with NumPy's overflow/invalid/divide warnings off, as TF is silent."""
-        token = _error_state.set(_IGNORE_ERRORS)
-        try:
-            return function(*arrays)
-        finally:
-            _error_state.reset(token)
-
-except (ImportError, TypeError):  # NumPy 1.x, or a NumPy whose internals moved
-
-    def quietly(function, *arrays):
-        """function(*arrays) with NumPy's overflow/invalid/divide warnings off, as TF is silent."""
-        with np.errstate(all="ignore"):
-            return function(*arrays)
+quietly = quiet.quietly
 
 
 def _silently(kernel):
@@ -79,8 +60,10 @@ def _quiet(ufunc: str):
     """A kernel applying the array module's `ufunc`; overflow, NaN and division by zero give
     inf and NaN silently, as TF's kernels do."""
 
+    numpy_ufunc = getattr(np, ufunc)
+
     def kernel(xp, *arrays):
-        return quietly(getattr(xp, ufunc), *arrays)
+        return quietly(numpy_ufunc if xp is np else getattr(xp, ufunc), *arrays)
 
     return kernel
 
@@ -189,10 +172,13 @@ def _arithmetic(ufunc: str):
     """A binary kernel; float results that overflow or are NaN (inf - inf) come silently, as
     in TF (integer ufuncs never warn, so they skip the error-state switch)."""
 
+    numpy_ufunc = getattr(np, ufunc)
+
     def kernel(xp, x, y):
+        function = numpy_ufunc if xp is np else getattr(xp, ufunc)
         if x.dtype.kind in "iu":
-            return getattr(xp, ufunc)(x, y)
-        return quietly(getattr(xp, ufunc), x, y)
+            return function(x, y)
+        return quietly(function, x, y)
 
     return kernel
 

@@ -154,7 +154,8 @@ class TensorArray:
         from tensorflux._src.ops import array_ops
 
         value = self._check_rows(value)
-        tensors = array_ops.unstack(value) if value.shape[0] else []
+        # A copy: the list an op returns is also its tape record's outputs, which reads clear.
+        tensors = list(array_ops.unstack(value)) if value.shape[0] else []
         if len(tensors) > len(self._tensors) and not self._dynamic_size:
             raise ValueError(
                 f"Cannot unstack {len(tensors)} tensors into a TensorArray of static size "
@@ -240,7 +241,7 @@ class TensorArray:
                 f"TensorArray's size is not equal to the size of lengths ({len(self._tensors)} "
                 f"vs. {count}), and the TensorArray is not marked as dynamically resizeable.",
             )
-        self._tensors = array_ops.split(value, lengths) if count else []
+        self._tensors = list(array_ops.split(value, lengths)) if count else []
         return self
 
     # -- reading ------------------------------------------------------------------------------
@@ -293,7 +294,7 @@ class TensorArray:
     def _empty(self, element_shape: TensorShape) -> Tensor:
         from tensorflux._src.ops import array_ops
 
-        dims = [0] + element_shape.as_list() if element_shape.is_fully_defined() else [0]
+        dims = [0, *element_shape.as_list()] if element_shape.is_fully_defined() else [0]
         return array_ops.zeros(dims, self._dtype)
 
     def gather(self, indices, name=None) -> Tensor:

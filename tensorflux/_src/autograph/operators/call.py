@@ -1,0 +1,68 @@
+"""`converted_call`: calls a function, converting it first when it is the user's own code.
+
+Functions from tensorflux, NumPy and the standard library run as they are, as do callables that
+are not plain Python functions (builtins, classes, tf.function objects) and functions marked
+with `do_not_convert`. A function whose source can't be read runs unconverted, with a warning.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+import weakref
+
+from tensorflux._src.autograph import transpiler
+from tensorflux._src.core import log
+
+_SKIPPED_PACKAGES = frozenset({"tensorflux", "numpy", "__main__.ag__"}) | frozenset(
+    sys.stdlib_module_names
+)
+_converted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_UNCONVERTIBLE = object()
+
+
+def _should_convert(function) -> bool:
+    if not isinstance(function, types.FunctionType):
+        return False
+    if getattr(function, "__ag_do_not_convert__", False) or getattr(
+        function, "__ag_converted__", False
+    ):
+        return False
+    if function.__name__ == "<lambda>":
+        return False
+    package = (function.__module__ or "").partition(".")[0]
+    if package in _SKIPPED_PACKAGES:
+        return False
+    return not (inspect.isgeneratorfunction(function) or inspect.iscoroutinefunction(function))
+
+
+def _conversion_of(function):
+    """The converted version of `function`, or None to call it as it is."""
+    if isinstance(function, types.MethodType):
+        converted = _conversion_of(function.__func__)
+        return None if converted is None else types.MethodType(converted, function.__self__)
+    if not _should_convert(function):
+        return None
+    converted = _converted.get(function)
+    if converted is None:
+        try:
+            converted = transpiler.convert(function, recursive=True)
+        except (OSError, TypeError, SyntaxError) as error:
+            log.logger.warning(
+                "AutoGraph could not transform %s and will run it as-is. Cause: %s",
+                function,
+                error,
+            )
+            converted = _UNCONVERTIBLE
+        _converted[function] = converted
+    return None if converted is _UNCONVERTIBLE else converted
+
+
+def converted_call(function, args, kwargs=None):
+    """`function(*args, **kwargs)`, with `function` converted when it is user code."""
+    converted = _conversion_of(function)
+    target = function if converted is None else converted
+    if kwargs:
+        return target(*args, **kwargs)
+    return target(*args)
