@@ -158,11 +158,14 @@ class Function:
             if concrete is not None:  # the hot path: no binding, flattening or checking
                 return concrete.call_flat([a for a in args if type(a) is EagerTensor], checked=True)
         concrete, tensors = self._concrete(args, kwargs)
-        if fast_key is not None and len(tensors) == len(concrete.graph.inputs):
-            if all(type(t) is EagerTensor for t in tensors) and len(tensors) == sum(
-                type(a) is EagerTensor for a in args
-            ):
-                self._fast_cache[fast_key] = concrete
+        cacheable = (
+            fast_key is not None
+            and len(tensors) == len(concrete.graph.inputs)
+            and all(type(t) is EagerTensor for t in tensors)
+            and len(tensors) == sum(type(a) is EagerTensor for a in args)
+        )
+        if cacheable:
+            self._fast_cache[fast_key] = concrete
         return concrete.call_flat(tensors)
 
     def get_concrete_function(self, *args, **kwargs) -> ConcreteFunction:

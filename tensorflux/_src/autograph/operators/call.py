@@ -15,7 +15,7 @@ import weakref
 from tensorflux._src.autograph import transpiler
 from tensorflux._src.core import log
 
-_SKIPPED_PACKAGES = frozenset({"tensorflux", "numpy", "__main__.ag__"}) | frozenset(
+_SKIPPED_PACKAGES = frozenset({"tensorflux", "numpy"}) | frozenset(
     sys.stdlib_module_names
 )
 _converted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
