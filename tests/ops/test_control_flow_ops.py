@@ -246,7 +246,7 @@ def test_tensor_array_errors():
     with pytest.raises(InvalidArgumentError, match="sum of lengths is 2"):
         TensorArray(tf.float32, size=2).split([1.0, 2.0, 3.0], [1, 1])
     with pytest.raises(InvalidArgumentError, match="scalar shape at index 0"):
-        TensorArray(tf.float32, size=1).write(0, 1.0).concat()
+        TensorArray(tf.float32, size=2).write(0, 1.0).write(1, 2.0).concat()
 
 
 def test_tensor_array_gradients():
@@ -263,6 +263,21 @@ def test_tensor_array_gradients():
         return tf.exp(ta.read(2)) * ta.read(0)
 
     _assert_gradient(g, [[0.2, 0.1], [0.3, 0.4], [0.5, -0.2]])
+
+
+def test_tensor_array_as_while_loop_variable():
+    def f(x):
+        ta = TensorArray(tf.float64, size=0, dynamic_size=True)
+        _, ta, _ = cf.while_loop(
+            lambda i, ta, y: i < 3,
+            lambda i, ta, y: (i + 1, ta.write(i, y), y * x),
+            [0, ta, x],
+        )
+        return ta.stack()
+
+    result = f(c([2.0, 3.0], tf.float64))
+    np.testing.assert_array_equal(result.numpy(), [[2, 3], [4, 9], [8, 27]])
+    _assert_gradient(f, [0.6, -1.2])
 
 
 # ---- map_fn, scan, foldl, foldr, vectorized_map -----------------------------------------------

@@ -23,6 +23,7 @@ from tensorflux._src.core.variable import (
 )
 from tensorflux._src.graph import ir
 from tensorflux._src.graph.executor import Executor
+from tensorflux._src.graph.passes import pipeline
 
 
 class ConcreteFunction:
@@ -50,8 +51,12 @@ class ConcreteFunction:
         # (args, kwargs) with TensorSpecs for tensor inputs and the values of Python inputs
         self.structured_input_signature = signature
         self.structured_outputs = structured_outputs
-        self._flat_outputs = flat_outputs  # SymbolicTensors and constant leaves, nest order
-        self._output_tensors = [t for t in flat_outputs if isinstance(t, ir.SymbolicTensor)]
+        traced = [t for t in flat_outputs if isinstance(t, ir.SymbolicTensor)]
+        optimized = pipeline.optimize(graph, traced)
+        renamed = {id(old): new for old, new in zip(traced, optimized)}
+        # SymbolicTensors and constant leaves, in nest order
+        self._flat_outputs = [renamed.get(id(t), t) for t in flat_outputs]
+        self._output_tensors = optimized
         self._single_output = isinstance(structured_outputs, ir.SymbolicTensor)
         self._variables = [v for v, _ in graph.variable_captures.values()]
         self._handles = [h for _, h in graph.variable_captures.values()]

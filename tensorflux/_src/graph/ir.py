@@ -276,7 +276,7 @@ class Graph:
             captured = self._constants[id(tensor)] = (tensor, symbolic)
         return captured[1]
 
-    def _const_node(self, value: np.ndarray, dtype, name) -> SymbolicTensor:
+    def _const_node(self, value: np.ndarray, dtype, name, append: bool = True) -> SymbolicTensor:
         node = Node(
             CONST,
             self._unique_name(name or "Const"),
@@ -285,7 +285,8 @@ class Graph:
             user_source(),
         )
         node.outputs.append(SymbolicTensor(self, node, 0, dtype, TensorShape(value.shape), value))
-        self.nodes.append(node)
+        if append:
+            self.nodes.append(node)
         return node.outputs[0]
 
     def constant(self, array: np.ndarray, name=None) -> SymbolicTensor:

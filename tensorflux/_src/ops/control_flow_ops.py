@@ -269,6 +269,7 @@ def while_loop(
         limit = int(limit_tensor.numpy())
     structure = list(loop_vars)
     initial = loop_vars
+    all_leaves = not any(nest.is_nested(v) for v in structure)
     iteration = 0
     while True:
         if limit is not None:
@@ -285,7 +286,13 @@ def while_loop(
                 f"loop_vars, got {type(outputs).__name__}: {outputs!r}"
             )
         if limit is None:
-            nest.assert_same_structure(structure, list(outputs))
+            # Fast path for the common loop over plain tensors: same count, no nesting.
+            if not (
+                all_leaves
+                and len(outputs) == len(structure)
+                and not any(nest.is_nested(v) for v in outputs)
+            ):
+                nest.assert_same_structure(structure, list(outputs))
         else:
             nest.assert_same_structure([0, initial], [0, outputs])
         loop_vars = outputs

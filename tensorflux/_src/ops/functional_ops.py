@@ -184,7 +184,8 @@ def scan(
         first = None
         carry = [convert_to_tensor(v) for v in nest.flatten(initializer)]
     columns = [
-        _Column(t.dtype, t.shape if infer_shape else TensorShape(None), count, infer_shape) for t in carry
+        _Column(t.dtype, t.shape if infer_shape else TensorShape(None), count, infer_shape)
+        for t in carry
     ]
     if first is not None:
         for column, value in zip(columns, carry):

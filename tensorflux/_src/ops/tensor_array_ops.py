@@ -315,14 +315,18 @@ class TensorArray:
         if not self._tensors:
             return self._empty(self._element_shape[1:])
         tensors = [self._element(i) for i in range(len(self._tensors))]
-        for index, tensor in enumerate(tensors):
-            if tensor.shape.rank == 0:
-                raise errors.InvalidArgumentError(
-                    None,
-                    None,
-                    f"Concat saw a scalar shape at index {index} but requires at least vectors.",
-                )
-        return array_ops.concat(tensors, 0)
+        try:
+            return array_ops.concat(tensors, 0)
+        except errors.OpError:
+            for index, tensor in enumerate(tensors):
+                if tensor.shape.rank == 0:
+                    raise errors.InvalidArgumentError(
+                        None,
+                        None,
+                        f"Concat saw a scalar shape at index {index} but requires at least "
+                        "vectors.",
+                    ) from None
+            raise
 
     def size(self, name=None) -> Tensor:
         """The number of elements, as an int32 scalar."""

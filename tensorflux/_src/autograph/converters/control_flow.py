@@ -107,8 +107,7 @@ class ControlFlowTransformer:
             )
         return [*getter, *setter], get_state, set_state
 
-    def _body_function(self, base: str, parameters, state, global_names, body) -> tuple:
-        name = self.ctx.namer.new(base)
+    def _body_function(self, name: str, parameters, state, global_names, body) -> ast.FunctionDef:
         declarations = []
         if state:
             declarations.append(ast.Nonlocal(names=list(state)))
@@ -126,20 +125,20 @@ class ControlFlowTransformer:
             type_params=[],
         )  # fmt: skip
         function.ag_generated = True
-        return function, name
+        return function
 
-    def _test_function(self, base: str, test: ast.expr) -> tuple:
-        name = self.ctx.namer.new(base)
+    def _test_function(self, name: str, test: ast.expr) -> ast.FunctionDef:
         (function,) = templates.replace("def name():\n    return test", name=name, test=test)
         function.ag_generated = True
-        return function, name
+        return function
 
     def _if(self, node: ast.If, state, global_names, defined) -> list[ast.stmt]:
+        state_functions, get_state, set_state = self._state_functions(state)
+        if_name, else_name = self.ctx.namer.new("if_body"), self.ctx.namer.new("else_body")
         body = self._block(node.body, set(defined))
         orelse = self._block(node.orelse, set(defined))
-        state_functions, get_state, set_state = self._state_functions(state)
-        if_body, if_name = self._body_function("if_body", [], state, global_names, body)
-        else_body, else_name = self._body_function("else_body", [], state, global_names, orelse)
+        if_body = self._body_function(if_name, [], state, global_names, body)
+        else_body = self._body_function(else_name, [], state, global_names, orelse)
         call = templates.replace(
             "ag__.if_stmt(test, if_body, else_body, get_state, set_state, names)",
             test=node.test, if_body=if_name, else_body=else_name, get_state=get_state,
@@ -148,10 +147,11 @@ class ControlFlowTransformer:
         return [*state_functions, if_body, else_body, *call]
 
     def _while(self, node: ast.While, state, global_names, defined) -> list[ast.stmt]:
-        body = self._block(node.body, set(defined))
         state_functions, get_state, set_state = self._state_functions(state)
-        loop_body, body_name = self._body_function("loop_body", [], state, global_names, body)
-        loop_test, test_name = self._test_function("loop_test", node.test)
+        body_name, test_name = self.ctx.namer.new("loop_body"), self.ctx.namer.new("loop_test")
+        body = self._block(node.body, set(defined))
+        loop_body = self._body_function(body_name, [], state, global_names, body)
+        loop_test = self._test_function(test_name, node.test)
         call = templates.replace(
             "ag__.while_stmt(loop_test, loop_body, get_state, set_state, names)",
             loop_test=test_name, loop_body=body_name, get_state=get_state, set_state=set_state,
@@ -161,18 +161,22 @@ class ControlFlowTransformer:
 
     def _for(self, node: ast.For, state, global_names, defined) -> list[ast.stmt]:
         iterate_names = activity.assigned_names([node.target])
-        bind_iterate = templates.replace("target = itr", target=node.target, itr=self._iterate_argument)
-        body = bind_iterate + self._block(node.body, set(defined))
         state_functions, get_state, set_state = self._state_functions(state)
-        loop_body, body_name = self._body_function(
-            "loop_body", [self._iterate_argument], state, global_names, body
-        )
-        generated = [*state_functions, loop_body]
+        body_name = self.ctx.namer.new("loop_body")
         extra_test = getattr(node, "ag_extra_test", None)
         extra_name = ast.Constant(value=None)
         if extra_test is not None:
-            test_function, extra_name = self._test_function("extra_test", extra_test)
-            generated.append(test_function)
+            extra_name = self.ctx.namer.new("extra_test")
+        bind_iterate = templates.replace(
+            "target = itr", target=node.target, itr=self._iterate_argument
+        )
+        body = bind_iterate + self._block(node.body, set(defined))
+        loop_body = self._body_function(
+            body_name, [self._iterate_argument], state, global_names, body
+        )
+        generated = [*state_functions, loop_body]
+        if extra_test is not None:
+            generated.append(self._test_function(extra_name, extra_test))
         call = templates.replace(
             "ag__.for_stmt(iterable, extra_test, loop_body, get_state, set_state, names, iterates)",
             iterable=node.iter, extra_test=extra_name, loop_body=body_name, get_state=get_state,

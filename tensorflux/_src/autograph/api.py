@@ -1,0 +1,120 @@
+"""The public `tf.autograph` functions."""
+
+from __future__ import annotations
+
+import enum
+import functools
+import inspect
+import logging
+import sys
+import types
+
+from tensorflux._src.autograph import transpiler
+from tensorflux._src.core import log
+
+_verbosity = {"level": 0, "alsologtostdout": False}
+
+
+class Feature(enum.Enum):
+    """`tf.autograph.experimental.Feature`: optional conversions (all accepted, none needed)."""
+
+    ALL = "ALL"
+    AUTO_CONTROL_DEPS = "AUTO_CONTROL_DEPS"
+    ASSERT_STATEMENTS = "ASSERT_STATEMENTS"
+    BUILTIN_FUNCTIONS = "BUILTIN_FUNCTIONS"
+    EQUALITY_OPERATORS = "EQUALITY_OPERATORS"
+    LISTS = "LISTS"
+    NAME_SCOPES = "NAME_SCOPES"
+
+
+def _python_function(entity):
+    """The plain function behind `entity` (a function, a method or a tf.function)."""
+    entity = getattr(entity, "python_function", entity)
+    if isinstance(entity, types.MethodType):
+        return entity.__func__, entity.__self__
+    if not isinstance(entity, types.FunctionType):
+        raise ValueError(f"Unable to convert {entity!r}: AutoGraph converts Python functions.")
+    return entity, None
+
+
+def to_graph(entity, recursive=True, experimental_optional_features=None):
+    """`tf.autograph.to_graph`: the function with its Python control flow converted.
+
+    The result runs `if`, `for` and `while` on tensors as `tf.cond` and `tf.while_loop` when
+    traced by `tf.function`, and exactly like the original otherwise.
+
+    >>> def absolute(x):
+    ...     if x < 0:
+    ...         x = -x
+    ...     return x
+    >>> tf.autograph.to_graph(absolute)(-3)
+    3
+    """
+    function, instance = _python_function(entity)
+    converted = transpiler.convert(function, recursive=bool(recursive))
+    return converted if instance is None else types.MethodType(converted, instance)
+
+
+def to_code(entity, recursive=True, experimental_optional_features=None):
+    """`tf.autograph.to_code`: the source code AutoGraph generates for a function.
+
+    >>> def double(x):
+    ...     return 2 * x
+    >>> print(tf.autograph.to_code(double))
+    def tf__double(x):
+        return 2 * x
+    <BLANKLINE>
+    """
+    function, _ = _python_function(entity)
+    return transpiler.source_of(function, recursive=bool(recursive)) + "\n"
+
+
+def do_not_convert(func=None):
+    """`tf.autograph.experimental.do_not_convert`: runs `func` as it is, even when called from
+    converted code. Usable as `@do_not_convert` and `@do_not_convert()`.
+
+    >>> @tf.autograph.experimental.do_not_convert
+    ... def keep(x):
+    ...     return x
+    >>> keep(1)
+    1
+    """
+    if func is None:
+        return do_not_convert
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+
+    wrapper.__ag_do_not_convert__ = True
+    if inspect.isfunction(func) or inspect.ismethod(func):
+        wrapper.__signature__ = inspect.signature(func)
+    return wrapper
+
+
+def set_verbosity(level, alsologtostdout=False):
+    """`tf.autograph.set_verbosity`: how much AutoGraph logs (0 = nothing but warnings)."""
+    _verbosity["level"] = int(level)
+    _verbosity["alsologtostdout"] = bool(alsologtostdout)
+    if level > 0:
+        log.logger.setLevel(logging.DEBUG)
+
+
+def trace(*args):
+    """`tf.autograph.trace`: prints its arguments (while tracing, when called in a tf.function).
+
+    >>> tf.autograph.trace("value:", 1)
+    value: 1
+    """
+    print(*args)
+    sys.stdout.flush()
+
+
+def set_loop_options(
+    parallel_iterations=None, swap_memory=None, maximum_iterations=None, shape_invariants=None
+):
+    """`tf.autograph.experimental.set_loop_options`: hints for the enclosing converted loop.
+
+    Accepted for compatibility; the loops built here need none of them.
+    """
+    del parallel_iterations, swap_memory, maximum_iterations, shape_invariants

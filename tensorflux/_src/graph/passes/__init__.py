@@ -1,0 +1,1 @@
+"""Graph optimization passes, one per module; `pipeline.optimize` runs them in order."""

@@ -1,0 +1,28 @@
+"""The optimization pipeline: the passes a ConcreteFunction's graph goes through, in order.
+
+Each pass takes the graph and the tensors that must survive (the function's outputs), edits
+the graph in place, and returns the outputs (a pass may replace an output by an equal tensor).
+No pass moves, merges or drops a stateful node: program order is the control dependency.
+"""
+
+from __future__ import annotations
+
+from tensorflux._src.graph.passes import (
+    arithmetic,
+    common_subexpressions,
+    constant_folding,
+    dead_code,
+)
+
+PASSES = (
+    constant_folding.run,  # nodes whose values were known while tracing become constants
+    arithmetic.run,  # x * 1, x + 0, transpose of transpose, reshape and cast chains
+    common_subexpressions.run,  # identical stateless nodes on identical inputs: keep one
+    dead_code.run,  # drop stateless nodes no output needs
+)
+
+
+def optimize(graph, outputs: list) -> list:
+    for optimization in PASSES:
+        outputs = optimization(graph, outputs)
+    return outputs

@@ -1,0 +1,165 @@
+"""if/elif/else, while and for: converted code behaves like the original, eagerly and traced."""
+
+import numpy as np
+import pytest
+
+import tensorflux as tf
+from tensorflux import autograph
+
+
+def sign(x):
+    if x > 0:
+        result = 1
+    elif x < 0:
+        result = -1
+    else:
+        result = 0
+    return result
+
+
+def collatz_steps(n):
+    steps = 0
+    while n != 1:
+        if n % 2 == 0:
+            n = n // 2
+        else:
+            n = 3 * n + 1
+        steps += 1
+    return steps
+
+
+def pair_sums(rows):
+    total = 0
+    for a, b in rows:
+        total += a * b
+    return total, a
+
+
+def defined_in_one_branch(x):
+    if x > 0:
+        y = 2 * x
+    return y
+
+
+@pytest.mark.parametrize("x", [-2, 0, 5, 2.5])
+def test_if_elif_else_python(check_same, x):
+    check_same(sign, x)
+
+
+@pytest.mark.parametrize("x", [-2.0, 0.0, 5.0])
+def test_if_elif_else_eager_tensor(check_same, x):
+    check_same(sign, tf.constant(x))
+
+
+def test_while_python_and_eager(check_same):
+    assert check_same(collatz_steps, 27) == 111
+    assert int(check_same(collatz_steps, tf.constant(6))) == 8
+
+
+def test_for_tuple_target_keeps_iterate_after_loop(check_same):
+    assert check_same(pair_sums, [(1, 2), (3, 4)]) == (14, 3)
+    check_same(pair_sums, tf.constant([[1, 2], [3, 4]]))
+
+
+def test_for_over_eager_range(check_same):
+    def total(n):
+        s = tf.constant(0)
+        for i in tf.range(n):
+            s = s + i
+        return s
+
+    assert int(check_same(total, tf.constant(5))) == 10
+
+
+def test_variable_defined_in_one_branch_python():
+    converted = autograph.to_graph(defined_in_one_branch)
+    assert converted(3) == 6
+    with pytest.raises(UnboundLocalError, match="'y'"):
+        defined_in_one_branch(-1)
+    with pytest.raises(UnboundLocalError, match="'y'"):
+        converted(-1)
+
+
+def test_loop_variable_changes_type_in_python(check_same):
+    def grow(n):
+        value = 0
+        for i in range(n):
+            value = [value, i] if i % 2 else str(value)
+        return value
+
+    check_same(grow, 4)
+
+
+def test_traced_if_calls_cond(fake_graph):
+    converted = autograph.to_graph(sign)
+    assert int(converted(tf.constant(-4.0))) == -1
+    assert fake_graph.calls == ["cond", "cond"]
+
+
+def test_traced_undefined_in_else_branch(fake_graph):
+    with pytest.raises(ValueError, match="'y' must also be initialized in the else branch"):
+        autograph.to_graph(defined_in_one_branch)(tf.constant(1))
+
+
+def test_traced_undefined_in_main_branch(fake_graph):
+    def only_else(x):
+        if x > 0:
+            pass
+        else:
+            y = 1
+        return y
+
+    with pytest.raises(ValueError, match="'y' must also be initialized in the main branch"):
+        autograph.to_graph(only_else)(tf.constant(1))
+
+
+def test_traced_return_in_one_branch(fake_graph):
+    def half_return(x):
+        if x > 0:
+            if x > 2:
+                return 1
+        return 2
+
+    with pytest.raises(ValueError, match="else branch must also have a return statement"):
+        autograph.to_graph(half_return)(tf.constant(1))
+
+
+def test_traced_while_calls_while_loop(fake_graph):
+    def count_down(n):
+        steps = 0
+        while n > 0:
+            n = n - 1
+            steps += 1
+        return steps
+
+    result = autograph.to_graph(count_down)(tf.constant(4))
+    assert fake_graph.calls == ["while_loop"]
+    assert result.dtype == tf.int32 and int(result) == 4
+
+
+def test_traced_for_over_tensor(fake_graph):
+    def total(values):
+        s = 0.0
+        for v in values:
+            s += v
+        return s
+
+    result = autograph.to_graph(total)(tf.constant([1.0, 2.0, 3.5]))
+    assert fake_graph.calls == ["while_loop"]
+    np.testing.assert_allclose(result, 6.5)
+
+
+def test_traced_loop_dtype_change(fake_graph):
+    def retype(n):
+        s = 0
+        for i in tf.range(n):
+            s = tf.cast(i, tf.float32)
+        return s
+
+    with pytest.raises(TypeError, match="'s' has dtype int32 before the loop, but dtype float32"):
+        autograph.to_graph(retype)(tf.constant(2))
+
+
+def test_python_condition_stays_python_while_traced(fake_graph):
+    assert autograph.to_graph(sign)(3) == 1
+    assert fake_graph.calls == []
