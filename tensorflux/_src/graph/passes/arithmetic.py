@@ -12,7 +12,6 @@ import numpy as np
 from tensorflux._src.graph import ir
 from tensorflux._src.graph.passes.rewrite import replace_uses
 
-
 _FILLS = {"OnesLike": 1, "ZerosLike": 0}
 
 
