@@ -102,11 +102,24 @@ from tensorflux._src.ops.array_ops import transpose as transpose
 from tensorflux._src.ops.array_ops import unstack as unstack
 from tensorflux._src.ops.array_ops import zeros as zeros
 from tensorflux._src.ops.array_ops import zeros_like as zeros_like
+from tensorflux._src.ops.control_flow_ops import case as case
+from tensorflux._src.ops.control_flow_ops import cond as cond
+from tensorflux._src.ops.control_flow_ops import control_dependencies as control_dependencies
+from tensorflux._src.ops.control_flow_ops import group as group
+from tensorflux._src.ops.control_flow_ops import no_op as no_op
+from tensorflux._src.ops.control_flow_ops import switch_case as switch_case
+from tensorflux._src.ops.control_flow_ops import tuple_v2 as tuple
+from tensorflux._src.ops.control_flow_ops import while_loop as while_loop
 from tensorflux._src.ops.debugging_ops import Assert as Assert
 from tensorflux._src.ops.debugging_ops import assert_equal as assert_equal
 from tensorflux._src.ops.debugging_ops import assert_greater as assert_greater
 from tensorflux._src.ops.debugging_ops import assert_less as assert_less
 from tensorflux._src.ops.debugging_ops import assert_rank as assert_rank
+from tensorflux._src.ops.functional_ops import foldl as foldl
+from tensorflux._src.ops.functional_ops import foldr as foldr
+from tensorflux._src.ops.functional_ops import map_fn as map_fn
+from tensorflux._src.ops.functional_ops import scan as scan
+from tensorflux._src.ops.functional_ops import vectorized_map as vectorized_map
 from tensorflux._src.ops.indexing_ops import argsort as argsort
 from tensorflux._src.ops.indexing_ops import boolean_mask as boolean_mask
 from tensorflux._src.ops.indexing_ops import gather as gather
@@ -189,6 +202,9 @@ from tensorflux._src.ops.reduction_ops import reduce_mean as reduce_mean
 from tensorflux._src.ops.reduction_ops import reduce_min as reduce_min
 from tensorflux._src.ops.reduction_ops import reduce_prod as reduce_prod
 from tensorflux._src.ops.reduction_ops import reduce_sum as reduce_sum
+from tensorflux._src.ops.script_ops import numpy_function as numpy_function
+from tensorflux._src.ops.script_ops import py_function as py_function
+from tensorflux._src.ops.tensor_array_ops import TensorArray as TensorArray
 
 newaxis = None
 __version__ = version.VERSION

@@ -115,7 +115,7 @@ def test_traced_undefined_in_main_branch(fake_graph):
 
 def test_traced_return_in_one_branch(fake_graph):
     def half_return(x):
-        if x > 0:
+        if x > 0:  # noqa: SIM102 - a return in only one nested branch
             if x > 2:
                 return 1
         return 2

@@ -38,7 +38,7 @@ def test_and_is_lazy(check_same):
         return value
 
     def chain(a):
-        return a and side(1) and side(2) or side(3)
+        return (a and side(1) and side(2)) or side(3)
 
     check_same(chain, 0)
     assert calls == [3, 3]

@@ -10,6 +10,7 @@ import sys
 import types
 
 from tensorflux._src.autograph import transpiler
+from tensorflux._src.autograph.operators import call
 from tensorflux._src.core import log
 
 _verbosity = {"level": 0, "alsologtostdout": False}
@@ -35,6 +36,14 @@ def _python_function(entity):
     if not isinstance(entity, types.FunctionType):
         raise ValueError(f"Unable to convert {entity!r}: AutoGraph converts Python functions.")
     return entity, None
+
+
+def convert(function, recursive=True):
+    """What `tf.function(autograph=True)` traces: the converted function, or `function` itself
+    when AutoGraph leaves it alone (no readable source, a lambda, a builtin, library code or
+    `do_not_convert`); those cases log a warning only when the source can't be read.
+    """
+    return call.conversion_of(function, recursive=bool(recursive)) or function
 
 
 def to_graph(entity, recursive=True, experimental_optional_features=None):

@@ -42,6 +42,7 @@ PASSES = (
 _FACTORY = "ag__factory"
 _lock = threading.Lock()
 _cache: dict = {}  # (code object, recursive) -> (converted code object, converted source)
+_AG_CELL = types.CellType(operators)
 
 
 def _strip_signature(node: ast.FunctionDef) -> None:
@@ -109,13 +110,12 @@ def _compile(function, recursive: bool):
     source = ast.unparse(copy.deepcopy(node))
     module = _factory_module(node, function.__code__.co_freevars)
     namespace = {"__builtins__": builtins}
-    exec(compile(module, filename, "exec"), namespace)  # noqa: S102 - running the converted code
+    exec(compile(module, filename, "exec"), namespace)
     template = namespace[_FACTORY](operators)
     code = template.__code__.replace(
         co_name=function.__code__.co_name, co_qualname=function.__code__.co_qualname
     )
-    ag_cell = template.__closure__[template.__code__.co_freevars.index("ag__")]
-    entry = (code, ag_cell, source)
+    entry = (code, source)
     with _lock:
         _cache[key] = entry
     return entry
@@ -123,10 +123,10 @@ def _compile(function, recursive: bool):
 
 def convert(function, recursive: bool = True):
     """The converted version of the plain Python function `function`."""
-    code, ag_cell, _ = _compile(function, recursive)
+    code, _ = _compile(function, recursive)
     original_cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
     closure = tuple(
-        ag_cell if name == "ag__" else original_cells[name] for name in code.co_freevars
+        _AG_CELL if name == "ag__" else original_cells[name] for name in code.co_freevars
     )
     converted = types.FunctionType(
         code, function.__globals__, function.__name__, function.__defaults__, closure or None
@@ -142,4 +142,4 @@ def convert(function, recursive: bool = True):
 
 def source_of(function, recursive: bool = True) -> str:
     """The converted source of `function`, as `tf.autograph.to_code` shows it."""
-    return _compile(function, recursive)[2]
+    return _compile(function, recursive)[1]

@@ -50,7 +50,7 @@ def apply(op: OpDef, inputs, attrs: dict = _NO_ATTRS, name: str | None = None):
         outputs = [_wrap(value, device) for value in result]
         for observer in observers:
             observer.record(op, inputs, outputs, attrs)
-        return outputs
+        return list(outputs) if observers else outputs  # callers may edit theirs; not the tape's
     try:
         output = EagerTensor(result, _NP_TO_DTYPE[result.dtype], device)
     except KeyError:

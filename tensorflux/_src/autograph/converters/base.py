@@ -17,11 +17,11 @@ class Transformer(ast.NodeTransformer):
         self.ctx = ctx
         self._entered = False
 
-    def visit_FunctionDef(self, node):  # noqa: N802 - ast's visitor naming
+    def visit_FunctionDef(self, node):
         if self._entered and not activity.is_generated(node):
             return node
         self._entered = True
         return self.generic_visit(node)
 
-    def visit_ClassDef(self, node):  # noqa: N802
+    def visit_ClassDef(self, node):
         return node

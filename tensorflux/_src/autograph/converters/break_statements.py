@@ -20,7 +20,9 @@ class BreakTransformer(base.Transformer):
         flag = self.ctx.namer.new("break_")
 
         def replacement(statement):
-            return [origin.fill_locations(s, statement) for s in templates.replace(f"{flag} = True")]
+            return [
+                origin.fill_locations(s, statement) for s in templates.replace(f"{flag} = True")
+            ]
 
         node.body = jumps.JumpRewriter(ast.Break, replacement, flag, into_loops=False).rewrite(
             node.body

@@ -67,7 +67,10 @@ class CallTreeTransformer(base.Transformer):
         first = (arguments.posonlyargs + arguments.args)[:1]
         if node.args or "__class__" not in self.ctx.free_names or not first:
             return node
-        node.args = [ast.Name(id="__class__", ctx=ast.Load()), ast.Name(id=first[0].arg, ctx=ast.Load())]
+        node.args = [
+            ast.Name(id="__class__", ctx=ast.Load()),
+            ast.Name(id=first[0].arg, ctx=ast.Load()),
+        ]
         return node
 
 

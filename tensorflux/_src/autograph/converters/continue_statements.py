@@ -16,7 +16,9 @@ class ContinueTransformer(base.Transformer):
         flag = self.ctx.namer.new("continue_")
 
         def replacement(statement):
-            return [origin.fill_locations(s, statement) for s in templates.replace(f"{flag} = True")]
+            return [
+                origin.fill_locations(s, statement) for s in templates.replace(f"{flag} = True")
+            ]
 
         rewriter = jumps.JumpRewriter(ast.Continue, replacement, flag, into_loops=False)
         reset = origin.fill_locations(templates.replace(f"{flag} = False")[0], node.body[0])

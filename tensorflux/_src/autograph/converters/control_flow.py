@@ -65,8 +65,9 @@ class ControlFlowTransformer:
                 out.append(statement)
                 continue
             modified = activity.assigned_names(
-                [statement.target, *statement.body] if isinstance(statement, ast.For) else
-                statement.body + statement.orelse
+                [statement.target, *statement.body]
+                if isinstance(statement, ast.For)
+                else statement.body + statement.orelse
             )
             for name in modified:
                 if name not in defined and name not in self.ctx.global_names:

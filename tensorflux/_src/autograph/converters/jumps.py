@@ -111,7 +111,7 @@ def contains(statements, jump_type, into_loops: bool) -> bool:
         node = stack.pop()
         if isinstance(node, jump_type):
             return True
-        if isinstance(node, _SCOPES) or isinstance(node, ast.Lambda):
+        if isinstance(node, (*_SCOPES, ast.Lambda)):
             continue
         if isinstance(node, _LOOPS) and not into_loops:
             stack.extend(node.orelse)

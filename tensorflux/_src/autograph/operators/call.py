@@ -15,10 +15,9 @@ import weakref
 from tensorflux._src.autograph import transpiler
 from tensorflux._src.core import log
 
-_SKIPPED_PACKAGES = frozenset({"tensorflux", "numpy"}) | frozenset(
-    sys.stdlib_module_names
-)
+_SKIPPED_PACKAGES = frozenset({"tensorflux", "numpy"}) | frozenset(sys.stdlib_module_names)
 _converted: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_converted_alone: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # recursive=False
 _UNCONVERTIBLE = object()
 
 
@@ -37,17 +36,18 @@ def _should_convert(function) -> bool:
     return not (inspect.isgeneratorfunction(function) or inspect.iscoroutinefunction(function))
 
 
-def _conversion_of(function):
+def conversion_of(function, recursive: bool = True):
     """The converted version of `function`, or None to call it as it is."""
     if isinstance(function, types.MethodType):
-        converted = _conversion_of(function.__func__)
+        converted = conversion_of(function.__func__, recursive)
         return None if converted is None else types.MethodType(converted, function.__self__)
     if not _should_convert(function):
         return None
-    converted = _converted.get(function)
+    cache = _converted if recursive else _converted_alone
+    converted = cache.get(function)
     if converted is None:
         try:
-            converted = transpiler.convert(function, recursive=True)
+            converted = transpiler.convert(function, recursive=recursive)
         except (OSError, TypeError, SyntaxError) as error:
             log.logger.warning(
                 "AutoGraph could not transform %s and will run it as-is. Cause: %s",
@@ -55,13 +55,13 @@ def _conversion_of(function):
                 error,
             )
             converted = _UNCONVERTIBLE
-        _converted[function] = converted
+        cache[function] = converted
     return None if converted is _UNCONVERTIBLE else converted
 
 
 def converted_call(function, args, kwargs=None):
     """`function(*args, **kwargs)`, with `function` converted when it is user code."""
-    converted = _conversion_of(function)
+    converted = conversion_of(function)
     target = function if converted is None else converted
     if kwargs:
         return target(*args, **kwargs)

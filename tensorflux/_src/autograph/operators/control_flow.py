@@ -66,9 +66,7 @@ def _graph_if(cond, body, orelse, get_state, set_state, symbol_names) -> None:
 
         return run
 
-    results = dispatch.control_flow_op("cond")(
-        cond, branch(body, "main"), branch(orelse, "else")
-    )
+    results = dispatch.control_flow_op("cond")(cond, branch(body, "main"), branch(orelse, "else"))
     set_state(
         tuple(
             main if isinstance(main, (Undefined, UndefinedReturnValue)) else result

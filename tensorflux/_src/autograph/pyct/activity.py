@@ -25,7 +25,7 @@ def _bound_by(node: ast.AST, names: dict) -> None:
             names.setdefault((alias.asname or alias.name).split(".")[0], None)
     elif isinstance(node, ast.ExceptHandler) and node.name:
         names.setdefault(node.name, None)
-    elif isinstance(node, ast.Lambda) or isinstance(node, _COMPREHENSIONS):
+    elif isinstance(node, (ast.Lambda, *_COMPREHENSIONS)):
         return
     for child in ast.iter_child_nodes(node):
         _bound_by(child, names)

@@ -33,14 +33,14 @@ class _Replacer(ast.NodeTransformer):
     def __init__(self, replacements: dict):
         self._replacements = replacements
 
-    def visit_Expr(self, node):  # noqa: N802 - ast's visitor naming
+    def visit_Expr(self, node):
         if isinstance(node.value, ast.Name) and isinstance(
             self._replacements.get(node.value.id), list
         ):
             return [copy.deepcopy(statement) for statement in self._replacements[node.value.id]]
         return self.generic_visit(node)
 
-    def visit_Name(self, node):  # noqa: N802
+    def visit_Name(self, node):
         if node.id not in self._replacements:
             return node
         value = self._replacements[node.id]
@@ -49,7 +49,7 @@ class _Replacer(ast.NodeTransformer):
             return node
         return _with_context(copy.deepcopy(value), node.ctx)
 
-    def visit_FunctionDef(self, node):  # noqa: N802
+    def visit_FunctionDef(self, node):
         value = self._replacements.get(node.name)
         if isinstance(value, str):
             node.name = value
