@@ -1,5 +1,7 @@
 """if/elif/else, while and for: converted code behaves like the original, eagerly and traced."""
 
+import inspect
+
 import numpy as np
 import pytest
 
@@ -163,3 +165,69 @@ def test_traced_loop_dtype_change(fake_graph):
 def test_python_condition_stays_python_while_traced(fake_graph):
     assert autograph.to_graph(sign)(3) == 1
     assert fake_graph.calls == []
+
+
+def test_traced_variable_first_defined_in_loop(fake_graph):
+    def last_square(n):
+        for i in tf.range(n):
+            z = i * i
+        return z
+
+    assert int(autograph.to_graph(last_square)(tf.constant(4))) == 9
+    assert fake_graph.calls == ["while_loop", "while_loop"]
+
+
+def test_traced_none_before_loop(fake_graph):
+    def last(n):
+        s = None
+        for i in tf.range(n):
+            s = i
+        return s
+
+    assert int(autograph.to_graph(last)(tf.constant(3))) == 2
+
+
+def test_traced_return_inside_loop(fake_graph):
+    def find(values, target):
+        for v in values:
+            if v == target:
+                return v * 10
+        return -1.0
+
+    assert float(autograph.to_graph(find)(tf.constant([1.0, 2.0, 3.0]), 2.0)) == 20.0
+
+
+def test_traced_loop_shape_change(fake_graph):
+    def grow(n):
+        s = tf.zeros([1])
+        for _ in tf.range(n):
+            s = tf.concat([s, [1.0]], 0)
+        return s
+
+    with pytest.raises(ValueError, match=r"'s' has shape \(1,\) before the loop, but shape \(2,\)"):
+        autograph.to_graph(grow)(tf.constant(2))
+
+
+def test_traced_loop_structure_change(fake_graph):
+    def restructure(n):
+        s = [1, 2]
+        for _ in tf.range(n):
+            s = 1
+        return s
+
+    with pytest.raises(TypeError, match="'s' does not have the same nested structure after one"):
+        autograph.to_graph(restructure)(tf.constant(2))
+
+
+def test_traced_branch_structure_mismatch_names_users_line(fake_graph):
+    def mismatched(x):
+        if x > 0:
+            y = (1, 2)
+        else:
+            y = 1
+        return y
+
+    with pytest.raises(TypeError, match="'y' must have the same nested structure") as info:
+        autograph.to_graph(mismatched)(tf.constant(1))
+    line = inspect.getsourcelines(mismatched)[1] + 1
+    assert info.value.__notes__ == [f'in user code: File "{__file__}", line {line}']

@@ -6,7 +6,7 @@ import contextlib
 import enum
 
 from tensorflux._src.autodiff import backprop
-from tensorflux._src.core import context, log, nest
+from tensorflux._src.core import context, log, nest, registry
 from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.core.variable import Variable
 from tensorflux._src.ops import array_ops
@@ -333,3 +333,20 @@ def _stack_rows(parts, target, source, unconnected_gradients):
     return array_ops.reshape(
         array_ops.stack(dense), target.shape.as_list() + source.shape.as_list()
     )
+
+
+def _vjp(run, sources, upstream) -> list:
+    """`registry.vjp`: the tape's gradients of run()'s outputs; zeros where none flows."""
+    with GradientTape(watch_accessed_variables=False) as tape:
+        for source in sources:
+            tape.watch(source)
+        outputs = run()
+    kept = [(o, u) for o, u in zip(outputs, upstream) if backprop.is_trainable(o.dtype)]
+    grads = tape.gradient([o for o, _ in kept], sources, output_gradients=[u for _, u in kept])
+    return [
+        array_ops.zeros_like(s) if g is None else array_ops.densify(g)
+        for s, g in zip(sources, grads)
+    ]
+
+
+registry.set_vjp(_vjp)

@@ -123,3 +123,19 @@ def no_gradient(op_type: str) -> None:
     if not isinstance(op_type, str):
         raise TypeError("op_type must be a string")
     register_gradient(op_type, None)
+
+
+# ---- the eager VJP, for ops whose gradient runs Python code when the graph runs -------------------
+# py_function's and the control-flow ops' gradients differentiate user code at run time with a
+# gradient tape. The tape lives in the autodiff layer, above the ops, so it installs this hook.
+_vjp: Callable | None = None
+
+
+def set_vjp(function: Callable) -> None:
+    global _vjp
+    _vjp = function
+
+
+def vjp(run: Callable, sources: list, upstream: list) -> list:
+    """Gradients of `run()`'s outputs (weighted by `upstream`) with respect to `sources`."""
+    return _vjp(run, sources, upstream)

@@ -11,19 +11,13 @@ import inspect
 
 from tensorflux._src.core import context, nest
 from tensorflux._src.core import device as device_lib
-from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import EagerTensor, Tensor
-from tensorflux._src.core.variable import (
-    ASSIGN_ADD_VARIABLE_OP,
-    ASSIGN_SUB_VARIABLE_OP,
-    ASSIGN_VARIABLE_OP,
-    READ_VARIABLE_OP,
-    Variable,
-)
+from tensorflux._src.core.variable import Variable
 from tensorflux._src.graph import ir
 from tensorflux._src.graph.executor import Executor
 from tensorflux._src.graph.passes import pipeline
+from tensorflux._src.ops import graph_control_flow
 
 
 class ConcreteFunction:
@@ -157,55 +151,12 @@ class ConcreteFunction:
         """Node by node through `apply`: tapes watching the call record every op, and a call
         made while tracing another function copies these nodes into that function's graph."""
         values = dict(zip(map(id, self.graph.inputs), tensors))
-        return _interpret(self.graph, values, self._output_tensors, self._handles, self._variables)
+        return graph_control_flow.interpret(
+            self.graph, values, self._output_tensors, self._handles, self._variables
+        )
 
     def __repr__(self):
         return f"<ConcreteFunction {self._name} at {id(self):#x}>"
-
-
-def _interpret(graph: ir.Graph, values: dict, outputs, handles, variables) -> list:
-    """Evaluates the graph's nodes with ordinary ops: eager (recorded by tapes) or, inside
-    another trace, as nodes of that graph."""
-    for handle, variable in zip(handles, variables):
-        values[id(handle)] = variable
-    needed = {id(t) for t in outputs}
-    keep = []
-    for node in reversed(graph.nodes):
-        if (node.op.stateful and id(node) not in graph.lifted) or any(
-            id(t) in needed for t in node.outputs
-        ):
-            keep.append(node)
-            needed.update(id(t) for t in node.inputs)
-    for node in reversed(keep):
-        if node.op is ir.PLACEHOLDER:
-            continue
-        if node.op is ir.CONST:
-            values[id(node.outputs[0])] = _constant(node)
-            continue
-        inputs = [values[id(t)] for t in node.inputs]
-        if node.op is READ_VARIABLE_OP:
-            result = inputs[0].value()
-        elif node.op is ASSIGN_VARIABLE_OP:
-            inputs[0].assign(inputs[1])
-            continue
-        elif node.op is ASSIGN_ADD_VARIABLE_OP:
-            inputs[0].assign_add(inputs[1])
-            continue
-        elif node.op is ASSIGN_SUB_VARIABLE_OP:
-            inputs[0].assign_sub(inputs[1])
-            continue
-        else:
-            result = apply(node.op, inputs, node.attrs)
-        results = result if isinstance(result, list) else [result]
-        for tensor, value in zip(node.outputs, results):
-            values[id(tensor)] = value
-    return [values[id(t)] for t in outputs]
-
-
-def _constant(node):
-    from tensorflux._src.core.convert import convert_to_tensor
-
-    return convert_to_tensor(node.attrs["value"], dtype=node.attrs["dtype"])
 
 
 def _as_input(value, placeholder) -> Tensor:

@@ -180,8 +180,12 @@ def user_source() -> str:
 class Graph:
     """A graph being traced: nodes in creation order, its inputs and what it captured."""
 
-    def __init__(self, name: str = "graph"):
+    def __init__(self, name: str = "graph", outer: Graph | None = None):
         self.name = name
+        self.outer = outer  # the enclosing graph of a branch or loop body
+        # outer tensor -> this graph's placeholder for it (branches and loop bodies only)
+        self.captures: dict[int, tuple[SymbolicTensor, SymbolicTensor]] = {}
+        self.handle_variables: dict[int, Variable] = {}  # id of a resource placeholder -> variable
         self.nodes: list[Node] = []
         self.inputs: list[SymbolicTensor] = []  # the function's own placeholders
         self.variable_captures: dict[int, tuple[Variable, SymbolicTensor]] = {}
@@ -256,6 +260,8 @@ class Graph:
     def _as_graph_tensor(self, tensor):
         if isinstance(tensor, SymbolicTensor):
             if tensor._graph is not self:
+                if self._encloses(tensor._graph):
+                    return self.capture(tensor)
                 raise ValueError(
                     f"Tensor {tensor.name} belongs to another graph (a tf.function's tensor "
                     "leaked out of it, e.g. stored on self and used by a later call)."
@@ -266,6 +272,25 @@ class Graph:
         if isinstance(tensor, Variable):
             return self.variable_handle(tensor)
         raise TypeError(f"Expected a tensor, got {tensor!r}")
+
+    def _encloses(self, graph) -> bool:
+        outer = self.outer
+        while outer is not None:
+            if outer is graph:
+                return True
+            outer = outer.outer
+        return False
+
+    def capture(self, tensor: SymbolicTensor) -> SymbolicTensor:
+        """A placeholder of this (inner) graph standing for an enclosing graph's tensor."""
+        if tensor._graph is not self.outer:
+            tensor = self.outer.capture(tensor)
+        entry = self.captures.get(id(tensor))
+        if entry is None:
+            inner = self.placeholder(tensor.dtype, tensor.shape, name="capture")
+            inner.static_value = tensor.static_value
+            entry = self.captures[id(tensor)] = (tensor, inner)
+        return entry[1]
 
     def _capture_constant(self, tensor: EagerTensor) -> SymbolicTensor:
         """An eager tensor from outside the function: immutable, so embedded by value."""
@@ -307,13 +332,18 @@ class Graph:
 
     def variable_handle(self, variable: Variable) -> SymbolicTensor:
         """The resource placeholder standing for `variable`, bound at each call."""
+        if self.outer is not None:  # a branch or loop body: the function's handle, captured
+            handle = self.capture(self.outer.variable_handle(variable))
+            self.variable_captures.setdefault(id(variable), (variable, handle))
+            self.handle_variables[id(handle)] = variable
+            return handle
         entry = self.variable_captures.get(id(variable))
         if entry is None:
             handle = self.placeholder(
                 dtypes.resource, variable.shape, name=variable.name.split(":")[0].replace("/", "_")
             )
-            handle.static_value = None
             entry = self.variable_captures[id(variable)] = (variable, handle)
+            self.handle_variables[id(handle)] = variable
         return entry[1]
 
     def read_variable(self, variable: Variable) -> SymbolicTensor:

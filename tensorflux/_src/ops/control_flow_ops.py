@@ -2,15 +2,18 @@
 
 Executing eagerly, control flow is Python control flow: exactly one branch runs, a loop body runs
 once per iteration, and every op inside records on the active tapes as usual, so gradients flow
-through branches and loops with no special support. Inside a tf.function trace these functions
-build graph nodes instead; `_reject_graph` marks that seam.
+through branches and loops with no special support. Inside a tf.function trace, cond and
+while_loop build If and While nodes (`graph_control_flow`), unless the predicate is known.
 """
 
 from __future__ import annotations
 
+import functools
+
 from tensorflux._src.core import context, errors, nest
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.tensor import Tensor
+from tensorflux._src.ops import graph_control_flow
 
 _state = context.state
 
@@ -41,8 +44,6 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     >>> tf.cond(tf.constant(2) > 1, lambda: tf.constant(10), lambda: tf.constant(20)).numpy()
     np.int32(10)
     """
-    if _state.graph is not None:
-        raise _reject_graph("tf.cond")
     if true_fn is None:
         raise TypeError("cond(): 'true_fn' argument required")
     if false_fn is None:
@@ -51,7 +52,20 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
         raise TypeError("'true_fn' must be callable.")
     if not callable(false_fn):
         raise TypeError("'false_fn' must be callable.")
+    if _state.graph is not None:
+        known = _known_truth(pred)
+        if known is None:  # decided when the graph runs: an If node with both branches
+            return graph_control_flow.cond(pred, true_fn, false_fn)
+        return true_fn() if known else false_fn()
     return true_fn() if _truth(pred) else false_fn()
+
+
+def _known_truth(pred):
+    """A predicate's truth while tracing, when it is a Python bool or a known constant."""
+    if type(pred) is bool:
+        return pred
+    value = getattr(pred, "static_value", None)
+    return None if value is None else bool(value)
 
 
 def _unpack_if_singleton(result):
@@ -115,9 +129,9 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
     ...         default=lambda: tf.constant(0)).numpy()
     np.int32(1)
     """
-    if _state.graph is not None:
-        raise _reject_graph("tf.case")
     predicates, actions = _case_pairs(pred_fn_pairs, exclusive)
+    if _state.graph is not None:
+        return _graph_case(predicates, actions, default)
     if default is not None and not callable(default):
         raise TypeError("'false_fn' must be callable.")
     checked_default = default is None
@@ -150,6 +164,16 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         for _ in range(layers):
             result = _unpack_if_singleton(result)
     return result
+
+
+def _graph_case(predicates, actions, default):
+    """case while tracing: the first true predicate's fn, as nested conds (If nodes)."""
+    if default is None:
+        default, actions, predicates = actions[-1], actions[:-1], predicates[:-1]
+    result = default
+    for predicate, action in reversed(list(zip(predicates, actions))):
+        result = functools.partial(cond, predicate, action, result)
+    return result()
 
 
 # ---- switch_case ------------------------------------------------------------------------------
@@ -191,9 +215,12 @@ def switch_case(branch_index, branch_fns, default=None, name="switch_case"):
     >>> tf.switch_case(tf.constant(1), [lambda: tf.constant(10), lambda: tf.constant(20)]).numpy()
     np.int32(20)
     """
-    if _state.graph is not None:
-        raise _reject_graph("tf.switch_case")
     actions = _branch_actions(branch_index, branch_fns, default)
+    if _state.graph is not None:  # nested conds on the index; out of range runs the last fn
+        from tensorflux._src.ops import math_ops
+
+        predicates = [math_ops.equal(branch_index, i) for i in range(len(actions) - 1)]
+        return _graph_case(predicates, actions[:-1], actions[-1])
     if branch_index.shape.rank != 0:
         raise errors.InvalidArgumentError(
             None,
@@ -243,8 +270,6 @@ def while_loop(
     >>> int(i), int(total)
     (4, 6)
     """
-    if _state.graph is not None:
-        raise _reject_graph("tf.while_loop")
     if not callable(cond):
         raise TypeError("'cond' must be callable.")
     if not callable(body):
@@ -259,6 +284,10 @@ def while_loop(
     if not loop_vars:
         raise ValueError("'loop_vars' must be provided.")
     loop_vars = nest.map_structure(_loop_value, loop_vars)
+    if _state.graph is not None:
+        return graph_control_flow.while_loop(
+            cond, body, loop_vars, shape_invariants, maximum_iterations
+        )
     limit = None
     if maximum_iterations is not None:
         limit_tensor = convert_to_tensor(maximum_iterations)
@@ -306,8 +335,6 @@ def no_op(name=None):
 
     >>> tf.no_op()
     """
-    if _state.graph is not None:
-        raise _reject_graph("tf.no_op")
     return None
 
 
@@ -316,8 +343,6 @@ def group(*inputs, **kwargs):
 
     >>> tf.group(tf.constant(1), tf.constant(2))
     """
-    if _state.graph is not None:
-        raise _reject_graph("tf.group")
     return None
 
 
@@ -327,8 +352,6 @@ def tuple_v2(tensors, control_inputs=None, name=None):
     >>> [int(t) for t in tf.tuple([tf.constant(1), tf.constant(2)])]
     [1, 2]
     """
-    if _state.graph is not None:
-        raise _reject_graph("tf.tuple")
     return tensors
 
 
@@ -352,6 +375,4 @@ def control_dependencies(control_inputs):
     >>> with tf.control_dependencies([x]):
     ...     y = x + 1
     """
-    if _state.graph is not None:
-        raise _reject_graph("tf.control_dependencies")
     return _NULL_CONTEXT

@@ -18,10 +18,6 @@ _state = context.state
 
 
 def _check_eager(api: str, fn) -> None:
-    if _state.graph is not None:
-        from tensorflux._src.ops import control_flow_ops
-
-        raise control_flow_ops._reject_graph(api)
     if not callable(fn):
         raise TypeError(f"{api}: `fn` must be callable, got {fn!r}.")
 
@@ -45,6 +41,14 @@ def _rows(elems) -> tuple[list, int]:
         if count is not None and length != count:
             raise ValueError(f"Dimensions {count} and {length} are not compatible")
         count = length
+    if count is None:  # while tracing, the rows are unrolled: their number must be known
+        raise errors.UnimplementedError(
+            None,
+            None,
+            "map_fn/scan/foldl/foldr/vectorized_map inside tf.function need elems with a known "
+            f"first dimension (got shape {tensors[0].shape}); give the function an "
+            "input_signature with that dimension, or loop with tf.while_loop.",
+        )
     rows = [array_ops.unstack(t, num=count) if count else [] for t in tensors]
     return rows, count
 

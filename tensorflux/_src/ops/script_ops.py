@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tensorflux._src.core import context, dtypes, errors, nest
+from tensorflux._src.core import context, dtypes, errors, nest, registry
 from tensorflux._src.core import device as device_lib
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
@@ -61,18 +61,9 @@ def _eager_py_func_grad(op, *dys):
     input_dtypes = [t.dtype for t in op.inputs]
 
     def vjp(*values):
-        from tensorflux._src.autodiff.tape import GradientTape
-
         inputs, upstream = list(values[:count]), list(values[count:])
-        with GradientTape() as tape:
-            for tensor in inputs:
-                tape.watch(tensor)
-            outputs = _output_list(func(*inputs), len(upstream), "py_function")
-        grads = tape.gradient(outputs, inputs, output_gradients=upstream)
-        return [
-            array_ops.zeros_like(x) if g is None else array_ops.densify(g)
-            for x, g in zip(inputs, grads)
-        ]
+        run = lambda: _output_list(func(*inputs), len(upstream), "py_function")  # noqa: E731
+        return registry.vjp(run, inputs, upstream)
 
     upstream = [array_ops.zeros_like(o) if d is None else d for d, o in zip(dys, op.outputs)]
     return py_function(vjp, [*op.inputs, *upstream], input_dtypes)

@@ -21,9 +21,7 @@ _converted_alone: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # rec
 _UNCONVERTIBLE = object()
 
 
-def _should_convert(function) -> bool:
-    if not isinstance(function, types.FunctionType):
-        return False
+def _should_convert(function: types.FunctionType) -> bool:
     if getattr(function, "__ag_do_not_convert__", False) or getattr(
         function, "__ag_converted__", False
     ):
@@ -33,7 +31,22 @@ def _should_convert(function) -> bool:
     package = (function.__module__ or "").partition(".")[0]
     if package in _SKIPPED_PACKAGES:
         return False
+    filename = function.__code__.co_filename
+    if "site-packages" in filename or "dist-packages" in filename:
+        return False  # installed libraries, like TF's own allowlist of modules left alone
     return not (inspect.isgeneratorfunction(function) or inspect.iscoroutinefunction(function))
+
+
+def _convert_or_skip(function: types.FunctionType, recursive: bool):
+    if not _should_convert(function):
+        return _UNCONVERTIBLE
+    try:
+        return transpiler.convert(function, recursive=recursive)
+    except (OSError, TypeError, SyntaxError) as error:
+        log.logger.warning(
+            "AutoGraph could not transform %s and will run it as-is. Cause: %s", function, error
+        )
+        return _UNCONVERTIBLE
 
 
 def conversion_of(function, recursive: bool = True):
@@ -41,20 +54,12 @@ def conversion_of(function, recursive: bool = True):
     if isinstance(function, types.MethodType):
         converted = conversion_of(function.__func__, recursive)
         return None if converted is None else types.MethodType(converted, function.__self__)
-    if not _should_convert(function):
+    if not isinstance(function, types.FunctionType):
         return None
     cache = _converted if recursive else _converted_alone
     converted = cache.get(function)
     if converted is None:
-        try:
-            converted = transpiler.convert(function, recursive=recursive)
-        except (OSError, TypeError, SyntaxError) as error:
-            log.logger.warning(
-                "AutoGraph could not transform %s and will run it as-is. Cause: %s",
-                function,
-                error,
-            )
-            converted = _UNCONVERTIBLE
+        converted = _convert_or_skip(function, recursive)
         cache[function] = converted
     return None if converted is _UNCONVERTIBLE else converted
 

@@ -3,23 +3,51 @@
 Each statement arrives as functions over the variables it modifies (`get_state` returns them as
 a tuple, `set_state` writes them back). A Python or eager condition runs the blocks as plain
 Python; a tensor condition while tracing builds `tf.cond` or `tf.while_loop`, with the modified
-variables as the branch outputs or loop variables.
+variables as the branch outputs or loop variables. Errors about those variables name the user's
+line in a note.
 """
 
 from __future__ import annotations
 
+import sys
+import threading
+
 from tensorflux._src.autograph.operators import dispatch
 from tensorflux._src.autograph.operators.variables import Undefined, UndefinedReturnValue
-from tensorflux._src.core import convert, tensor
+from tensorflux._src.core import convert, nest, tensor
 from tensorflux._src.ops import array_ops, math_ops
 
 _BRANCH_NAMES = ("main", "else")
+_UNSET = (Undefined, UndefinedReturnValue)
+_PYTHON_SCALARS = (bool, int, float)
+
+
+class _LoopTracing(threading.local):
+    def __init__(self):
+        # For each graph loop being traced, innermost last: the names it could carry but does
+        # not yet, because they had no value before the loop.
+        self.uncarried: list = []
+
+
+_loop_tracing = _LoopTracing()
+
+
+def _caller_location() -> str:
+    """Where the converted statement is in the user's file (the frame calling the operator)."""
+    frame = sys._getframe(2)
+    return f'in user code: File "{frame.f_code.co_filename}", line {frame.f_lineno}'
+
+
+def _user_error(error_type, message: str, location: str) -> Exception:
+    error = error_type(message)
+    error.add_note(location)
+    return error
 
 
 def if_stmt(cond, body, orelse, get_state, set_state, symbol_names):
     """Runs `body()` if `cond` else `orelse()`; `tf.cond` when `cond` is a graph tensor."""
     if dispatch.in_graph(cond):
-        _graph_if(cond, body, orelse, get_state, set_state, symbol_names)
+        _graph_if(cond, body, orelse, get_state, set_state, symbol_names, _caller_location())
     elif cond:
         body()
     else:
@@ -33,20 +61,43 @@ def if_exp(cond, true_fn, false_fn):
     return true_fn() if cond else false_fn()
 
 
-def _check_branches(outputs: dict, symbol_names) -> None:
-    """TF's errors for a variable or return value that only one branch defines."""
+def _check_branches(outputs: dict, symbol_names, location: str) -> None:
+    """TF's errors for a variable or return value that only one branch defines or that the
+    branches give different structures."""
     for index, name in enumerate(symbol_names):
         values = [outputs[branch][index] for branch in _BRANCH_NAMES]
+        _carry_if_defined_in_loop(name, values)
         for branch, value, other in zip(_BRANCH_NAMES, values, reversed(values)):
             if isinstance(value, UndefinedReturnValue) and not isinstance(
                 other, UndefinedReturnValue
             ):
-                raise ValueError(f"the {branch} branch must also have a return statement.")
+                message = f"the {branch} branch must also have a return statement."
+                raise _user_error(ValueError, message, location)
             if isinstance(value, Undefined) and not isinstance(other, Undefined):
-                raise ValueError(f"'{name}' must also be initialized in the {branch} branch")
+                message = f"'{name}' must also be initialized in the {branch} branch"
+                raise _user_error(ValueError, message, location)
+        if not isinstance(values[0], _UNSET):
+            try:
+                nest.assert_same_structure(values[0], values[1], check_types=False)
+            except (ValueError, TypeError) as error:
+                message = (
+                    f"'{name}' must have the same nested structure in the main and else "
+                    f"branches:\n\n{error}"
+                )
+                raise _user_error(TypeError, message, location) from None
 
 
-def _graph_if(cond, body, orelse, get_state, set_state, symbol_names) -> None:
+def _carry_if_defined_in_loop(name: str, values) -> None:
+    """A variable one branch defines inside a traced loop, with no value before the loop, gets
+    an initial value so that the loop carries it and both branches then define it."""
+    if not any(name in names for names in _loop_tracing.uncarried):
+        return
+    defined = [_loop_value(v) for v in values if not _is_unset(v)]
+    if len(defined) == 1 and tensor.is_tensor(defined[0]) and defined[0].shape.is_fully_defined():
+        raise _DefinedInLoop({name: (defined[0].shape.as_list(), defined[0].dtype)})
+
+
+def _graph_if(cond, body, orelse, get_state, set_state, symbol_names, location) -> None:
     initial = get_state()
     outputs: dict = {}
 
@@ -57,19 +108,16 @@ def _graph_if(cond, body, orelse, get_state, set_state, symbol_names) -> None:
             values = get_state()
             outputs[branch_name] = values
             if len(outputs) == 2:
-                _check_branches(outputs, symbol_names)
+                _check_branches(outputs, symbol_names, location)
             # Variables neither branch defines stay undefined; the branches output None for them.
-            return tuple(
-                None if isinstance(value, (Undefined, UndefinedReturnValue)) else value
-                for value in values
-            )
+            return tuple(None if isinstance(value, _UNSET) else value for value in values)
 
         return run
 
     results = dispatch.control_flow_op("cond")(cond, branch(body, "main"), branch(orelse, "else"))
     set_state(
         tuple(
-            main if isinstance(main, (Undefined, UndefinedReturnValue)) else result
+            main if isinstance(main, _UNSET) else result
             for main, result in zip(outputs["main"], results)
         )
     )
@@ -79,7 +127,7 @@ def while_stmt(test, body, get_state, set_state, symbol_names):
     """`while test(): body()`; `tf.while_loop` when the first test is a graph tensor."""
     condition = test()
     if dispatch.in_graph(condition):
-        _graph_loop(test, body, get_state, set_state, symbol_names, ())
+        _graph_loop(test, body, get_state, set_state, symbol_names, (), _caller_location())
         return
     while condition:
         body()
@@ -92,31 +140,9 @@ def for_stmt(iterable, extra_test, body, get_state, set_state, symbol_names, ite
     A graph tensor is iterated along its first dimension by `tf.while_loop`.
     """
     if dispatch.in_graph(iterable):
-        length = iterable.shape[0] if iterable.shape.rank else None
-        if length is None:
-            length = array_ops.shape(iterable)[0]
-        index = [convert.convert_to_tensor(0)]
-
-        def indexed_test():
-            inside = math_ops.less(index[0], length)
-            if extra_test is None:
-                return inside
-            return math_ops.logical_and(inside, extra_test())
-
-        def indexed_body():
-            body(iterable[index[0]])
-            index[0] = math_ops.add(index[0], 1)
-
-        def indexed_get_state():
-            return (index[0], *get_state())
-
-        def indexed_set_state(values):
-            index[0] = values[0]
-            set_state(values[1:])
-
-        _graph_loop(
-            indexed_test, indexed_body, indexed_get_state, indexed_set_state,
-            ("<index>", *symbol_names), iterate_names,
+        _graph_for(
+            iterable, extra_test, body, get_state, set_state, symbol_names, iterate_names,
+            _caller_location(),
         )  # fmt: skip
         return
     for item in iterable:
@@ -125,30 +151,126 @@ def for_stmt(iterable, extra_test, body, get_state, set_state, symbol_names, ite
         body(item)
 
 
-def _loop_value(value):
-    if isinstance(value, (bool, int, float)):
-        return convert.convert_to_tensor(value)
-    return value
+def _graph_for(
+    iterable, extra_test, body, get_state, set_state, symbol_names, iterate_names, location
+):
+    shape = iterable.shape
+    if shape.rank == 0:
+        raise _user_error(TypeError, "Cannot iterate over a scalar tensor.", location)
+    length = shape[0] if shape.rank is not None else None
+    if length is None:
+        length = array_ops.shape(iterable)[0]
+    index = [convert.convert_to_tensor(0)]
+
+    def indexed_test():
+        inside = math_ops.less(index[0], length)
+        if extra_test is None:
+            return inside
+        return math_ops.logical_and(inside, extra_test())
+
+    def indexed_body():
+        body(iterable[index[0]])
+        index[0] = math_ops.add(index[0], 1)
+
+    def indexed_get_state():
+        return (index[0], *get_state())
+
+    def indexed_set_state(values):
+        index[0] = values[0]
+        set_state(values[1:])
+
+    _graph_loop(
+        indexed_test, indexed_body, indexed_get_state, indexed_set_state,
+        ("<index>", *symbol_names), iterate_names, location,
+    )  # fmt: skip
 
 
-def _check_loop_types(name: str, before, after) -> None:
-    if tensor.is_tensor(before) and tensor.is_tensor(after) and before.dtype != after.dtype:
-        raise TypeError(
-            f"'{name}' has dtype {before.dtype.name} before the loop, but dtype "
-            f"{after.dtype.name} after one iteration"
+class _DefinedInLoop(Exception):  # noqa: N818 - a signal, not an error
+    """Raised from a loop body traced once: variables it defines that need initial values."""
+
+    def __init__(self, specs: dict):
+        super().__init__()
+        self.specs = specs
+
+
+def _is_unset(value) -> bool:
+    return value is None or isinstance(value, _UNSET)
+
+
+def _check_loop_variable(name: str, before, after, location: str) -> None:
+    """TF's errors for a loop variable whose structure, dtype or shape changes."""
+    try:
+        nest.assert_same_structure(before, after, check_types=False)
+    except (ValueError, TypeError) as error:
+        message = (
+            f"'{name}' does not have the same nested structure after one iteration.\n\n{error}"
         )
+        raise _user_error(TypeError, message, location) from None
+    for entry, exit_ in zip(nest.flatten(before), nest.flatten(after)):
+        if not (tensor.is_tensor(entry) and tensor.is_tensor(exit_)):
+            continue
+        if entry.dtype != exit_.dtype:
+            message = (
+                f"'{name}' has dtype {entry.dtype.name} before the loop, but dtype "
+                f"{exit_.dtype.name} after one iteration"
+            )
+            raise _user_error(TypeError, message, location)
+        entry_dims, exit_dims = entry.shape.dims, exit_.shape.dims
+        if entry_dims is None:
+            continue
+        if (
+            exit_dims is None
+            or len(exit_dims) != len(entry_dims)
+            or any(a is not None and a != b for a, b in zip(entry_dims, exit_dims))
+        ):
+            message = (
+                f"'{name}' has shape {entry.shape} before the loop, but shape {exit_.shape} "
+                "after one iteration. Use tf.autograph.experimental.set_loop_options to set "
+                "shape invariants."
+            )
+            raise _user_error(ValueError, message, location)
 
 
-def _graph_loop(test, body, get_state, set_state, symbol_names, iterate_names) -> None:
-    """`tf.while_loop` over the variables defined before the loop (iterates excluded)."""
+def _loop_value(value):
+    return convert.convert_to_tensor(value) if isinstance(value, _PYTHON_SCALARS) else value
+
+
+def _graph_loop(test, body, get_state, set_state, symbol_names, iterate_names, location) -> None:
+    """`tf.while_loop` over the loop's variables (the iterate excluded).
+
+    A variable first defined inside the loop is carried from a zero of the type the first traced
+    iteration gives it, as TF does; that iteration is traced again with it carried.
+    """
     initial = get_state()
+    initial_values: dict = {}
+    while True:
+        try:
+            _build_loop(
+                test, body, set_state, get_state, symbol_names, iterate_names, location,
+                initial, initial_values,
+            )  # fmt: skip
+            return
+        except _DefinedInLoop as signal:
+            if not all(name in symbol_names for name in signal.specs):
+                raise
+            for name, (shape, dtype) in signal.specs.items():
+                initial_values[symbol_names.index(name)] = array_ops.zeros(shape, dtype)
+
+
+def _build_loop(
+    test, body, set_state, get_state, symbol_names, iterate_names, location, initial,
+    initial_values,
+):  # fmt: skip
     carried = [
         index
         for index, value in enumerate(initial)
-        if not isinstance(value, (Undefined, UndefinedReturnValue))
-        and symbol_names[index] not in iterate_names
+        if symbol_names[index] not in iterate_names
+        and (index in initial_values or not _is_unset(value))
     ]
-    loop_vars = tuple(_loop_value(initial[index]) for index in carried)
+    loop_vars = tuple(
+        initial_values[index] if index in initial_values else _loop_value(initial[index])
+        for index in carried
+    )
 
     def full_state(values):
         state = list(initial)
@@ -164,15 +286,41 @@ def _graph_loop(test, body, get_state, set_state, symbol_names, iterate_names) -
         set_state(full_state(values))
         body()
         state = get_state()
+        defined_inside = {}
+        for index, value in enumerate(state):
+            if index in carried or symbol_names[index] in iterate_names or _is_unset(value):
+                continue
+            value = _loop_value(value)
+            if not tensor.is_tensor(value):
+                continue
+            if not value.shape.is_fully_defined():
+                message = (
+                    f"'{symbol_names[index]}' must be defined before the loop: its shape "
+                    f"{value.shape} after one iteration is not fully known."
+                )
+                raise _user_error(ValueError, message, location)
+            defined_inside[symbol_names[index]] = (value.shape.as_list(), value.dtype)
+        if defined_inside:
+            raise _DefinedInLoop(defined_inside)
         outputs = []
         for position, index in enumerate(carried):
-            value = state[index]
-            before = loop_vars[position]
-            if tensor.is_tensor(before) and isinstance(value, (bool, int, float)):
+            before, value = loop_vars[position], state[index]
+            if tensor.is_tensor(before) and isinstance(value, _PYTHON_SCALARS):
                 value = convert.convert_to_tensor(value, dtype=before.dtype)
-            _check_loop_types(symbol_names[index], before, value)
+            _check_loop_variable(symbol_names[index], before, value, location)
             outputs.append(value)
         return tuple(outputs)
 
-    results = dispatch.control_flow_op("while_loop")(loop_cond, loop_body, loop_vars)
+    uncarried = {
+        name
+        for index, name in enumerate(symbol_names)
+        if index not in carried and name not in iterate_names
+    }
+    _loop_tracing.uncarried.append(uncarried)
+    try:
+        results = dispatch.control_flow_op("while_loop")(loop_cond, loop_body, loop_vars)
+    finally:
+        _loop_tracing.uncarried.pop()
+    if len(carried) == 1 and not isinstance(results, (tuple, list)):
+        results = (results,)
     set_state(full_state(tuple(results)))

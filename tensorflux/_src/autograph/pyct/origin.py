@@ -17,8 +17,10 @@ def fill_locations(node: ast.AST, origin: ast.AST) -> ast.AST:
     def visit(current: ast.AST, source: ast.AST) -> None:
         if "lineno" in current._attributes:
             if getattr(current, "lineno", None) is None:
-                for field in _FIELDS:
-                    setattr(current, field, getattr(source, field, None))
+                # One position, not the source's span: Python reports a call at the end line
+                # of a multi-line callee, which would point past the user's statement.
+                current.lineno = current.end_lineno = source.lineno
+                current.col_offset = current.end_col_offset = source.col_offset
             else:
                 source = current
         for child in ast.iter_child_nodes(current):

@@ -1,0 +1,502 @@
+"""Control flow inside a graph being traced: the `If` and `While` ops, whose branches and
+bodies are subgraphs traced from the Python functions once.
+
+A subgraph captures the enclosing graph's tensors (and variable handles) it uses; the node's
+inputs are the predicate or loop variables followed by those captures, and its kernel runs the
+chosen branch, or the body while the condition holds, through compiled executors. Gradients
+replay the subgraph eagerly under a tape when the graph runs (first order).
+"""
+
+from __future__ import annotations
+
+from tensorflux._src.core import context, dtypes, nest, registry
+from tensorflux._src.core import device as device_lib
+from tensorflux._src.core.dispatch import apply
+from tensorflux._src.core.registry import OpDef, register
+from tensorflux._src.core.spec import TensorSpec
+from tensorflux._src.core.tensor import EagerTensor, Tensor
+from tensorflux._src.core.variable import (
+    ASSIGN_ADD_VARIABLE_OP,
+    ASSIGN_SUB_VARIABLE_OP,
+    ASSIGN_VARIABLE_OP,
+    READ_VARIABLE_OP,
+    Variable,
+)
+from tensorflux._src.graph import ir
+from tensorflux._src.graph.executor import Executor
+from tensorflux._src.ops import array_ops
+
+_state = context.state
+
+
+class Subgraph:
+    """A traced branch or loop body: its graph, inputs, captures, outputs and structure."""
+
+    def __init__(self, graph, inputs, outputs, structure):
+        self.graph = graph
+        self.inputs = inputs
+        self.captured = [outer for outer, _ in graph.captures.values()]  # enclosing tensors
+        self.capture_placeholders = [inner for _, inner in graph.captures.values()]
+        self.outputs = outputs
+        self.structure = structure
+        self.stateful = any(n.op.stateful for n in graph.nodes if n.op is not ir.PLACEHOLDER)
+        self.executor = Executor(graph, inputs + self.capture_placeholders, outputs)
+        self.capture_index: list[int] = []  # positions of `captured` among the node's captures
+
+    def run(self, values, captures, xp):
+        return self.executor.run(list(values) + [captures[i] for i in self.capture_index], xp)
+
+
+def trace(function, specs, name: str) -> Subgraph:
+    """Traces `function(*placeholders)` into a subgraph of the graph being traced."""
+    outer = _state.graph
+    graph = ir.Graph(name, outer=outer)
+    saved = (_state.graph, _state.observers)
+    _state.graph, _state.observers = graph, []
+    try:
+        inputs = [
+            graph.placeholder(s.dtype, s.shape, name=f"{name}_arg{i}") for i, s in enumerate(specs)
+        ]
+        graph.inputs = inputs
+        result = function(*inputs)
+        flat = [_as_tensor(graph, v) for v in nest.flatten(result)]
+    finally:
+        _state.graph, _state.observers = saved
+    return Subgraph(graph, inputs, flat, result)
+
+
+def _as_tensor(graph, value):
+    if isinstance(value, ir.SymbolicTensor) and value._graph is graph:
+        return value
+    if isinstance(value, Variable):
+        return graph.read_variable(value)
+    if isinstance(value, (Tensor, ir.SymbolicTensor)):
+        return graph._as_graph_tensor(value)
+    from tensorflux._src.core.convert import convert_to_tensor
+
+    saved = _state.graph
+    _state.graph = graph
+    try:
+        return convert_to_tensor(value)
+    finally:
+        _state.graph = saved
+
+
+def _union_captures(*subgraphs) -> list:
+    """The enclosing tensors any subgraph captured, each once; sets each's capture_index."""
+    union: list = []
+    positions: dict[int, int] = {}
+    for sub in subgraphs:
+        sub.capture_index = []
+        for tensor in sub.captured:
+            if id(tensor) not in positions:
+                positions[id(tensor)] = len(union)
+                union.append(tensor)
+            sub.capture_index.append(positions[id(tensor)])
+    return union
+
+
+def _node_inputs(graph, tensors) -> list:
+    """Handles stand for variables in records, so tapes link gradients to the variables."""
+    return [graph.handle_variables.get(id(t), t) for t in tensors]
+
+
+def _add(op, graph, inputs, attrs):
+    """Adds the node with the tapes paused, then tells them with variables for handles."""
+    observers = _state.observers
+    _state.observers = []
+    try:
+        outputs = graph.add_node(op, inputs, attrs)
+    finally:
+        _state.observers = observers
+    outputs = outputs if isinstance(outputs, list) else [outputs]
+    recorded = _node_inputs(graph, inputs)
+    for observer in observers:
+        for value in recorded:
+            if isinstance(value, Variable):  # read inside the subgraph: the tapes watch it
+                observer.variable_accessed(value)
+        observer.record(op, recorded, outputs, attrs)
+    return outputs
+
+
+# ---- If ---------------------------------------------------------------------------------------
+def _if_kernel(xp, pred, *captures, then_branch=None, else_branch=None, Tout=()):
+    branch = then_branch if bool(pred) else else_branch
+    return tuple(branch.run([], captures, xp))
+
+
+def _if_infer(pred, *captures, then_branch=None, else_branch=None, Tout=()):
+    specs = []
+    for a, b in zip(then_branch.outputs, else_branch.outputs):
+        specs.append(TensorSpec(a.shape.most_specific_compatible_shape(b.shape), a.dtype))
+    return specs
+
+
+def _if_grad(op, *dys):
+    pred, *captures = op.inputs
+    then_branch, else_branch = op.get_attr("then_branch"), op.get_attr("else_branch")
+    wanted = [_differentiable(c) for c in captures]
+    if not any(wanted):
+        return [None] * len(op.inputs)
+    dys = [array_ops.zeros_like(o) if d is None else d for d, o in zip(dys, op.outputs)]
+    attrs = {
+        "forward": op.op_def,
+        "then_branch": then_branch,
+        "else_branch": else_branch,
+        "wanted": tuple(wanted),
+        "Tout": tuple(_grad_dtype(c) for c, w in zip(captures, wanted) if w),
+    }
+    graph = _state.graph
+    inputs = [pred, *captures, *dys]
+    if graph is not None:
+        grads = iter(graph.add_node(IF_GRAD, [graph._as_graph_tensor(t) for t in inputs], attrs))
+    else:
+        grads = iter(_eager_control_grad(IF_GRAD, inputs, attrs))
+    return [None] + [next(grads) if w else None for w in wanted]
+
+
+def _differentiable(tensor) -> bool:
+    return (isinstance(tensor, Variable) and tensor.trainable) or (
+        not isinstance(tensor, Variable) and tensor.dtype._kind in ("f", "c")
+    )
+
+
+def _grad_dtype(tensor):
+    return tensor.dtype
+
+
+def _replay(sub: Subgraph, values, captures):
+    """Evaluates a subgraph eagerly through dispatch (so a tape records it)."""
+    env = dict(zip(map(id, sub.inputs), values))
+    for placeholder, index in zip(sub.capture_placeholders, sub.capture_index):
+        env[id(placeholder)] = captures[index]
+    return interpret(sub.graph, env, sub.outputs, [], [])
+
+
+def _if_grad_kernel(
+    xp, pred, *rest, forward=None, then_branch=None, else_branch=None, wanted=(), Tout=()
+):
+    count = len(wanted)
+    captures = [_eager(c) for c in rest[:count]]
+    dys = [_eager(d) for d in rest[count:]]
+    branch = then_branch if bool(pred) else else_branch
+    sources = [c for c, w in zip(captures, wanted) if w]
+    with context.init_scope():
+        grads = registry.vjp(lambda: _replay(branch, [], captures), sources, dys)
+    return tuple(g._value for g in grads)
+
+
+def _eager(value):
+    if isinstance(value, Variable):
+        return value
+    return EagerTensor(value, dtypes.from_numpy(value.dtype), device_lib.default_device())
+
+
+def _eager_control_grad(op, inputs, attrs):
+    """Runs a control-flow gradient op eagerly: Variables go to its kernel as themselves."""
+    device = device_lib.default_device()
+    values = [t if isinstance(t, Variable) else t._value for t in inputs]
+    result = op.kernel(device.xp, *values, **attrs)
+    return [EagerTensor(v, dtypes.from_numpy(v.dtype), device) for v in result]
+
+
+IF = register(
+    OpDef(
+        name="If",
+        kernel=_if_kernel,
+        infer=_if_infer,
+        grad=_if_grad,
+        inputs=("cond", "input*"),
+        outputs=("output*",),
+        attrs=("then_branch", "else_branch", "Tout"),
+        stateful=True,
+    )
+)
+STATELESS_IF = register(
+    OpDef(
+        name="StatelessIf",
+        kernel=_if_kernel,
+        infer=_if_infer,
+        grad=_if_grad,
+        inputs=("cond", "input*"),
+        outputs=("output*",),
+        attrs=("then_branch", "else_branch", "Tout"),
+    )
+)
+IF_GRAD = register(
+    OpDef(
+        name="IfGrad",
+        kernel=_if_grad_kernel,
+        infer=lambda *specs, Tout=(), **attrs: [TensorSpec(None, d) for d in Tout],
+        inputs=("cond", "input*"),
+        outputs=("output*",),
+        attrs=("forward", "then_branch", "else_branch", "wanted", "Tout"),
+        stateful=True,
+    )
+)
+
+
+def cond(pred, true_fn, false_fn):
+    """tf.cond while tracing: both branches become subgraphs of one If node."""
+    graph = _state.graph
+    pred = graph._as_graph_tensor(pred) if isinstance(pred, (Tensor, Variable)) else pred
+    if pred.dtype is not dtypes.bool or pred.shape.rank not in (None, 0):
+        raise TypeError(f"pred must be a scalar bool tensor, got {pred!r}")
+    then_branch = trace(lambda: true_fn(), [], "cond_true")
+    else_branch = trace(lambda: false_fn(), [], "cond_false")
+    try:
+        nest.assert_same_structure(then_branch.structure, else_branch.structure)
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            "true_fn and false_fn arguments to tf.cond must have the same number, type, and "
+            f"overall structure of return values.\n\ntrue_fn output: {then_branch.structure}\n"
+            f"false_fn output: {else_branch.structure}\n\nError details:\n{error}"
+        ) from None
+    for a, b in zip(then_branch.outputs, else_branch.outputs):
+        if a.dtype is not b.dtype:
+            raise TypeError(
+                f"true_fn and false_fn arguments to tf.cond must have the same dtypes: "
+                f"{a.dtype.name} vs {b.dtype.name}."
+            )
+    captures = _union_captures(then_branch, else_branch)
+    op = IF if then_branch.stateful or else_branch.stateful else STATELESS_IF
+    attrs = {
+        "then_branch": then_branch,
+        "else_branch": else_branch,
+        "Tout": tuple(t.dtype for t in then_branch.outputs),
+    }
+    outputs = _add(op, graph, [pred, *captures], attrs)
+    return nest.pack_sequence_as(then_branch.structure, outputs)
+
+
+def run_eagerly(op: OpDef, inputs: list, attrs: dict) -> list:
+    """An If or While node evaluated outside a graph (a tape watches a function call): its
+    kernel gets Variables as themselves, and the tapes record it with those Variables."""
+    device = device_lib.default_device()
+    values = [t if isinstance(t, Variable) else t._value for t in inputs]
+    result = op.kernel(device.xp, *values, **attrs)
+    outputs = [EagerTensor(v, dtypes.from_numpy(v.dtype), device) for v in result]
+    for observer in _state.observers:
+        for value in inputs:
+            if isinstance(value, Variable):
+                observer.variable_accessed(value)
+        observer.record(op, inputs, outputs, attrs)
+    return outputs
+
+
+# ---- While ------------------------------------------------------------------------------------
+def _while_kernel(xp, *values, cond=None, body=None, count=0, limited=False):
+    variables = list(values[:count])
+    captures = values[count : len(values) - 1] if limited else values[count:]
+    limit = int(values[-1]) if limited else None
+    iteration = 0
+    while (limit is None or iteration < limit) and bool(cond.run(variables, captures, xp)[0]):
+        variables = body.run(variables, captures, xp)
+        iteration += 1
+    return tuple(variables)
+
+
+def _while_infer(*specs, cond=None, body=None, count=0, limited=False):
+    return [TensorSpec(p.shape, p.dtype) for p in body.inputs]
+
+
+def _while_grad(op, *dys):
+    count, limited = op.get_attr("count"), op.get_attr("limited")
+    inputs = list(op.inputs)
+    sources = inputs[: len(inputs) - 1] if limited else inputs
+    wanted = [_differentiable(t) for t in sources]
+    if not any(wanted):
+        return [None] * len(inputs)
+    dys = [array_ops.zeros_like(o) if d is None else d for d, o in zip(dys, op.outputs)]
+    attrs = {
+        "cond": op.get_attr("cond"),
+        "body": op.get_attr("body"),
+        "count": count,
+        "limited": limited,
+        "wanted": tuple(wanted),
+        "Tout": tuple(t.dtype for t, w in zip(sources, wanted) if w),
+    }
+    graph = _state.graph
+    grad_inputs = [*inputs, *dys]
+    if graph is not None:
+        grads = iter(
+            graph.add_node(WHILE_GRAD, [graph._as_graph_tensor(t) for t in grad_inputs], attrs)
+        )
+    else:
+        grads = iter(_eager_control_grad(WHILE_GRAD, grad_inputs, attrs))
+    result = [next(grads) if w else None for w in wanted]
+    return result + ([None] if limited else [])
+
+
+def _while_grad_kernel(
+    xp, *values, cond=None, body=None, count=0, limited=False, wanted=(), Tout=()
+):
+    forward_count = len(values) - count  # the forward inputs, then one dy per loop variable
+    forward = [_eager(v) for v in values[:forward_count]]
+    dys = [_eager(v) for v in values[forward_count:]]
+    variables = forward[:count]
+    captures = forward[count : forward_count - 1] if limited else forward[count:]
+    limit = int(forward[-1].numpy()) if limited else None
+    sources = [t for t, w in zip(variables + list(captures), wanted) if w]
+
+    def run():
+        state, iteration = list(variables), 0
+        while (limit is None or iteration < limit) and bool(_replay(cond, state, captures)[0]):
+            state = _replay(body, state, captures)
+            iteration += 1
+        return state
+
+    with context.init_scope():
+        grads = registry.vjp(run, sources, dys)
+    return tuple(g._value for g in grads)
+
+
+WHILE = register(
+    OpDef(
+        name="While",
+        kernel=_while_kernel,
+        infer=_while_infer,
+        grad=_while_grad,
+        inputs=("input*",),
+        outputs=("output*",),
+        attrs=("cond", "body", "count", "limited"),
+        stateful=True,
+    )
+)
+STATELESS_WHILE = register(
+    OpDef(
+        name="StatelessWhile",
+        kernel=_while_kernel,
+        infer=_while_infer,
+        grad=_while_grad,
+        inputs=("input*",),
+        outputs=("output*",),
+        attrs=("cond", "body", "count", "limited"),
+    )
+)
+WHILE_GRAD = register(
+    OpDef(
+        name="WhileGrad",
+        kernel=_while_grad_kernel,
+        infer=lambda *specs, Tout=(), **attrs: [TensorSpec(None, d) for d in Tout],
+        inputs=("input*",),
+        outputs=("output*",),
+        attrs=("cond", "body", "count", "limited", "wanted", "Tout"),
+        stateful=True,
+    )
+)
+
+
+def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=None):
+    """tf.while_loop while tracing: the condition and body become subgraphs of a While node."""
+    graph = _state.graph
+    flat = []
+    for value in nest.flatten(loop_vars):
+        if not isinstance(value, (Tensor, Variable)) and hasattr(value, "stack"):
+            raise TypeError(
+                "A TensorArray loop variable inside a tf.function is not supported yet; "
+                "accumulate with tf.concat or a preallocated tensor instead."
+            )
+        flat.append(
+            graph._as_graph_tensor(
+                value if isinstance(value, (Tensor, Variable)) else _as_tensor(graph, value)
+            )
+        )
+    invariants = (
+        nest.flatten(shape_invariants) if shape_invariants is not None else [None] * len(flat)
+    )
+    specs = [
+        TensorSpec(t.shape if inv is None else inv, t.dtype) for t, inv in zip(flat, invariants)
+    ]
+
+    def packed(function):
+        return lambda *values: function(*nest.pack_sequence_as(loop_vars, list(values)))
+
+    cond_sub = trace(packed(cond), specs, "while_cond")
+    body_sub = trace(packed(body), specs, "while_body")
+    try:
+        nest.assert_same_structure(
+            list(loop_vars),
+            list(body_sub.structure)
+            if isinstance(body_sub.structure, (list, tuple))
+            else [body_sub.structure],
+        )
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            f"The body of tf.while_loop must return the structure of loop_vars: {error}"
+        ) from None
+    for spec, out, value in zip(specs, body_sub.outputs, flat):
+        if out.dtype is not spec.dtype:
+            raise TypeError(
+                f"Loop variable {value.name} enters the loop as {spec.dtype.name} but the body "
+                f"returns {out.dtype.name}."
+            )
+        if not spec.shape.is_compatible_with(out.shape) or (
+            spec.shape.rank is not None and out.shape.rank is None
+        ):
+            raise ValueError(
+                f"Input tensor '{value.name}' enters the loop with shape {spec.shape}, but has "
+                f"shape {out.shape} after one iteration. To allow the shape to vary across "
+                "iterations, use the `shape_invariants` argument of tf.while_loop to specify a "
+                "less-specific shape."
+            )
+    captures = _union_captures(cond_sub, body_sub)
+    op = WHILE if cond_sub.stateful or body_sub.stateful else STATELESS_WHILE
+    inputs = [*flat, *captures]
+    limited = maximum_iterations is not None
+    if limited:
+        inputs.append(graph._as_graph_tensor(_as_tensor(graph, maximum_iterations)))
+    attrs = {"cond": cond_sub, "body": body_sub, "count": len(flat), "limited": limited}
+    outputs = _add(op, graph, inputs, attrs)
+    return nest.pack_sequence_as(loop_vars, outputs)
+
+
+# ---- interpreting a graph through dispatch -------------------------------------------------------
+def interpret(graph: ir.Graph, values: dict, outputs, handles, variables) -> list:
+    """Evaluates the graph's nodes with ordinary ops: eager (recorded by tapes) or, inside
+    another trace, as nodes of that graph."""
+    for handle, variable in zip(handles, variables):
+        values[id(handle)] = variable
+    needed = {id(t) for t in outputs}
+    keep = []
+    for node in reversed(graph.nodes):
+        if (node.op.stateful and id(node) not in graph.lifted) or any(
+            id(t) in needed for t in node.outputs
+        ):
+            keep.append(node)
+            needed.update(id(t) for t in node.inputs)
+    for node in reversed(keep):
+        if node.op is ir.PLACEHOLDER:
+            continue
+        if node.op is ir.CONST:
+            values[id(node.outputs[0])] = _constant(node)
+            continue
+        inputs = [values[id(t)] for t in node.inputs]
+        if node.op is READ_VARIABLE_OP:
+            result = inputs[0].value()
+        elif node.op is ASSIGN_VARIABLE_OP:
+            inputs[0].assign(inputs[1])
+            continue
+        elif node.op is ASSIGN_ADD_VARIABLE_OP:
+            inputs[0].assign_add(inputs[1])
+            continue
+        elif node.op is ASSIGN_SUB_VARIABLE_OP:
+            inputs[0].assign_sub(inputs[1])
+            continue
+        elif node.op.name in _CONTROL_FLOW:
+            result = run_eagerly(node.op, inputs, node.attrs)
+        else:
+            result = apply(node.op, inputs, node.attrs)
+        results = result if isinstance(result, list) else [result]
+        for tensor, value in zip(node.outputs, results):
+            values[id(tensor)] = value
+    return [values[id(t)] for t in outputs]
+
+
+_CONTROL_FLOW = frozenset(("If", "StatelessIf", "While", "StatelessWhile", "IfGrad", "WhileGrad"))
+
+
+def _constant(node):
+    from tensorflux._src.core.convert import convert_to_tensor
+
+    return convert_to_tensor(node.attrs["value"], dtype=node.attrs["dtype"])

@@ -1,0 +1,139 @@
+"""Control flow inside tf.function: If and While nodes, their gradients, and case/switch_case
+(oracles: the same functions run eagerly, and closed-form derivatives)."""
+
+import numpy as np
+import pytest
+
+import tensorflux as tf
+
+
+def test_cond_builds_one_if_node_and_runs_the_right_branch():
+    @tf.function
+    def f(x):
+        return tf.cond(x > 0, lambda: x * 2.0, lambda: -x)
+
+    assert f(tf.constant(3.0)).numpy() == 6.0 and f(tf.constant(-3.0)).numpy() == 3.0
+    assert f.experimental_get_tracing_count() == 1
+    ops = [n.type for n in f.get_concrete_function(tf.constant(1.0)).graph.get_operations()]
+    assert "StatelessIf" in ops
+
+
+def test_cond_with_known_predicate_traces_one_branch():
+    @tf.function
+    def f(x):
+        return tf.cond(tf.constant(True), lambda: x + 1, lambda: x - 1)
+
+    assert f(tf.constant(1)).numpy() == 2
+    ops = [n.type for n in f.get_concrete_function(tf.constant(1)).graph.get_operations()]
+    assert "StatelessIf" not in ops and "If" not in ops
+
+
+def test_cond_branches_must_match():
+    @tf.function
+    def f(x):
+        return tf.cond(x > 0, lambda: (x, x), lambda: x)
+
+    with pytest.raises(ValueError, match="same number, type, and overall structure"):
+        f(tf.constant(1.0))
+
+
+def test_cond_with_variable_updates_in_branches():
+    v = tf.Variable(0.0)
+
+    @tf.function
+    def bump(x):
+        tf.cond(x > 0, lambda: v.assign_add(x).read_value(), lambda: v.assign_sub(1.0).read_value())
+        return v.read_value()
+
+    assert bump(tf.constant(2.0)).numpy() == 2.0
+    assert bump(tf.constant(-5.0)).numpy() == 1.0
+
+
+def test_while_loop_in_a_graph():
+    @tf.function
+    def total(n):
+        _, result = tf.while_loop(lambda i, t: i < n, lambda i, t: (i + 1, t + i), [0, 0])
+        return result
+
+    assert total(tf.constant(5)).numpy() == 10 and total(tf.constant(100)).numpy() == 4950
+    assert total.experimental_get_tracing_count() == 1
+
+    @tf.function
+    def capped(n):
+        return tf.while_loop(lambda i: i < n, lambda i: [i + 1], [0], maximum_iterations=3)
+
+    assert capped(tf.constant(10))[0].numpy() == 3
+
+
+def test_while_loop_shape_change_needs_invariants():
+    @tf.function
+    def grow(x):
+        return tf.while_loop(lambda y: tf.size(y) < 8, lambda y: [tf.concat([y, y], 0)], [x])
+
+    with pytest.raises(ValueError, match="shape_invariants"):
+        grow(tf.constant([1.0]))
+
+    @tf.function
+    def grow_ok(x):
+        return tf.while_loop(
+            lambda y: tf.size(y) < 8,
+            lambda y: [tf.concat([y, y], 0)],
+            [x],
+            shape_invariants=[tf.TensorShape([None])],
+        )
+
+    assert grow_ok(tf.constant([1.0]))[0].shape == (8,)
+
+
+def test_gradients_through_cond_and_while_inside_and_around_functions():
+    v = tf.Variable(2.0)
+
+    @tf.function
+    def inner_tape(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.cond(x > 0, lambda: x * v * x, lambda: x + v)
+        return tape.gradient(y, [x, v])
+
+    gx, gv = inner_tape(tf.constant(3.0))
+    assert (gx.numpy(), gv.numpy()) == (12.0, 9.0)
+    gx, gv = inner_tape(tf.constant(-1.0))
+    assert (gx.numpy(), gv.numpy()) == (1.0, 1.0)
+
+    @tf.function
+    def power(x):
+        _, y = tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * x * v), [0, 1.0])
+        return y
+
+    x = tf.constant(2.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = power(x)
+    gx, gv = tape.gradient(y, [x, v])
+    assert y.numpy() == 64.0
+    np.testing.assert_allclose([gx.numpy(), gv.numpy()], [3 * 2.0**2 * 8, 3 * 2.0**2 * 8])
+
+
+def test_case_and_switch_case_in_a_graph():
+    @tf.function
+    def sign(x):
+        return tf.case(
+            [(x < 0, lambda: tf.constant(-1)), (x > 0, lambda: tf.constant(1))],
+            default=lambda: tf.constant(0),
+        )
+
+    assert [int(sign(tf.constant(v))) for v in (-2.0, 0.0, 5.0)] == [-1, 0, 1]
+
+    @tf.function
+    def pick(i):
+        return tf.switch_case(i, [lambda: tf.constant(10), lambda: tf.constant(20)])
+
+    assert [int(pick(tf.constant(i))) for i in (0, 1, 7)] == [10, 20, 20]
+
+
+def test_map_fn_in_a_graph_with_a_known_length():
+    @tf.function
+    def squares(x):
+        return tf.map_fn(lambda row: row * row, x)
+
+    assert squares(tf.constant([1.0, 2.0, 3.0])).numpy().tolist() == [1.0, 4.0, 9.0]
