@@ -53,6 +53,9 @@ GOALS = {
     "add": ("<= 2.5 us", lambda tfx, tf: tfx <= 2.5e-6),
     "matmul": ("<= 8 us", lambda tfx, tf: tfx <= 8e-6),
     "tape_step": (">= 10x faster than TF", lambda tfx, tf: None if tf is None else tf / tfx >= 10),
+    "function_call": ("<= 15 us", lambda tfx, tf: tfx <= 15e-6),
+    "function_loop": ("no slower than TF", lambda tfx, tf: None if tf is None else tfx <= tf),
+    "function_train": (">= 1.0x TF throughput", lambda tfx, tf: None if tf is None else tfx <= tf),
 }
 
 

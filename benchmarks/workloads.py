@@ -55,11 +55,89 @@ def tape_step_mlp(tf):
     return step
 
 
+def function_10_ops(tf):
+    """One call of a tf.function of 10 small element-wise ops on 8x8 tensors."""
+    rng = np.random.default_rng(3)
+    a = tf.constant(rng.standard_normal((8, 8), dtype=np.float32))
+    b = tf.constant(rng.standard_normal((8, 8), dtype=np.float32))
+
+    @tf.function
+    def ten_ops(x, y):
+        z = x + y
+        z = z * x
+        z = z - y
+        z = z * 2.0
+        z = z + 1.0
+        z = tf.maximum(z, y)
+        z = z * 0.5
+        z = z - x
+        z = z + y
+        return tf.tanh(z)
+
+    return lambda: ten_ops(a, b)
+
+
+def function_while_loop(tf):
+    """A tf.function looping 1000 times with tf.while_loop over scalar accumulations."""
+
+    @tf.function
+    def accumulate(n):
+        _, total = tf.while_loop(
+            lambda i, total: i < n,
+            lambda i, total: (i + 1, total + tf.cast(i, tf.float32)),
+            [tf.constant(0), tf.constant(0.0)],
+        )
+        return total
+
+    n = tf.constant(1000)
+    return lambda: accumulate(n)
+
+
+def function_train_step(tf):
+    """A tf.function train step of a 784-256-256-10 MLP with Adam-like updates, batch 128."""
+    rng = np.random.default_rng(4)
+    sizes = (784, 256, 256, 10)
+    variables = []
+    for fan_in, fan_out in itertools.pairwise(sizes):
+        kernel = rng.standard_normal((fan_in, fan_out), dtype=np.float32) * math.sqrt(2 / fan_in)
+        variables.append(tf.Variable(kernel))
+        variables.append(tf.Variable(np.zeros(fan_out, np.float32)))
+    moments = [tf.Variable(tf.zeros_like(v)) for v in variables]
+    squares = [tf.Variable(tf.zeros_like(v)) for v in variables]
+    x = tf.constant(rng.standard_normal((128, sizes[0]), dtype=np.float32))
+    labels = tf.constant(rng.integers(0, sizes[-1], 128).astype(np.int32))
+
+    @tf.function
+    def step():
+        w1, b1, w2, b2, w3, b3 = variables
+        with tf.GradientTape() as tape:
+            hidden = tf.nn.relu(tf.matmul(x, w1) + b1)
+            hidden = tf.nn.relu(tf.matmul(hidden, w2) + b2)
+            logits = tf.matmul(hidden, w3) + b3
+            loss = tf.reduce_mean(
+                tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+            )
+        grads = tape.gradient(loss, variables)
+        for v, g, m, s in zip(variables, grads, moments, squares):
+            m.assign(0.9 * m + 0.1 * g)
+            s.assign(0.999 * s + 0.001 * g * g)
+            v.assign_sub(0.001 * m / (tf.sqrt(s) + 1e-7))
+        return loss
+
+    return step
+
+
 # name -> (builder, description)
 EAGER_CASES = {
     "add": (add_8x8, "eager tf.add, two 8x8 float32"),
     "matmul": (matmul_64x64, "eager tf.matmul, 64x64 float32"),
     "tape_step": (tape_step_mlp, "GradientTape fwd+bwd, MLP 64-128-128-10, batch 32"),
+    "function_call": (function_10_ops, "tf.function call: 10 element-wise ops on 8x8"),
+    "function_loop": (function_while_loop, "tf.function: while_loop of 1000 scalar additions"),
+    "function_train": (
+        function_train_step,
+        "tf.function train step, MLP 784-256-256-10, batch 128",
+    ),
 }
 
 

@@ -296,3 +296,24 @@ def test_convert_for_tf_function():
     assert api.convert(square) is square
     bound = api.convert(tf.Module().__init__)
     assert bound.__self__ is not None
+
+
+def test_set_verbosity_reports_conversions(capsys):
+    def fresh(x):
+        if x:
+            return 1
+        return 0
+
+    autograph.set_verbosity(3, alsologtostdout=True)
+    try:
+        autograph.to_graph(fresh)
+    finally:
+        autograph.set_verbosity(0)
+    out = capsys.readouterr().out
+    assert "Converted test_set_verbosity_reports_conversions.<locals>.fresh" in out
+    assert "def tf__fresh(x):" in out
+
+
+def test_converting_twice_is_a_no_op():
+    converted = autograph.to_graph(absolute)
+    assert autograph.to_graph(converted) is converted

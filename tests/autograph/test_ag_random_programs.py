@@ -3,11 +3,13 @@ conditional expressions): each converted program gives the original's result and
 
 import importlib.util
 import random
+import re
 
 import pytest
 
 import tensorflux as tf
 from tensorflux import autograph
+from tensorflux._src.core import context
 
 VARIABLES = ("a", "b", "c")
 
@@ -99,16 +101,33 @@ class ProgramWriter:
         return "\n".join(self.lines)
 
 
-@pytest.fixture(scope="module")
-def programs(tmp_path_factory):
-    count = 150
-    source = "\n\n\n".join(ProgramWriter(seed).program(f"program_{seed}") for seed in range(count))
-    path = tmp_path_factory.mktemp("autograph") / "ag_random_programs.py"
-    path.write_text(source + "\n")
-    spec = importlib.util.spec_from_file_location("ag_random_programs", path)
+def traceable(source: str) -> str:
+    """The program without Python side effects or early returns, which a graph can't repeat:
+    one value returned at the end, as tf.function code would."""
+    source = re.sub(r"log\.append\(.*\)$", "pass", source, flags=re.M)
+    source = source.replace("return (a, b, c), log", "return (a, b, c)")
+    return re.sub(r"return .*, log$", "c = c + 1", source, flags=re.M)
+
+
+def load(tmp_path_factory, name: str, sources) -> list:
+    path = tmp_path_factory.mktemp("autograph") / f"{name}.py"
+    path.write_text("\n\n\n".join(sources) + "\n")
+    spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return [getattr(module, f"program_{seed}") for seed in range(count)]
+    return [getattr(module, f"program_{seed}") for seed in range(len(sources))]
+
+
+@pytest.fixture(scope="module")
+def programs(tmp_path_factory):
+    sources = [ProgramWriter(seed).program(f"program_{seed}") for seed in range(150)]
+    return load(tmp_path_factory, "ag_random_programs", sources)
+
+
+@pytest.fixture(scope="module")
+def traceable_programs(tmp_path_factory):
+    sources = [traceable(ProgramWriter(seed).program(f"program_{seed}")) for seed in range(60)]
+    return load(tmp_path_factory, "ag_traceable_programs", sources)
 
 
 def test_random_programs_match_python(programs):
@@ -128,3 +147,15 @@ def test_random_programs_on_eager_tensors(programs):
         expected = plain(program(2, 5))
         actual = autograph.to_graph(program)(tf.constant(2), tf.constant(5))
         assert plain(actual) == expected, program.__name__
+
+
+def test_random_programs_traced(traceable_programs, fake_graph):
+    for program in traceable_programs:
+        converted = autograph.to_graph(program)
+        for a, b in ((2, 5), (0, 0), (5, -2)):
+            context.state.graph = None
+            expected = program(a, b)
+            context.state.graph = fake_graph
+            actual = converted(tf.constant(a), tf.constant(b))
+            assert [int(value) for value in actual] == list(expected), (program.__name__, a, b)
+    assert "while_loop" in fake_graph.calls and "cond" in fake_graph.calls

@@ -5,15 +5,11 @@ from __future__ import annotations
 import enum
 import functools
 import inspect
-import logging
 import sys
 import types
 
 from tensorflux._src.autograph import transpiler
 from tensorflux._src.autograph.operators import call
-from tensorflux._src.core import log
-
-_verbosity = {"level": 0, "alsologtostdout": False}
 
 
 class Feature(enum.Enum):
@@ -102,11 +98,16 @@ def do_not_convert(func=None):
 
 
 def set_verbosity(level, alsologtostdout=False):
-    """`tf.autograph.set_verbosity`: how much AutoGraph logs (0 = nothing but warnings)."""
-    _verbosity["level"] = int(level)
-    _verbosity["alsologtostdout"] = bool(alsologtostdout)
-    if level > 0:
-        log.logger.setLevel(logging.DEBUG)
+    """`tf.autograph.set_verbosity`: how much AutoGraph logs about its conversions.
+
+    0 logs nothing but warnings; 1 and up log each function converted (at INFO on the
+    "tensorflow" logger); 3 and up also log its converted source. `alsologtostdout` prints the
+    same lines.
+
+    >>> tf.autograph.set_verbosity(0)
+    """
+    transpiler.verbosity.level = int(level)
+    transpiler.verbosity.also_to_stdout = bool(alsologtostdout)
 
 
 def trace(*args):

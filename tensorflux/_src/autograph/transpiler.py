@@ -27,6 +27,7 @@ from tensorflux._src.autograph.converters import (
     variables,
 )
 from tensorflux._src.autograph.pyct import activity, origin, parser
+from tensorflux._src.core import log
 
 PASSES = (
     asserts,
@@ -43,6 +44,22 @@ _FACTORY = "ag__factory"
 _lock = threading.Lock()
 _cache: dict = {}  # (code object, recursive) -> (converted code object, converted source)
 _AG_CELL = types.CellType(operators)
+
+
+class _Verbosity:
+    """What `tf.autograph.set_verbosity` chose."""
+
+    level = 0
+    also_to_stdout = False
+
+
+verbosity = _Verbosity()
+
+
+def _report(message: str) -> None:
+    log.logger.info(message)
+    if verbosity.also_to_stdout:
+        print(message)
 
 
 def _strip_signature(node: ast.FunctionDef) -> None:
@@ -115,6 +132,10 @@ def _compile(function, recursive: bool):
     code = template.__code__.replace(
         co_name=function.__code__.co_name, co_qualname=function.__code__.co_qualname
     )
+    if verbosity.level >= 1:
+        _report(f"Converted {function.__qualname__}")
+    if verbosity.level >= 3:
+        _report(f"Converted code:\n{source}")
     entry = (code, source)
     with _lock:
         _cache[key] = entry
@@ -123,6 +144,8 @@ def _compile(function, recursive: bool):
 
 def convert(function, recursive: bool = True):
     """The converted version of the plain Python function `function`."""
+    if getattr(function, "__ag_converted__", False):
+        return function
     code, _ = _compile(function, recursive)
     original_cells = dict(zip(function.__code__.co_freevars, function.__closure__ or ()))
     closure = tuple(

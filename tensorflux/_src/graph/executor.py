@@ -1,9 +1,9 @@
-"""Runs a graph: compiled once into a flat list of kernel calls over numbered slots.
+"""Runs a graph: compiled once into straight-line Python, one kernel call per line.
 
 Only the nodes the outputs need, plus every stateful node (a variable update or a print must
-happen even if nothing reads its result), are kept. Each slot is freed after its last use, so a
-call holds no more intermediate arrays than it must. A failing kernel raises TF's error naming
-the op and the user's line that created it.
+happen even if nothing reads its result), are kept, in creation (program) order. Each value is
+deleted after its last use, so a call holds no more intermediate arrays than it must. A failing
+kernel raises TF's error naming the op and the user's line that created it.
 """
 
 from __future__ import annotations
@@ -65,34 +65,65 @@ class Executor:
         for index, step in enumerate(steps):
             step[5] = tuple(dying.get(index, ()))
         self._steps = [tuple(step) for step in steps]
-        self._slot_count = len(slots)
+        self._run = self._generate()
+
+    def _generate(self):
+        """Straight-line Python for the steps: one kernel call per line over local variables,
+        `del` after a value's last use, so a call costs little more than its kernels."""
+        names: dict = {"_node_error": _node_error}
+        lines = ["def run(feeds, xp):", f"    {self._unpack_feeds()}"]
+        for s, value in self._constants:
+            names[f"c{s}"] = value
+            lines.append(f"    v{s} = c{s}")
+        lines.append("    step = -1")
+        lines.append("    try:")
+        for index, (kernel, ins, outs, attrs, _, dead) in enumerate(self._steps):
+            names[f"k{index}"] = kernel
+            args = ", ".join(["xp", *(f"v{s}" for s in ins)])
+            if attrs:
+                names[f"a{index}"] = attrs
+                args += f", **a{index}"
+            lines.append(f"        step = {index}")
+            if len(outs) == 1 and not node_is_multi(self._steps[index][4]):
+                lines.append(f"        v{outs[0]} = k{index}({args})")
+            elif outs:
+                targets = ", ".join(f"v{s}" for s in outs)
+                lines.append(f"        ({targets},) = k{index}({args})")
+            else:
+                lines.append(f"        k{index}({args})")
+            if dead:
+                lines.append("        del " + ", ".join(f"v{s}" for s in dead))
+        outputs = ", ".join(f"v{s}" for s in self._output_slots)
+        lines.append(f"        return [{outputs}]")
+        lines.append("    except Exception as error:")
+        lines.append("        raise _node_error(step, error, locals()) from None")
+        namespace = dict(names)
+        exec(compile("\n".join(lines), f"<graph executor {id(self):#x}>", "exec"), namespace)
+        steps = self._steps
+        generated = namespace["run"]
+
+        def run(feeds, xp):
+            try:
+                return generated(feeds, xp)
+            except _StepError as failure:
+                _, ins, _, _, node, _ = steps[failure.step]
+                raise _node_error_for(node, failure.values_of(ins), failure.error) from None
+
+        return run
+
+    def _unpack_feeds(self) -> str:
+        if not self._input_slots:
+            return "pass"
+        targets = ", ".join(f"v{s}" for s in self._input_slots)
+        return f"({targets},) = feeds"
 
     def run(self, feeds: list, xp=np) -> list:
         with quiet.silenced():  # TF's kernels are silent about inf and NaN; set it once
             return self._run(feeds, xp)
 
-    def _run(self, feeds: list, xp) -> list:
-        values: list = [None] * self._slot_count
-        for s, value in zip(self._input_slots, feeds):
-            values[s] = value
-        for s, value in self._constants:
-            values[s] = value
-        for kernel, ins, outs, attrs, node, dead in self._steps:
-            try:
-                if len(ins) == 2:  # the common case, without building a list
-                    result = kernel(xp, values[ins[0]], values[ins[1]], **attrs)
-                else:
-                    result = kernel(xp, *[values[s] for s in ins], **attrs)
-            except Exception as error:
-                raise _node_error(node, [values[s] for s in ins], error) from None
-            if type(result) is tuple or type(result) is list:  # as dispatch reads results
-                for s, value in zip(outs, result):
-                    values[s] = value
-            elif outs:
-                values[outs[0]] = result
-            for s in dead:
-                values[s] = None
-        return [values[s] for s in self._output_slots]
+    def run_unchecked(self, feeds: list, xp) -> list:
+        """`run` for a caller that already silenced NumPy's warnings (a loop's iterations)."""
+        return self._run(feeds, xp)
 
 
 class _ArrayView:
@@ -104,7 +135,29 @@ class _ArrayView:
         self._value = value if hasattr(value, "shape") else np.asarray(0)
 
 
-def _node_error(node: ir.Node, arrays, error: Exception) -> errors.OpError:
+def node_is_multi(node: ir.Node) -> bool:
+    """Whether the node's op returns a list of outputs (even a list of one)."""
+    return len(node.outputs) != 1 or node.op.outputs[-1:] == ("output*",)
+
+
+class _StepError(Exception):
+    """A kernel failed in generated code: which step, with what error, and the locals."""
+
+    def __init__(self, step: int, error: Exception, local_values: dict):
+        super().__init__(str(error))
+        self.step = step
+        self.error = error
+        self._locals = local_values
+
+    def values_of(self, slots) -> list:
+        return [self._locals.get(f"v{s}") for s in slots]
+
+
+def _node_error(step: int, error: Exception, local_values: dict) -> _StepError:
+    return _StepError(step, error, local_values)
+
+
+def _node_error_for(node: ir.Node, arrays, error: Exception) -> errors.OpError:
     if isinstance(error, errors.OpError):
         message = error.message
         cls = type(error)

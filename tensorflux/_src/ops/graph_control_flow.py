@@ -9,6 +9,7 @@ replay the subgraph eagerly under a tape when the graph runs (first order).
 
 from __future__ import annotations
 
+from tensorflux._src.backend import quiet
 from tensorflux._src.core import context, dtypes, nest, registry
 from tensorflux._src.core import device as device_lib
 from tensorflux._src.core.dispatch import apply
@@ -45,6 +46,9 @@ class Subgraph:
 
     def run(self, values, captures, xp):
         return self.executor.run(list(values) + [captures[i] for i in self.capture_index], xp)
+
+    def selected(self, captures) -> list:
+        return [captures[i] for i in self.capture_index]
 
 
 def trace(function, specs, name: str) -> Subgraph:
@@ -289,10 +293,15 @@ def _while_kernel(xp, *values, cond=None, body=None, count=0, limited=False):
     variables = list(values[:count])
     captures = values[count : len(values) - 1] if limited else values[count:]
     limit = int(values[-1]) if limited else None
+    cond_captures, body_captures = cond.selected(captures), body.selected(captures)
+    run_cond, run_body = cond.executor.run_unchecked, body.executor.run_unchecked
     iteration = 0
-    while (limit is None or iteration < limit) and bool(cond.run(variables, captures, xp)[0]):
-        variables = body.run(variables, captures, xp)
-        iteration += 1
+    with quiet.silenced():  # once for the whole loop, not per iteration
+        while limit is None or iteration < limit:
+            if not run_cond(variables + cond_captures, xp)[0]:
+                break
+            variables = run_body(variables + body_captures, xp)
+            iteration += 1
     return tuple(variables)
 
 

@@ -4,6 +4,7 @@ Tensor and Variable operators."""
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
@@ -168,17 +169,21 @@ def _add_grad(op, dy):
     return _unbroadcast_pair(op, dy, dy)
 
 
-def _arithmetic(ufunc: str):
-    """A binary kernel; float results that overflow or are NaN (inf - inf) come silently, as
-    in TF (integer ufuncs never warn, so they skip the error-state switch)."""
+_OPERATORS_OF = {"add": operator.add, "subtract": operator.sub, "multiply": operator.mul}
 
-    numpy_ufunc = getattr(np, ufunc)
+
+def _arithmetic(ufunc: str):
+    """A binary kernel; results that overflow or are NaN (inf - inf) come silently, as in TF.
+
+    On NumPy it uses the Python operator: the same ufunc for arrays, and for the NumPy scalars
+    a loop of scalar ops produces, a tenth of a ufunc call's cost.
+    """
+    numpy_operator = _OPERATORS_OF[ufunc]
 
     def kernel(xp, x, y):
-        function = numpy_ufunc if xp is np else getattr(xp, ufunc)
-        if x.dtype.kind in "iu":
-            return function(x, y)
-        return quietly(function, x, y)
+        if xp is np:
+            return quietly(numpy_operator, x, y)
+        return quietly(getattr(xp, ufunc), x, y)
 
     return kernel
 
@@ -1945,10 +1950,17 @@ def complex(real, imag, name=None) -> Tensor:  # noqa: A001 - TF's public name
 
 # ---- Less / LessEqual / Greater / GreaterEqual ------------------------------------------------
 def _ordering(name: str, ufunc: str) -> OpDef:
+    numpy_operator = getattr(
+        operator, {"less": "lt", "less_equal": "le", "greater": "gt", "greater_equal": "ge"}[ufunc]
+    )
+
+    def kernel(xp, x, y):
+        return numpy_operator(x, y) if xp is np else getattr(xp, ufunc)(x, y)
+
     return register(
         OpDef(
             name=name,
-            kernel=lambda xp, x, y: getattr(xp, ufunc)(x, y),
+            kernel=kernel,
             infer=rules.broadcast_to(dtypes.bool),
             grad=None,  # comparisons are not differentiable
             inputs=("x", "y"),
@@ -2385,8 +2397,7 @@ def _cast_kernel(xp, x, DstT, Truncate=False):
     target = DstT.as_numpy_dtype
     if x.dtype.kind == "c" and DstT._kind != "c":
         x = x.real
-    with np.errstate(invalid="ignore", over="ignore"):
-        return x.astype(target)
+    return quietly(x.astype, target)
 
 
 def _cast_grad(op, dy):
@@ -2581,8 +2592,8 @@ _VARIABLE_EQUALITY = {"__eq__": _equals, "__ne__": _not_equals}
 def install_operators(cls) -> None:
     """Installs the arithmetic, comparison and bitwise operators on Tensor or Variable."""
     equality = _VARIABLE_EQUALITY if issubclass(cls, Variable) else _TENSOR_EQUALITY
-    for operator, func in {**_OPERATORS, **equality}.items():
-        cls._override_operator(operator, func)
+    for method, func in {**_OPERATORS, **equality}.items():
+        cls._override_operator(method, func)
 
 
 install_operators(Tensor)

@@ -61,9 +61,18 @@ def if_exp(cond, true_fn, false_fn):
     return true_fn() if cond else false_fn()
 
 
-def _check_branches(outputs: dict, symbol_names, location: str) -> None:
-    """TF's errors for a variable or return value that only one branch defines or that the
-    branches give different structures."""
+class _OneSided(Exception):  # noqa: N818 - a signal, not an error
+    """Raised once both branches are traced: variables only one of them defines."""
+
+    def __init__(self, undefined: dict):
+        super().__init__()
+        self.undefined = undefined
+
+
+def _check_branches(outputs: dict, symbol_names, location: str, one_sided: dict) -> None:
+    """TF's errors for a return value only one branch gives, or branches that give a variable
+    different structures; variables only one branch defines are collected in `one_sided`."""
+    found = {}
     for index, name in enumerate(symbol_names):
         values = [outputs[branch][index] for branch in _BRANCH_NAMES]
         _carry_if_defined_in_loop(name, values)
@@ -73,10 +82,14 @@ def _check_branches(outputs: dict, symbol_names, location: str) -> None:
             ):
                 message = f"the {branch} branch must also have a return statement."
                 raise _user_error(ValueError, message, location)
-            if isinstance(value, Undefined) and not isinstance(other, Undefined):
+            if (
+                isinstance(value, Undefined)
+                and not isinstance(other, Undefined)
+                and index not in one_sided
+            ):
                 message = f"'{name}' must also be initialized in the {branch} branch"
-                raise _user_error(ValueError, message, location)
-        if not isinstance(values[0], _UNSET):
+                found[index] = Undefined(name, (ValueError, message, location))
+        if not isinstance(values[0], _UNSET) and not isinstance(values[1], _UNSET):
             try:
                 nest.assert_same_structure(values[0], values[1], check_types=False)
             except (ValueError, TypeError) as error:
@@ -85,6 +98,8 @@ def _check_branches(outputs: dict, symbol_names, location: str) -> None:
                     f"branches:\n\n{error}"
                 )
                 raise _user_error(TypeError, message, location) from None
+    if found:
+        raise _OneSided(found)
 
 
 def _carry_if_defined_in_loop(name: str, values) -> None:
@@ -98,29 +113,51 @@ def _carry_if_defined_in_loop(name: str, values) -> None:
 
 
 def _graph_if(cond, body, orelse, get_state, set_state, symbol_names, location) -> None:
+    """`tf.cond` over the variables the branches modify.
+
+    A variable only one branch defines is left out of the outputs (the branches are traced
+    again without it) and stays undefined after the `if`, with TF's error for a later read.
+    """
     initial = get_state()
-    outputs: dict = {}
-
-    def branch(block, branch_name):
-        def run():
-            set_state(initial)
-            block()
-            values = get_state()
-            outputs[branch_name] = values
-            if len(outputs) == 2:
-                _check_branches(outputs, symbol_names, location)
-            # Variables neither branch defines stay undefined; the branches output None for them.
-            return tuple(None if isinstance(value, _UNSET) else value for value in values)
-
-        return run
-
-    results = dispatch.control_flow_op("cond")(cond, branch(body, "main"), branch(orelse, "else"))
+    one_sided: dict = {}
+    while True:
+        outputs: dict = {}
+        try:
+            results = dispatch.control_flow_op("cond")(
+                cond,
+                _traced_branch(body, "main", initial, get_state, set_state, outputs,
+                               symbol_names, location, one_sided),
+                _traced_branch(orelse, "else", initial, get_state, set_state, outputs,
+                               symbol_names, location, one_sided),
+            )  # fmt: skip
+            break
+        except _OneSided as signal:
+            one_sided.update(signal.undefined)
     set_state(
         tuple(
-            main if isinstance(main, _UNSET) else result
-            for main, result in zip(outputs["main"], results)
+            one_sided[index] if index in one_sided else main if isinstance(main, _UNSET) else result
+            for index, (main, result) in enumerate(zip(outputs["main"], results))
         )
     )
+
+
+def _traced_branch(
+    block, branch_name, initial, get_state, set_state, outputs, symbol_names, location, one_sided
+):
+    def run():
+        set_state(initial)
+        block()
+        values = get_state()
+        outputs[branch_name] = values
+        if len(outputs) == 2:
+            _check_branches(outputs, symbol_names, location, one_sided)
+        # Variables neither branch defines (or only one does) are no outputs: None in both.
+        return tuple(
+            None if index in one_sided or isinstance(value, _UNSET) else value
+            for index, value in enumerate(values)
+        )
+
+    return run
 
 
 def while_stmt(test, body, get_state, set_state, symbol_names):
