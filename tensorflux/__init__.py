@@ -4,6 +4,7 @@ This module is the `tf` namespace: it only re-exports names implemented under `_
 """
 
 from tensorflux import autodiff as autodiff
+from tensorflux import autograph as autograph
 from tensorflux import bitwise as bitwise
 from tensorflux import config as config
 from tensorflux import debugging as debugging

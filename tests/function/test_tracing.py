@@ -216,7 +216,7 @@ def test_nested_functions_and_structures():
 
 
 def test_symbolic_tensor_errors():
-    @tf.function
+    @tf.function(autograph=False)
     def branchy(x):
         if x > 0:
             return x

@@ -13,6 +13,7 @@ import functools
 import inspect
 import weakref
 
+from tensorflux._src.autograph import api as autograph
 from tensorflux._src.core import config, context, log, nest
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
@@ -343,7 +344,9 @@ class Function:
         )
 
     def _converted(self):
-        return self._python_function
+        if not self._autograph:
+            return self._python_function
+        return autograph.convert(self._python_function, recursive=True)
 
     def __repr__(self):
         return f"<tensorflux.function.Function {self._name}>"

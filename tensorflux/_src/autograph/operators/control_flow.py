@@ -108,7 +108,11 @@ def _carry_if_defined_in_loop(name: str, values) -> None:
     if not any(name in names for names in _loop_tracing.uncarried):
         return
     defined = [_loop_value(v) for v in values if not _is_unset(v)]
-    if len(defined) == 1 and tensor.is_tensor(defined[0]) and defined[0].shape.is_fully_defined():
+    if (
+        len(defined) == 1
+        and isinstance(defined[0], tensor.Tensor)
+        and defined[0].shape.is_fully_defined()
+    ):
         raise _DefinedInLoop({name: (defined[0].shape.as_list(), defined[0].dtype)})
 
 
@@ -244,7 +248,8 @@ def _check_loop_variable(name: str, before, after, location: str) -> None:
         )
         raise _user_error(TypeError, message, location) from None
     for entry, exit_ in zip(nest.flatten(before), nest.flatten(after)):
-        if not (tensor.is_tensor(entry) and tensor.is_tensor(exit_)):
+        # Only plain tensors: composites such as TensorArray check their own structure.
+        if not (isinstance(entry, tensor.Tensor) and isinstance(exit_, tensor.Tensor)):
             continue
         if entry.dtype != exit_.dtype:
             message = (
@@ -327,8 +332,8 @@ def _build_loop(
         for index, value in enumerate(state):
             if index in carried or symbol_names[index] in iterate_names or _is_unset(value):
                 continue
-            value = _loop_value(value)
-            if not tensor.is_tensor(value):
+            # Python values set in every iteration (a reset `continue_` flag) stay per-iteration.
+            if not isinstance(value, tensor.Tensor):
                 continue
             if not value.shape.is_fully_defined():
                 message = (
