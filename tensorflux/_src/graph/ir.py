@@ -396,6 +396,10 @@ class Graph:
         array = np.asarray(values[id(value)])
         return EagerTensor(array, value.dtype, device_lib.default_device())
 
+    def as_graph_def(self, add_shapes=False):
+        """The graph as a `GraphDef` protobuf with TF's op names and attrs (TF reads it)."""
+        return as_graph_def(self)
+
     def get_operations(self) -> list[Node]:
         return list(self.nodes)
 
@@ -409,3 +413,112 @@ class Graph:
             outs = ", ".join(f"{t.dtype.name}{t.shape}" for t in node.outputs)
             lines.append(f"{node.name} = {node.op.name}({args}){attrs} -> {outs}")
         return "\n".join(lines)
+
+
+# ---- GraphDef ---------------------------------------------------------------------------------
+def _attr_value(message, value) -> None:
+    """Fills an AttrValue from one of our attr values."""
+    from tensorflux._src.core.dtypes import DType
+
+    if isinstance(value, DType):
+        message.type = value.as_datatype_enum
+    elif isinstance(value, bool):
+        message.b = value
+    elif isinstance(value, int):
+        message.i = value
+    elif isinstance(value, float):
+        message.f = value
+    elif isinstance(value, (str, bytes)):
+        message.s = value.encode() if isinstance(value, str) else value
+    elif isinstance(value, TensorShape):
+        _shape_proto(message.shape, value)
+    elif isinstance(value, np.ndarray):
+        _tensor_proto(message.tensor, value)
+    elif isinstance(value, (list, tuple)):
+        items = message.list
+        for item in value:
+            if isinstance(item, dtypes.DType):
+                items.type.append(item.as_datatype_enum)
+            elif isinstance(item, bool):
+                items.b.append(item)
+            elif isinstance(item, int):
+                items.i.append(item)
+            elif isinstance(item, float):
+                items.f.append(item)
+            elif isinstance(item, (str, bytes)):
+                items.s.append(item.encode() if isinstance(item, str) else item)
+        if not value:
+            message.list.SetInParent()
+    else:  # a subgraph or Python function: named, as TF names a function attr
+        message.func.name = getattr(value, "__name__", type(value).__name__)
+
+
+def _shape_proto(message, shape: TensorShape) -> None:
+    if shape.rank is None:
+        message.unknown_rank = True
+        return
+    for dim in shape.as_list():
+        message.dim.add(size=-1 if dim is None else dim)
+
+
+def _tensor_proto(message, array: np.ndarray) -> None:
+    dtype = dtypes.from_numpy(array.dtype)
+    message.dtype = dtype.as_datatype_enum
+    _shape_proto(message.tensor_shape, TensorShape(array.shape))
+    if dtype is dtypes.string:
+        message.string_val.extend(bytes(v) for v in array.ravel())
+    else:
+        message.tensor_content = (
+            np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<")).tobytes()
+        )
+
+
+# TF's type attrs that name an input's dtype: attr -> the input it describes.
+_TYPE_ATTR_INPUTS = {
+    "T": 0, "SrcT": 0, "Tparams": 0, "TI": 0, "Tindices": 1, "Taxis": 2, "Tidx": 1, "Tshape": 1,
+    "Tperm": 1, "Tpaddings": 1, "Tlen": 1, "Tmultiples": 1, "Index": 1, "Tlabels": 1,
+}  # fmt: skip
+_WITHOUT_T = frozenset(("Range", "Cast", "LinSpace"))  # ops whose OpDef has no "T" attr
+_NO_T = frozenset(("Placeholder", "Const", "ReadVariableOp", "AssignVariableOp",
+                   "AssignAddVariableOp", "AssignSubVariableOp"))  # fmt: skip
+
+
+def _implied_attrs(node) -> dict:
+    """The attrs TF's OpDefs require that our nodes leave implicit: input dtypes and counts."""
+    implied: dict = {}
+    if node.op.name in _NO_T or not node.inputs:
+        return implied
+    declared = set(node.op.attrs) | {node.op.type_attr}
+    list_input = node.op.inputs and node.op.inputs[0].endswith("*")
+    for attr, position in _TYPE_ATTR_INPUTS.items():
+        if attr not in declared and (attr != "T" or node.op.name in _WITHOUT_T):
+            continue
+        if list_input and position > 0:
+            position = len(node.inputs) - 1  # after a list input: the last input (axis)
+        if position < len(node.inputs):
+            implied[attr] = node.inputs[position].dtype
+    if "N" in declared or list_input:
+        implied["N"] = len(node.inputs) - (1 if len(node.op.inputs) > 1 else 0)
+    return implied
+
+
+def _input_name(tensor) -> str:
+    return tensor.op.name if tensor._index == 0 else f"{tensor.op.name}:{tensor._index}"
+
+
+def as_graph_def(graph: Graph):
+    """Our graph as a GraphDef message: nodes in order, inputs as `node` or `node:index`."""
+    from tensorflux._src.proto import graph_pb2
+
+    graph_def = graph_pb2.messages()["GraphDef"]()
+    graph_def.versions.producer = 2474  # what TF 2.21 writes
+    graph_def.versions.min_consumer = 12
+    for node in graph.nodes:
+        node_def = graph_def.node.add(name=node.name, op=node.op.name)
+        node_def.input.extend(_input_name(t) for t in node.inputs)
+        attrs = dict(node.attrs)
+        for key, value in _implied_attrs(node).items():
+            attrs.setdefault(key, value)
+        for key, value in sorted(attrs.items()):
+            _attr_value(node_def.attr[key], value)
+    return graph_def
