@@ -21,7 +21,7 @@ def test_seed_simple_op_graph_def():
     assert nodes["MatMul"].op == "MatMul" and list(nodes["MatMul"].input) == ["x", "y"]
     assert nodes["MatMul"].attr["T"].type == 1 and nodes["MatMul"].attr["transpose_a"].b is False
     add = next(n for n in graph_def.node if n.op == "AddV2")
-    assert list(add.input)[0] == "MatMul"
+    assert add.input[0] == "MatMul"
     assert "MatMul" in str(graph_def)
 
 
