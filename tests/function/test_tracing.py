@@ -282,3 +282,23 @@ def test_pretty_printed_signature():
     concrete = f.get_concrete_function(tf.TensorSpec([2], tf.float32, name="x"))
     text = concrete.pretty_printed_signature()
     assert "x: TensorSpec(shape=(2,), dtype=tf.float32" in text and "Literal[True]" in text
+
+
+def test_backward_of_a_call_is_a_cached_function():
+    w = tf.Variable([[1.0], [2.0]])
+
+    @tf.function
+    def loss(x, labels):
+        logits = tf.matmul(x, w)
+        return tf.reduce_sum(tf.square(logits - tf.cast(labels, tf.float32)))
+
+    x, labels = tf.constant([[1.0, 1.0], [2.0, 0.0]]), tf.constant([[1], [0]])
+    for _ in range(3):
+        with tf.GradientTape() as tape:
+            value = loss(x, labels)
+        grad = tape.gradient(value, w)
+    concrete = loss.get_concrete_function(x, labels)
+    assert concrete._backward is concrete._backward  # traced once, then reused
+    # d/dw sum((xw - y)^2) = 2 x^T (xw - y): residuals [2, 2]
+    np.testing.assert_allclose(grad.numpy(), [[2 * (2 + 4)], [2 * 2]])
+    assert loss.experimental_get_tracing_count() == 1

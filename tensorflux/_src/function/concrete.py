@@ -7,17 +7,21 @@ tape records every op and gradients (of any order) flow through the call.
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 from tensorflux._src.core import context, nest
 from tensorflux._src.core import device as device_lib
+from tensorflux._src.core.registry import OpDef
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.core.variable import Variable
 from tensorflux._src.graph import ir
 from tensorflux._src.graph.executor import Executor
 from tensorflux._src.graph.passes import pipeline
-from tensorflux._src.ops import graph_control_flow
+from tensorflux._src.ops import array_ops, graph_control_flow
+
+_NO_ATTRS: dict = {}
 
 
 class ConcreteFunction:
@@ -129,8 +133,10 @@ class ConcreteFunction:
         if not checked:
             tensors = [_as_input(t, p) for t, p in zip(tensors, self.graph.inputs)]
         state = context.state
-        if state.graph is not None or state.observers:
+        if state.graph is not None:
             results = self._interpret(tensors)
+        elif state.observers:
+            results = self._run_recorded(tensors, state.observers)
         else:
             results = self._run(tensors)
         if self._single_output:
@@ -146,6 +152,81 @@ class ConcreteFunction:
         from tensorflux._src.core.dispatch import _wrap
 
         return [_wrap(a, device) for a in arrays]
+
+    # -- gradients: the call is one recorded op whose backward is a traced, cached function -------
+    def _run_recorded(self, tensors, observers) -> list:
+        """Runs the graph, then tells the tapes: one op from the inputs and captured variables
+        to the outputs, differentiated by `_backward` (TF's PartitionedCall and its gradient)."""
+        outputs = self._run(tensors)
+        inputs = [*tensors, *self._variables]
+        for observer in observers:
+            for variable in self._variables:
+                observer.variable_accessed(variable)
+            observer.record(self._call_op, inputs, outputs, _NO_ATTRS)
+        return outputs
+
+    @functools.cached_property
+    def _call_op(self) -> OpDef:
+        return OpDef(
+            name="PartitionedCall",
+            kernel=None,
+            infer=None,
+            grad=self._gradient,
+            inputs=("args*",),
+            outputs=("output*",),
+            attrs=("f",),
+        )
+
+    def _gradient(self, op, *dys) -> list:
+        dys = [array_ops.zeros_like(o) if d is None else d for d, o in zip(dys, op.outputs)]
+        count = len(self.graph.inputs)
+        grads = self._backward.call_flat([*op.inputs[:count], *dys])
+        return list(grads)
+
+    @functools.cached_property
+    def _backward(self):
+        """The gradient of this function as a ConcreteFunction, traced once: it replays the
+        forward graph under a tape (recomputing what the gradient needs) and differentiates."""
+        from tensorflux._src.autodiff.tape import GradientTape
+        from tensorflux._src.function.tracing import Function
+
+        forward = self
+        count = len(self.graph.inputs)
+
+        def backward(*args):
+            inputs, dys = list(args[:count]), list(args[count:])
+            with GradientTape(watch_accessed_variables=False) as tape:
+                for tensor in inputs:
+                    if tensor.dtype._kind in ("f", "c"):  # integer inputs get no gradient
+                        tape.watch(tensor)
+                for variable in forward._variables:
+                    tape.watch(variable)
+                values = dict(zip(map(id, forward.graph.inputs), inputs))
+                outputs = graph_control_flow.interpret(
+                    forward.graph,
+                    values,
+                    forward._output_tensors,
+                    forward._handles,
+                    forward._variables,
+                )
+            kept = [(o, d) for o, d in zip(outputs, dys) if o.dtype._kind in ("f", "c")]
+            sources = [*inputs, *forward._variables]
+            grads = tape.gradient(
+                [o for o, _ in kept], sources, output_gradients=[d for _, d in kept]
+            )
+            return [
+                (array_ops.zeros_like(s) if g is None else array_ops.densify(g))
+                if s.dtype._kind in ("f", "c")
+                else None
+                for s, g in zip(sources, grads)
+            ]
+
+        specs = [TensorSpec(t.shape, t.dtype) for t in self.graph.inputs]
+        specs += [TensorSpec(t.shape, t.dtype) for t in self._output_tensors]
+        function = Function(
+            backward, name=f"{self._name}_backward", input_signature=specs, autograph=False
+        )
+        return function.get_concrete_function()
 
     def _interpret(self, tensors) -> list:
         """Node by node through `apply`: tapes watching the call record every op, and a call

@@ -493,7 +493,13 @@ def interpret(graph: ir.Graph, values: dict, outputs, handles, variables) -> lis
             inputs[0].assign_sub(inputs[1])
             continue
         elif node.op.name in _CONTROL_FLOW:
-            result = run_eagerly(node.op, inputs, node.attrs)
+            graph = _state.graph  # copied into the graph being traced, or run now
+            if graph is not None:
+                result = _add(
+                    node.op, graph, [graph._as_graph_tensor(t) for t in inputs], node.attrs
+                )
+            else:
+                result = run_eagerly(node.op, inputs, node.attrs)
         else:
             result = apply(node.op, inputs, node.attrs)
         results = result if isinstance(result, list) else [result]
