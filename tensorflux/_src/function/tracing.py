@@ -74,8 +74,36 @@ def _leaf_key(value):
     try:
         hash(value)
     except TypeError:
-        return ("object", id(value))
+        return _ObjectKey(value)
     return (type(value), value)
+
+
+class _ObjectKey:
+    """An unhashable argument in a cache key: the object itself, held weakly when possible, so
+    a new object that reuses a dead one's id never matches its trace (TF keys objects so too)."""
+
+    __slots__ = ("_id", "_ref")
+
+    def __init__(self, value):
+        self._id = id(value)
+        try:
+            self._ref = weakref.ref(value)
+        except TypeError:  # not weakly referenceable: keep it alive for the key's lifetime
+            self._ref = lambda value=value: value
+
+    def __eq__(self, other):
+        return (
+            isinstance(other, _ObjectKey)
+            and self._id == other._id
+            and self._ref() is not None
+            and self._ref() is other._ref()
+        )
+
+    def __hash__(self):
+        return self._id
+
+    def __repr__(self):
+        return f"object at {self._id:#x}"
 
 
 def _structure(value):
@@ -388,8 +416,10 @@ def _as_output(graph: ir.Graph, value):
 def _describe_key(key) -> str:
     if isinstance(key, _TensorKey):
         return f"{key.dtype.name} tensor of shape {key.shape}"
-    if isinstance(key, tuple) and len(key) == 2 and key[0] in ("variable", "object"):
-        return f"{key[0]} at {key[1]:#x}"
+    if isinstance(key, _ObjectKey):
+        return repr(key)
+    if isinstance(key, tuple) and len(key) == 2 and key[0] == "variable":
+        return f"variable at {key[1]:#x}"
     return f"Python {key[0].__name__} {key[1]!r}" if isinstance(key, tuple) else repr(key)
 
 
