@@ -47,21 +47,22 @@ def apply(op: OpDef, inputs, attrs: dict = _NO_ATTRS, name: str | None = None):
         result = _retry_across_devices(op, kernel, inputs, attrs, device, error)
     observers = state.observers
     if type(result) is tuple or type(result) is list:
-        outputs = [_wrap(value, device) for value in result]
+        outputs = [wrap(value, device) for value in result]
         for observer in observers:
             observer.record(op, inputs, outputs, attrs)
         return list(outputs) if observers else outputs  # callers may edit theirs; not the tape's
     try:
         output = EagerTensor(result, _NP_TO_DTYPE[result.dtype], device)
     except KeyError:
-        output = _wrap(result, device)
+        output = wrap(result, device)
     if observers:
         for observer in observers:
             observer.record(op, inputs, [output], attrs)
     return output
 
 
-def _wrap(value, device) -> EagerTensor:
+def wrap(value, device) -> EagerTensor:
+    """An eager tensor of a kernel's result array, with the dtype its array has."""
     try:
         dtype = _NP_TO_DTYPE[value.dtype]
     except KeyError:

@@ -1,8 +1,9 @@
 """`ConcreteFunction`: one traced graph of a tf.function, and how it is called.
 
-Called with no tape watching, the graph runs through its compiled executor. Called under a
-gradient tape or forward accumulator, it runs node by node through dispatch instead, so the
-tape records every op and gradients (of any order) flow through the call.
+The graph runs through its compiled executor. Under a gradient tape the call is recorded as one
+op whose gradient is this function's backward: traced once from the forward graph and cached,
+and itself a ConcreteFunction, so gradients of any order flow through calls. Called while
+another function is traced, its nodes are copied into that graph.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import inspect
 
 from tensorflux._src.core import context, nest
 from tensorflux._src.core import device as device_lib
+from tensorflux._src.core.dispatch import wrap
 from tensorflux._src.core.registry import OpDef
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import EagerTensor, Tensor
@@ -96,7 +98,7 @@ class ConcreteFunction:
 
     def pretty_printed_signature(self, verbose=True) -> str:
         args, kwargs = self.structured_input_signature
-        flat = nest.flatten((args, kwargs))
+        flat = nest.flatten([*args, *kwargs.values()])  # parameter order, as the names are
         params = ", ".join(f"{n}: {_describe_input(s)}" for n, s in zip(self._argument_names, flat))
         outputs = nest.map_structure(_describe_output, self.structured_outputs)
         return f"Input Parameters:\n  {params}\nOutput Type:\n  {outputs}"
@@ -149,9 +151,7 @@ class ConcreteFunction:
         device = context.state.device or device_lib.default_device()
         feeds = [t._value for t in tensors] + self._variables
         arrays = self._executor.run(feeds, device.xp)
-        from tensorflux._src.core.dispatch import _wrap
-
-        return [_wrap(a, device) for a in arrays]
+        return [wrap(a, device) for a in arrays]
 
     # -- gradients: the call is one recorded op whose backward is a traced, cached function -------
     def _run_recorded(self, tensors, observers) -> list:
