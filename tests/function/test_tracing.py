@@ -302,3 +302,27 @@ def test_backward_of_a_call_is_a_cached_function():
     # d/dw sum((xw - y)^2) = 2 x^T (xw - y): residuals [2, 2]
     np.testing.assert_allclose(grad.numpy(), [[2 * (2 + 4)], [2 * 2]])
     assert loss.experimental_get_tracing_count() == 1
+
+
+def test_concurrent_calls_trace_once_and_agree():
+    import threading
+
+    @tf.function
+    def f(x):
+        return tf.reduce_sum(x * 2.0)
+
+    results, errors = [], []
+
+    def call():
+        try:
+            for _ in range(50):
+                results.append(float(f(tf.constant([1.0, 2.0]))))
+        except Exception as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=call) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors and set(results) == {6.0} and f.experimental_get_tracing_count() == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
+import threading
 import weakref
 
 from tensorflux._src.autograph import api as autograph
@@ -134,6 +135,7 @@ class Function:
         self._signature = inspect.signature(python_function)
         self._cache: dict = {}
         self._fast_cache: dict = {}  # positional eager calls: (dtype, shape)/value per argument
+        self._lock = threading.RLock()
         self._tracing_count = 0
         self._last_keys: dict | None = None
         self._relaxed: dict = {}  # structure+dtypes -> the shapes seen, for reduce_retracing
@@ -186,7 +188,8 @@ class Function:
             concrete = self._fast_cache.get(fast_key)
             if concrete is not None:  # the hot path: no binding, flattening or checking
                 return concrete.call_flat([a for a in args if type(a) is EagerTensor], checked=True)
-        concrete, tensors = self._concrete(args, kwargs)
+        with self._lock:  # one trace at a time: tf.data and servers call functions from threads
+            concrete, tensors = self._concrete(args, kwargs)
         cacheable = (
             fast_key is not None
             and len(tensors) == len(concrete.graph.inputs)
@@ -201,7 +204,8 @@ class Function:
         """The ConcreteFunction for these arguments (TensorSpecs allowed), tracing if needed."""
         if not args and not kwargs and self._input_signature is not None:
             args = tuple(self._input_signature)
-        return self._concrete(args, kwargs)[0]
+        with self._lock:
+            return self._concrete(args, kwargs)[0]
 
     def _bind(self, args, kwargs):
         try:
