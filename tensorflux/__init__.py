@@ -15,6 +15,7 @@ from tensorflux import math as math
 from tensorflux import nest as nest
 from tensorflux import nn as nn
 from tensorflux import random as random
+from tensorflux import strings as strings
 from tensorflux import test as test
 from tensorflux import version as version
 from tensorflux._src.autodiff.custom_gradient import custom_gradient as custom_gradient
@@ -205,6 +206,7 @@ from tensorflux._src.ops.reduction_ops import reduce_prod as reduce_prod
 from tensorflux._src.ops.reduction_ops import reduce_sum as reduce_sum
 from tensorflux._src.ops.script_ops import numpy_function as numpy_function
 from tensorflux._src.ops.script_ops import py_function as py_function
+from tensorflux._src.ops.string_ops import as_string as as_string
 from tensorflux._src.ops.tensor_array_ops import TensorArray as TensorArray
 
 newaxis = None

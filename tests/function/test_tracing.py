@@ -326,3 +326,12 @@ def test_concurrent_calls_trace_once_and_agree():
     for thread in threads:
         thread.join()
     assert not errors and set(results) == {6.0} and f.experimental_get_tracing_count() == 1
+
+
+def test_lists_mixing_symbolic_tensors_and_numbers_are_packed():
+    @tf.function
+    def zeros_rows(n):
+        return tf.zeros([n, 3]), tf.reshape(tf.range(n * 2), [n, -1])
+
+    zeros, table = zeros_rows(tf.constant(2))
+    assert zeros.shape == (2, 3) and table.numpy().tolist() == [[0, 1], [2, 3]]

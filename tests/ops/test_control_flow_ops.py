@@ -401,10 +401,3 @@ def test_grouping_helpers_are_eager_no_ops():
 
 
 # ---- the graph seam ---------------------------------------------------------------------------
-def test_tensor_array_inside_a_trace_is_refused_clearly():
-    @tf.function
-    def build():
-        return TensorArray(tf.float32, size=1)
-
-    with pytest.raises(tf.errors.UnimplementedError, match=r"arrives with tf\.function"):
-        build()

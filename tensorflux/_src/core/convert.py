@@ -166,10 +166,39 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
         for _, _, base_type, function in _CONVERSION_FUNCTIONS:
             if isinstance(value, base_type):
                 return function(value, dtype=dtype, name=name, as_ref=False)
+    if type(value) in (list, tuple) and _holds_tensors(value):
+        return _pack(value, dtype)
     graph = context.state.graph
     if graph is not None:
         return graph.constant(to_array(value, dtype, dtype_hint), name)
     return constant_tensor(value, dtype, dtype_hint)
+
+
+def _holds_tensors(value) -> bool:
+    return any(
+        isinstance(v, Tensor)
+        or hasattr(type(v), "__tf_tensor__")
+        or (type(v) in (list, tuple) and _holds_tensors(v))
+        for v in value
+    )
+
+
+def _pack(value, dtype):
+    """A list holding tensors (`[n, 3]` with a symbolic n): its items stacked, as TF packs them.
+    Python numbers take the dtype of the tensors beside them."""
+    from tensorflux._src.core.dispatch import apply
+    from tensorflux._src.core.registry import lookup
+
+    if dtype is None:
+        dtype = next(
+            convert_to_tensor(v).dtype
+            for v in value
+            if isinstance(v, Tensor)
+            or hasattr(type(v), "__tf_tensor__")
+            or (type(v) in (list, tuple) and _holds_tensors(v))
+        )
+    items = [convert_to_tensor(v, dtype=dtype) for v in value]
+    return apply(lookup("Pack"), items, {"axis": 0})
 
 
 def scalar_like(value, dtype: dtypes.DType, device):

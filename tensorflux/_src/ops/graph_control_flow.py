@@ -25,7 +25,7 @@ from tensorflux._src.core.variable import (
 )
 from tensorflux._src.graph import ir
 from tensorflux._src.graph.executor import Executor
-from tensorflux._src.ops import array_ops
+from tensorflux._src.ops import array_ops, tensor_array_ops
 
 _state = context.state
 
@@ -246,8 +246,9 @@ def cond(pred, true_fn, false_fn):
     pred = graph._as_graph_tensor(pred) if isinstance(pred, (Tensor, Variable)) else pred
     if pred.dtype is not dtypes.bool or pred.shape.rank not in (None, 0):
         raise TypeError(f"pred must be a scalar bool tensor, got {pred!r}")
-    then_branch = trace(lambda: true_fn(), [], "cond_true")
-    else_branch = trace(lambda: false_fn(), [], "cond_false")
+    results: dict = {}
+    then_branch = trace(_array_branch(true_fn, results, "then", {}), [], "cond_true")
+    else_branch = trace(_array_branch(false_fn, results, "else", {}), [], "cond_false")
     try:
         nest.assert_same_structure(then_branch.structure, else_branch.structure)
     except (ValueError, TypeError) as error:
@@ -256,6 +257,11 @@ def cond(pred, true_fn, false_fn):
             f"overall structure of return values.\n\ntrue_fn output: {then_branch.structure}\n"
             f"false_fn output: {else_branch.structure}\n\nError details:\n{error}"
         ) from None
+    then_shapes, else_shapes = _buffer_shapes(results["then"], results["else"])
+    if then_shapes:  # an array only the other branch wrote: retraced with a zero buffer
+        then_branch = trace(_array_branch(true_fn, results, "then", then_shapes), [], "cond_true")
+    if else_shapes:
+        else_branch = trace(_array_branch(false_fn, results, "else", else_shapes), [], "cond_false")
     for a, b in zip(then_branch.outputs, else_branch.outputs):
         if a.dtype is not b.dtype:
             raise TypeError(
@@ -270,7 +276,73 @@ def cond(pred, true_fn, false_fn):
         "Tout": tuple(t.dtype for t in then_branch.outputs),
     }
     outputs = _add(op, graph, [pred, *captures], attrs)
-    return nest.pack_sequence_as(then_branch.structure, outputs)
+    return _tensors_to_arrays(
+        results["then"], nest.pack_sequence_as(then_branch.structure, outputs), results["else"]
+    )
+
+
+# ---- TensorArrays in control flow --------------------------------------------------------------
+# A TensorArray in a graph is carried by If and While as its one tensor (its buffer, or its size
+# before its element shape is known) and rebuilt around the node's output afterwards.
+def _is_array(value) -> bool:
+    return isinstance(value, tensor_array_ops.GraphTensorArray)
+
+
+def _arrays_to_tensors(structure):
+    return nest.map_structure(lambda v: v.flat_tensor() if _is_array(v) else v, structure)
+
+
+def _tensors_to_arrays(template, structure, other=None):
+    """`structure` with the leaves where `template` has arrays rebuilt as those arrays; their
+    element shapes cover the arrays of `other` (the other branch) too."""
+    arrays = nest.flatten(template)
+    if not any(_is_array(a) for a in arrays):
+        return structure
+    others = nest.flatten(other) if other is not None else arrays
+    leaves = []
+    for array, second, value in zip(arrays, others, nest.flatten(structure)):
+        if _is_array(array):
+            shape = array.element_shape
+            if _is_array(second):
+                shape = shape.most_specific_compatible_shape(second.element_shape)
+            value = array.rebuilt(value, shape)
+        leaves.append(value)
+    return nest.pack_sequence_as(template, leaves)
+
+
+def _array_branch(function, results: dict, key: str, buffer_shapes: dict):
+    """A branch function returning tensors for arrays; arrays at the positions of
+    `buffer_shapes` get zero buffers of those element shapes (the other branch wrote them)."""
+
+    def run():
+        result = function()
+        if buffer_shapes:
+            leaves = nest.flatten(result)
+            for position, shape in buffer_shapes.items():
+                leaves[position] = leaves[position].materialize(shape)
+            result = nest.pack_sequence_as(result, leaves)
+        results[key] = result
+        return _arrays_to_tensors(result)
+
+    return run
+
+
+def _buffer_shapes(first, second) -> tuple[dict, dict]:
+    """For arrays one branch wrote (a buffer) and the other did not (a size): by position, the
+    element shape the other branch's array needs a buffer of."""
+    needs: tuple[dict, dict] = ({}, {})
+    for position, pair in enumerate(zip(nest.flatten(first), nest.flatten(second))):
+        if not all(_is_array(a) for a in pair) or pair[0].materialized == pair[1].materialized:
+            continue
+        written = pair[0] if pair[0].materialized else pair[1]
+        shape = written.known_element_shape()
+        if shape.rank is None:
+            raise ValueError(
+                "A TensorArray written in only one branch of tf.cond needs elements of a known "
+                "rank; pass element_shape= to tf.TensorArray."
+            )
+        needs[0 if pair[1].materialized else 1][position] = shape
+    return needs
 
 
 def run_eagerly(op: OpDef, inputs: list, attrs: dict) -> list:
@@ -397,43 +469,32 @@ WHILE_GRAD = register(
 
 
 def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=None):
-    """tf.while_loop while tracing: the condition and body become subgraphs of a While node."""
+    """tf.while_loop while tracing: the condition and body become subgraphs of a While node.
+
+    A TensorArray loop variable with no element shape yet (nothing written) gets a zero buffer
+    of the element shape the body's writes give it, and the loop is traced again with it.
+    """
     graph = _state.graph
-    flat = []
-    for value in nest.flatten(loop_vars):
-        if not isinstance(value, (Tensor, Variable)) and hasattr(value, "stack"):
-            raise TypeError(
-                "A TensorArray loop variable inside a tf.function is not supported yet; "
-                "accumulate with tf.concat or a preallocated tensor instead."
-            )
-        flat.append(
-            graph._as_graph_tensor(
-                value if isinstance(value, (Tensor, Variable)) else _as_tensor(graph, value)
-            )
-        )
-    invariants = (
-        nest.flatten(shape_invariants) if shape_invariants is not None else [None] * len(flat)
-    )
-    specs = [
-        TensorSpec(t.shape if inv is None else inv, t.dtype) for t, inv in zip(flat, invariants)
-    ]
-
-    def packed(function):
-        return lambda *values: function(*nest.pack_sequence_as(loop_vars, list(values)))
-
-    cond_sub = trace(packed(cond), specs, "while_cond")
-    body_sub = trace(packed(body), specs, "while_body")
-    try:
-        nest.assert_same_structure(
-            list(loop_vars),
-            list(body_sub.structure)
-            if isinstance(body_sub.structure, (list, tuple))
-            else [body_sub.structure],
-        )
-    except (ValueError, TypeError) as error:
-        raise ValueError(
-            f"The body of tf.while_loop must return the structure of loop_vars: {error}"
-        ) from None
+    traced = _trace_loop(graph, cond, body, loop_vars, shape_invariants)
+    body_leaves = nest.flatten(traced[4])
+    leaves = nest.flatten(loop_vars)
+    written = {}
+    for position, value in enumerate(leaves):
+        if _is_array(value) and not value.materialized and position < len(body_leaves):
+            result = body_leaves[position]
+            if _is_array(result) and result.materialized:
+                shape = result.known_element_shape()
+                if shape.rank is None:
+                    raise ValueError(
+                        "A TensorArray first written inside tf.while_loop needs elements of a "
+                        "known rank; pass element_shape= to tf.TensorArray."
+                    )
+                written[position] = value.materialize(shape)
+    if written:
+        leaves = [written.get(position, value) for position, value in enumerate(leaves)]
+        loop_vars = nest.pack_sequence_as(loop_vars, leaves)
+        traced = _trace_loop(graph, cond, body, loop_vars, shape_invariants)
+    flat, cond_sub, body_sub, specs, body_result = traced
     for spec, out, value in zip(specs, body_sub.outputs, flat):
         if out.dtype is not spec.dtype:
             raise TypeError(
@@ -456,8 +517,72 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=
     if limited:
         inputs.append(graph._as_graph_tensor(_as_tensor(graph, maximum_iterations)))
     attrs = {"cond": cond_sub, "body": body_sub, "count": len(flat), "limited": limited}
-    outputs = _add(op, graph, inputs, attrs)
-    return nest.pack_sequence_as(loop_vars, outputs)
+    outputs = nest.pack_sequence_as(loop_vars, _add(op, graph, inputs, attrs))
+    return _tensors_to_arrays(_loop_templates(loop_vars, body_result), outputs)
+
+
+def _loop_templates(loop_vars, body_result):
+    """The arrays the body returns (they know the element shape), else the loop's own."""
+    leaves = nest.flatten(loop_vars)
+    returned = nest.flatten(body_result)
+    if len(returned) != len(leaves):
+        return loop_vars
+    templates = [r if _is_array(v) and _is_array(r) else v for v, r in zip(leaves, returned)]
+    return nest.pack_sequence_as(loop_vars, templates)
+
+
+def _trace_loop(graph, cond, body, loop_vars, shape_invariants):
+    """The loop's flat inputs (arrays as their tensors), traced condition and body, the specs
+    and what the body returned."""
+    flat, array_shapes = [], []
+    for value in nest.flatten(loop_vars):
+        if _is_array(value):
+            array_shapes.append(value.loop_shape())
+            value = value.flat_tensor()
+        else:
+            array_shapes.append(None)
+        flat.append(
+            graph._as_graph_tensor(
+                value if isinstance(value, (Tensor, Variable)) else _as_tensor(graph, value)
+            )
+        )
+    invariants = (
+        nest.flatten(shape_invariants) if shape_invariants is not None else [None] * len(flat)
+    )
+    specs = [
+        TensorSpec(t.shape if inv is None else inv, t.dtype)
+        if array_shape is None
+        else TensorSpec(array_shape, t.dtype)
+        for t, inv, array_shape in zip(flat, invariants, array_shapes)
+    ]
+    returned: list = []
+
+    def packed(function, record):
+        def call(*values):
+            arguments = _tensors_to_arrays(
+                loop_vars, nest.pack_sequence_as(loop_vars, list(values))
+            )
+            result = function(*arguments)
+            if record:
+                returned.append(result)
+            return _arrays_to_tensors(result)
+
+        return call
+
+    cond_sub = trace(packed(cond, False), specs, "while_cond")
+    body_sub = trace(packed(body, True), specs, "while_body")
+    try:
+        nest.assert_same_structure(
+            list(loop_vars),
+            list(body_sub.structure)
+            if isinstance(body_sub.structure, (list, tuple))
+            else [body_sub.structure],
+        )
+    except (ValueError, TypeError) as error:
+        raise ValueError(
+            f"The body of tf.while_loop must return the structure of loop_vars: {error}"
+        ) from None
+    return flat, cond_sub, body_sub, specs, returned[0]
 
 
 # ---- interpreting a graph through dispatch -------------------------------------------------------
