@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import enum
 
-from tensorflux._src.autodiff import backprop
+from tensorflux._src.autodiff import backprop, compiled_backward
 from tensorflux._src.core import context, log, nest, registry
 from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.core.variable import Variable
@@ -206,12 +206,13 @@ class GradientTape:
         trainable_sources = [
             s if backprop.is_trainable(s.dtype) else _NOT_A_SOURCE for s in flat_sources
         ]
-        source_ids = {id(s) for s in trainable_sources}
-        # When every watched root is a source, every recorded op is on a path from a source.
-        reachable = self._watched.copy() if self._roots <= source_ids else None
-        grads = backprop.backward(
-            list(self._records), [t for t, _ in kept], seeds, trainable_sources, reachable
-        )
+        records, kept_targets = list(self._records), [t for t, _ in kept]
+        grads = compiled_backward.gradients(records, kept_targets, seeds, trainable_sources)
+        if grads is None:  # the eager walk: first use of this tape's shape, or not compilable
+            source_ids = {id(s) for s in trainable_sources}
+            # When every watched root is a source, every recorded op is on a path from one.
+            reachable = self._watched.copy() if self._roots <= source_ids else None
+            grads = backprop.backward(records, kept_targets, seeds, trainable_sources, reachable)
         if unconnected is UnconnectedGradients.ZERO:
             grads = [
                 array_ops.zeros_like(s) if g is None else g for g, s in zip(grads, flat_sources)

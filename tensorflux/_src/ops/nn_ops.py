@@ -70,8 +70,12 @@ def _activation_grad_op(name: str, kernel, grad, second_input: str = "features",
 
 
 def _is_zero(tensor) -> bool:
-    """True for an eager tensor of zeros: the tape's stand-in for an output nobody used."""
-    return type(tensor) is EagerTensor and not tensor._value.any()
+    """True for zeros: the tape's stand-in for an output nobody used (eager, or a ZerosLike
+    node while tracing)."""
+    if type(tensor) is EagerTensor:
+        return not tensor._value.any()
+    producer = getattr(tensor, "op", None)
+    return producer is not None and producer.op.name == "ZerosLike"
 
 
 # ---- Relu -------------------------------------------------------------------------------------

@@ -1,0 +1,180 @@
+"""Compiled backward passes for eager tapes: a training loop's tape records the same ops on
+tensors of the same shapes at every step, so its backward pass is traced into a graph once and
+then runs through the graph executor.
+
+The key is the tape's content: each record's op and attrs, the shapes and dtypes of the
+tensors it links and how they are wired, plus the values of small integer tensors (axes,
+shapes) that gradients read. A tape the compiled pass can't serve (custom gradients,
+sparse gradients, an outer tape recording the backward pass) takes the eager walk.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tensorflux._src.autodiff import backprop
+from tensorflux._src.core import context, errors, registry
+from tensorflux._src.core import device as device_lib
+from tensorflux._src.core.dispatch import wrap
+from tensorflux._src.core.indexed_slices import IndexedSlices
+from tensorflux._src.core.tensor import EagerTensor
+from tensorflux._src.core.variable import Variable
+from tensorflux._src.graph import ir
+from tensorflux._src.graph.executor import Executor
+from tensorflux._src.graph.passes import pipeline
+
+_CACHE: dict = {}
+_CACHE_LIMIT = 64
+_UNCACHEABLE = object()
+
+
+_ATTR_KEYS: dict[int, tuple] = {}  # id(attrs) -> (attrs, key): most attrs dicts are constants
+
+
+def _attr_key(attrs: dict):
+    entry = _ATTR_KEYS.get(id(attrs))
+    if entry is not None and entry[0] is attrs:
+        return entry[1]
+    try:
+        key = tuple(sorted(attrs.items()))
+        hash(key)
+    except TypeError:
+        return None
+    if len(_ATTR_KEYS) > 4096:
+        _ATTR_KEYS.clear()
+    _ATTR_KEYS[id(attrs)] = (attrs, key)
+    return key
+
+
+def _small_integers(tensor) -> bool:
+    """Axes, shapes and permutations: their values shape the gradient graph, so they are
+    part of the key and constants of the graph."""
+    value = tensor._value
+    return tensor._dtype._kind in "iu" and value.ndim <= 1 and value.size <= 8
+
+
+class _Layout:
+    """The tape's tensors and variables numbered in first-use order, and a key describing them
+    (built in one pass with local lookups: it runs on every training step)."""
+
+    __slots__ = ("parts", "slots", "tensors")
+
+    def __init__(self):
+        self.slots: dict[int, int] = {}
+        self.tensors: list = []
+        self.parts: list = []
+
+    def refs(self, items):
+        """Slot numbers for `items`; raises TypeError for anything not eager."""
+        slots, tensors, parts = self.slots, self.tensors, self.parts
+        found = []
+        for item in items:
+            slot = slots.get(id(item))
+            if slot is None:
+                kind = type(item)
+                slot = slots[id(item)] = len(tensors)
+                tensors.append(item)
+                if kind is EagerTensor:
+                    value = item._value
+                    if item._dtype._kind in "iu" and value.ndim <= 1 and value.size <= 8:
+                        parts.append((item._dtype, value.shape, value.tobytes()))
+                    else:
+                        parts.append((item._dtype, value.shape))
+                elif kind is Variable:
+                    parts.append(None)
+                else:
+                    raise TypeError("not an eager tensor")
+            found.append(slot)
+        return tuple(found)
+
+
+def gradients(records, targets, seeds, sources):
+    """The gradients `backprop.backward` would return, computed by a cached compiled graph;
+    None when this tape must take the eager walk."""
+    if context.state.observers or registry.has_gradient_overrides():
+        return None
+    layout = _Layout()
+    registered = registry._REGISTRY
+    shape = []
+    try:
+        for op_def, inputs, outputs, attrs in records:
+            if registered.get(op_def.name) is not op_def:  # a one-off custom gradient
+                return None
+            attrs_key = _attr_key(attrs) if attrs else ()
+            if attrs_key is None:
+                return None
+            shape.append((op_def.name, attrs_key, layout.refs(inputs), layout.refs(outputs)))
+        is_source = tuple(isinstance(s, (EagerTensor, Variable)) for s in sources)
+        real_sources = [s for s, real in zip(sources, is_source) if real]
+        ends = (layout.refs(targets), layout.refs(seeds), layout.refs(real_sources), is_source)
+    except TypeError:
+        return None
+    key = (tuple(shape), ends, tuple(layout.parts))
+    compiled = _CACHE.get(key)
+    if compiled is None:
+        compiled = _compile(records, targets, seeds, sources, layout)
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        _CACHE[key] = compiled
+    if compiled is _UNCACHEABLE:
+        return None
+    executor, feed_slots, positions = compiled
+    device = device_lib.default_device()
+    tensors = layout.tensors
+    try:
+        arrays = executor.run([tensors[s]._value for s in feed_slots], device.xp)
+    except errors.OpError:  # the eager walk raises it again, worded as eager errors are
+        return None
+    grads: list = [None] * len(sources)
+    for position, array in zip(positions, arrays):
+        grads[position] = wrap(array, device)
+    return grads
+
+
+def _compile(records, targets, seeds, sources, layout: _Layout):
+    """Traces the backward pass over symbolic stand-ins for the tape's tensors."""
+    graph = ir.Graph("backward")
+    state = context.state
+    saved = (state.graph, state.observers)
+    state.graph, state.observers = graph, []
+    try:
+        symbols: dict[int, object] = {}
+        feed_slots, placeholders = [], []
+        for slot, item in enumerate(layout.tensors):
+            if isinstance(item, Variable):
+                symbols[id(item)] = item  # reads of it are records; its gradient is keyed by it
+            elif _small_integers(item):
+                symbols[id(item)] = graph.constant(np.asarray(item._value))
+            else:
+                placeholder = graph.placeholder(item._dtype, item.shape, name=f"t{slot}")
+                symbols[id(item)] = placeholder
+                feed_slots.append(slot)
+                placeholders.append(placeholder)
+
+        def symbol(item):
+            return symbols[id(item)]
+
+        symbolic_records = [
+            (op, [symbol(t) for t in inputs], [symbol(o) for o in outputs], attrs)
+            for op, inputs, outputs, attrs in records
+        ]
+        grads = backprop.backward(
+            symbolic_records,
+            [symbol(t) for t in targets],
+            [symbol(s) for s in seeds],
+            [symbol(s) if isinstance(s, (EagerTensor, Variable)) else s for s in sources],
+        )
+    except Exception:  # a gradient that needs eager values: this tape takes the eager walk
+        return _UNCACHEABLE
+    finally:
+        state.graph, state.observers = saved
+    outputs, positions = [], []
+    for position, grad in enumerate(grads):
+        if grad is None:
+            continue
+        if isinstance(grad, IndexedSlices) or not isinstance(grad, ir.SymbolicTensor):
+            return _UNCACHEABLE
+        outputs.append(grad)
+        positions.append(position)
+    outputs = pipeline.optimize(graph, outputs)
+    return Executor(graph, placeholders, outputs), feed_slots, positions
