@@ -106,7 +106,15 @@ def gradients(records, targets, seeds, sources):
             shape.append((op_def.name, attrs_key, layout.refs(inputs), layout.refs(outputs)))
         is_source = tuple(isinstance(s, (EagerTensor, Variable)) for s in sources)
         real_sources = [s for s, real in zip(sources, is_source) if real]
-        ends = (layout.refs(targets), layout.refs(seeds), layout.refs(real_sources), is_source)
+        given = [s for s in seeds if s is not None]  # None: a seed of ones, folded in the graph
+        ones = tuple(s is None for s in seeds)
+        ends = (
+            layout.refs(targets),
+            layout.refs(given),
+            ones,
+            layout.refs(real_sources),
+            is_source,
+        )
     except TypeError:
         return None
     key = (tuple(shape), ends, tuple(layout.parts))
@@ -158,10 +166,17 @@ def _compile(records, targets, seeds, sources, layout: _Layout):
             (op, [symbol(t) for t in inputs], [symbol(o) for o in outputs], attrs)
             for op, inputs, outputs, attrs in records
         ]
+        symbolic_targets = [symbol(t) for t in targets]
+        symbolic_seeds = [
+            graph.constant(np.ones(t.shape.as_list(), t.dtype.as_numpy_dtype))
+            if s is None
+            else symbol(s)
+            for t, s in zip(symbolic_targets, seeds)
+        ]
         grads = backprop.backward(
             symbolic_records,
-            [symbol(t) for t in targets],
-            [symbol(s) for s in seeds],
+            symbolic_targets,
+            symbolic_seeds,
             [symbol(s) if isinstance(s, (EagerTensor, Variable)) else s for s in sources],
         )
     except Exception:  # a gradient that needs eager values: this tape takes the eager walk

@@ -202,13 +202,16 @@ class GradientTape:
                     "The dtype of the target tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got %r",
                     t.dtype,
                 )
-        seeds = [_ones_like(t) if s is None else array_ops.convert(s, t.dtype) for t, s in kept]
+        # None stands for a seed of ones until the eager walk needs the tensor: the compiled
+        # pass folds ones into its graph.
+        seeds = [None if s is None else array_ops.convert(s, t.dtype) for t, s in kept]
         trainable_sources = [
             s if backprop.is_trainable(s.dtype) else _NOT_A_SOURCE for s in flat_sources
         ]
         records, kept_targets = list(self._records), [t for t, _ in kept]
         grads = compiled_backward.gradients(records, kept_targets, seeds, trainable_sources)
         if grads is None:  # the eager walk: first use of this tape's shape, or not compilable
+            seeds = [_ones_like(t) if s is None else s for t, s in zip(kept_targets, seeds)]
             source_ids = {id(s) for s in trainable_sources}
             # When every watched root is a source, every recorded op is on a path from one.
             reachable = self._watched.copy() if self._roots <= source_ids else None

@@ -56,8 +56,13 @@ def _matrix_dims(shape: TensorShape, transpose: bool):
 def _matmul_kernel(xp, a, b, transpose_a=False, transpose_b=False):
     if a.ndim != 2 or b.ndim != 2 or a.dtype.kind == "u":
         _matmul_input_error(a, b)
+    # A transposed left operand is copied first: NumPy's matmul on that view took over twice as
+    # long as the copy and a contiguous matmul (measured for the 128x32 @ 32x128 of a gradient).
+    # A transposed right operand is faster left as a view.
+    left = xp.ascontiguousarray(a.T) if transpose_a else a
+    right = b.T if transpose_b else b
     try:
-        return _matmul_arrays(xp, a.T if transpose_a else a, b.T if transpose_b else b)
+        return _matmul_arrays(xp, left, right)
     except ValueError:
         raise errors.InvalidArgumentError(
             None,
