@@ -52,14 +52,19 @@ def _matrix_dims(shape: TensorShape, transpose: bool):
     return (cols, rows) if transpose else (rows, cols)
 
 
+_SMALL_TRANSPOSE = 8192  # elements: below this, copying a transposed left operand pays
+
+
 # ---- MatMul -----------------------------------------------------------------------------------
 def _matmul_kernel(xp, a, b, transpose_a=False, transpose_b=False):
     if a.ndim != 2 or b.ndim != 2 or a.dtype.kind == "u":
         _matmul_input_error(a, b)
-    # A transposed left operand is copied first: NumPy's matmul on that view took over twice as
-    # long as the copy and a contiguous matmul (measured for the 128x32 @ 32x128 of a gradient).
-    # A transposed right operand is faster left as a view.
-    left = xp.ascontiguousarray(a.T) if transpose_a else a
+    # A small transposed left operand is copied first: NumPy's matmul on that view took over
+    # twice as long as copy + contiguous matmul at 128x32 @ 32x128 (a gradient's shape), while
+    # from about 128x256 up the view is the faster one. A transposed right operand stays a view.
+    left = a
+    if transpose_a:
+        left = xp.ascontiguousarray(a.T) if a.size <= _SMALL_TRANSPOSE else a.T
     right = b.T if transpose_b else b
     try:
         return _matmul_arrays(xp, left, right)
