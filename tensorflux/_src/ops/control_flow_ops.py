@@ -18,16 +18,6 @@ from tensorflux._src.ops import graph_control_flow
 _state = context.state
 
 
-def _reject_graph(api: str):
-    """The error for control flow inside a graph being traced (graph-mode control flow)."""
-    return errors.UnimplementedError(
-        None,
-        None,
-        f"{api} inside a graph being traced is not supported yet: graph-mode control flow "
-        "arrives with tf.function.",
-    )
-
-
 def _truth(pred) -> bool:
     """A predicate's Python truth value, as TF takes it from the predicate's constant value."""
     if type(pred) is bool:
