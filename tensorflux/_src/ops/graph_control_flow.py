@@ -148,7 +148,7 @@ def _if_grad(op, *dys):
         "then_branch": then_branch,
         "else_branch": else_branch,
         "wanted": tuple(wanted),
-        "Tout": tuple(_grad_dtype(c) for c, w in zip(captures, wanted) if w),
+        "Tout": tuple(c.dtype for c, w in zip(captures, wanted) if w),
     }
     graph = _state.graph
     inputs = [pred, *captures, *dys]
@@ -163,10 +163,6 @@ def _differentiable(tensor) -> bool:
     return (isinstance(tensor, Variable) and tensor.trainable) or (
         not isinstance(tensor, Variable) and tensor.dtype._kind in ("f", "c")
     )
-
-
-def _grad_dtype(tensor):
-    return tensor.dtype
 
 
 def _replay(sub: Subgraph, values, captures):
