@@ -137,3 +137,17 @@ def test_map_fn_in_a_graph_with_a_known_length():
         return tf.map_fn(lambda row: row * row, x)
 
     assert squares(tf.constant([1.0, 2.0, 3.0])).numpy().tolist() == [1.0, 4.0, 9.0]
+
+
+def test_gradient_through_control_flow_with_updates_is_refused_clearly():
+    v = tf.Variable(0.0)
+
+    @tf.function
+    def f(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.cond(x > 0, lambda: v.assign_add(1.0).read_value() * x, lambda: x)
+        return tape.gradient(y, x)
+
+    with pytest.raises(tf.errors.UnimplementedError, match="update variables"):
+        f(tf.constant(1.0))

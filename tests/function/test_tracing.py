@@ -335,3 +335,36 @@ def test_lists_mixing_symbolic_tensors_and_numbers_are_packed():
 
     zeros, table = zeros_rows(tf.constant(2))
     assert zeros.shape == (2, 3) and table.numpy().tolist() == [[0, 1], [2, 3]]
+
+
+def test_scatter_updates_inside_functions():
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    m = tf.Variable(tf.zeros([2, 2]))
+
+    @tf.function
+    def update(i):
+        v.scatter_add(tf.IndexedSlices(tf.constant([10.0, 10.0]), tf.stack([i, i])))
+        m.scatter_nd_update([[0, 1]], [5.0])
+        return v.read_value()
+
+    assert update(tf.constant(1)).numpy().tolist() == [1.0, 22.0, 3.0, 4.0]
+    with tf.GradientTape():  # a watched call runs the same updates
+        update(tf.constant(2))
+    assert v.numpy().tolist() == [1.0, 22.0, 23.0, 4.0]
+    assert m.numpy().tolist() == [[0.0, 5.0], [0.0, 0.0]]
+
+
+def test_gradients_of_a_function_with_side_effects_use_the_values_it_ran_with():
+    counter = tf.Variable(1.0)
+
+    @tf.function
+    def bump_and_scale(x):
+        counter.assign_add(1.0)
+        return x * counter
+
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = bump_and_scale(x)
+    assert tape.gradient(y, x).numpy() == 2.0 and y.numpy() == 6.0
+    assert counter.numpy() == 2.0  # the gradient did not run the update again

@@ -82,6 +82,39 @@ ASSIGN_ADD_VARIABLE_OP = _update_op("AssignAddVariableOp", lambda old, delta: ol
 ASSIGN_SUB_VARIABLE_OP = _update_op("AssignSubVariableOp", lambda old, delta: old - delta)
 
 
+def _scatter_op(name: str, mode: str, rows: bool) -> OpDef:
+    """ResourceScatter* (rows of the variable) or ResourceScatterNd* (elements at indices)."""
+
+    def kernel(xp, handle, indices, updates, dtype=None):
+        update = _scatter_rows if rows else _scatter_nd
+        handle._value = update(handle._value, indices, updates, mode, name)
+
+    return register(
+        OpDef(
+            name=name,
+            kernel=kernel,
+            infer=lambda handle, indices, updates, dtype=None: [],
+            inputs=("resource", "indices", "updates"),
+            outputs=(),
+            attrs=("dtype",),
+            stateful=True,
+        )
+    )
+
+
+_SCATTER_OPS = {
+    name: _scatter_op(name, mode, rows)
+    for name, mode, rows in (
+        ("ResourceScatterUpdate", "update", True), ("ResourceScatterAdd", "add", True),
+        ("ResourceScatterSub", "sub", True), ("ResourceScatterMul", "mul", True),
+        ("ResourceScatterDiv", "div", True), ("ResourceScatterMin", "min", True),
+        ("ResourceScatterMax", "max", True), ("ResourceScatterNdUpdate", "update", False),
+        ("ResourceScatterNdAdd", "add", False), ("ResourceScatterNdSub", "sub", False),
+        ("ResourceScatterNdMax", "max", False), ("ResourceScatterNdMin", "min", False),
+    )
+}  # fmt: skip
+
+
 class Variable:
     """A tensor-like object whose value can change: model weights, counters, state.
 
@@ -354,6 +387,10 @@ class Variable:
     def _scatter(self, sparse_delta, mode: str, read_value=True, op_name="ResourceScatterUpdate"):
         if not isinstance(sparse_delta, IndexedSlices):
             raise TypeError(f"sparse_delta is not IndexedSlices: {sparse_delta}")
+        if _state.graph is not None:
+            return self._graph_scatter(
+                op_name, sparse_delta.indices, sparse_delta.values, read_value
+            )
         indices = _eager_value(sparse_delta.indices, None)._value
         updates = _eager_value(sparse_delta.values, self._dtype)._value
         return self._update(_scatter_rows(self._value, indices, updates, mode, op_name), read_value)
@@ -382,7 +419,20 @@ class Variable:
     def batch_scatter_update(self, sparse_delta, use_locking=False, name=None):
         return self.scatter_update(sparse_delta)
 
+    def _graph_scatter(self, op_name: str, indices, updates, read_value=True):
+        """A scatter while tracing: a node of the graph, run in program order."""
+        graph = _state.graph
+        inputs = [
+            graph.variable_handle(self),
+            convert_to_tensor(indices),
+            convert_to_tensor(updates, dtype=self._dtype),
+        ]
+        graph.add_node(_SCATTER_OPS[op_name], inputs, {"dtype": self._dtype})
+        return self if read_value else None
+
     def _scatter_nd(self, indices, updates, mode: str, op_name: str):
+        if _state.graph is not None:
+            return self._graph_scatter(op_name, indices, updates)
         index_array = _eager_value(indices, None)._value
         update_array = _eager_value(updates, self._dtype)._value
         return self._update(

@@ -1,9 +1,11 @@
 """`ConcreteFunction`: one traced graph of a tf.function, and how it is called.
 
-The graph runs through its compiled executor. Under a gradient tape the call is recorded as one
-op whose gradient is this function's backward: traced once from the forward graph and cached,
-and itself a ConcreteFunction, so gradients of any order flow through calls. Called while
-another function is traced, its nodes are copied into that graph.
+The graph runs through its compiled executor. Under a gradient tape, a call of a function
+without side effects is recorded as one op whose gradient is this function's backward: traced
+once from the forward graph (recomputing it) and cached, itself a ConcreteFunction, so
+gradients of any order flow through calls. A function that updates variables or draws random
+numbers runs op by op under a tape instead. Called while another function is traced, its nodes
+are copied into that graph.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from tensorflux._src.graph.passes import pipeline
 from tensorflux._src.ops import array_ops, graph_control_flow
 
 _NO_ATTRS: dict = {}
+# Stateful ops a backward pass may run again: reads (of variables the function leaves alone).
+_REPLAYABLE_STATEFUL = frozenset(("ReadVariableOp", "Placeholder"))
 
 
 class ConcreteFunction:
@@ -61,6 +65,9 @@ class ConcreteFunction:
         self._variables = [v for v, _ in graph.variable_captures.values()]
         self._handles = [h for _, h in graph.variable_captures.values()]
         self._executor = Executor(graph, graph.inputs + self._handles, self._output_tensors)
+        self._replayable = all(
+            not node.op.stateful or node.op.name in _REPLAYABLE_STATEFUL for node in graph.nodes
+        )
         self.python_function = python_function
 
     # -- introspection ------------------------------------------------------------------------
@@ -138,7 +145,13 @@ class ConcreteFunction:
         if state.graph is not None:
             results = self._interpret(tensors)
         elif state.observers:
-            results = self._run_recorded(tensors, state.observers)
+            # A function without side effects is one recorded op whose backward recomputes
+            # it; one that updates variables or draws random numbers runs op by op, so the
+            # tapes see the values it really used.
+            if self._replayable:
+                results = self._run_recorded(tensors, state.observers)
+            else:
+                results = self._interpret(tensors)
         else:
             results = self._run(tensors)
         if self._single_output:

@@ -10,7 +10,7 @@ replay the subgraph eagerly under a tape when the graph runs (first order).
 from __future__ import annotations
 
 from tensorflux._src.backend import quiet
-from tensorflux._src.core import context, dtypes, nest, registry
+from tensorflux._src.core import context, dtypes, errors, nest, registry
 from tensorflux._src.core import device as device_lib
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
@@ -41,6 +41,12 @@ class Subgraph:
         self.outputs = outputs
         self.structure = structure
         self.stateful = any(n.op.stateful for n in graph.nodes if n.op is not ir.PLACEHOLDER)
+        # Updates and random draws: a gradient that replays the subgraph would repeat them.
+        # (A print would print again: allowed, rather than refusing the gradient.)
+        self.side_effects = any(
+            n.op.stateful and n.op.name not in ("Placeholder", "ReadVariableOp", "PrintV2")
+            for n in graph.nodes
+        )
         self.executor = Executor(graph, inputs + self.capture_placeholders, outputs)
         self.capture_index: list[int] = []  # positions of `captured` among the node's captures
 
@@ -139,6 +145,7 @@ def _if_infer(pred, *captures, then_branch=None, else_branch=None, Tout=()):
 def _if_grad(op, *dys):
     pred, *captures = op.inputs
     then_branch, else_branch = op.get_attr("then_branch"), op.get_attr("else_branch")
+    _check_replayable("tf.cond", then_branch, else_branch)
     wanted = [_differentiable(c) for c in captures]
     if not any(wanted):
         return [None] * len(op.inputs)
@@ -157,6 +164,17 @@ def _if_grad(op, *dys):
     else:
         grads = iter(_eager_control_grad(IF_GRAD, inputs, attrs))
     return [None] + [next(grads) if w else None for w in wanted]
+
+
+def _check_replayable(api: str, *subgraphs) -> None:
+    if any(sub.side_effects for sub in subgraphs):
+        raise errors.UnimplementedError(
+            None,
+            None,
+            f"The gradient of a {api} inside tf.function whose branches or body update "
+            "variables or draw random numbers is not supported yet: it would repeat them. Move "
+            "the updates out of the control flow, or compute the gradient eagerly.",
+        )
 
 
 def _differentiable(tensor) -> bool:
@@ -379,6 +397,7 @@ def _while_infer(*specs, cond=None, body=None, count=0, limited=False):
 
 def _while_grad(op, *dys):
     count, limited = op.get_attr("count"), op.get_attr("limited")
+    _check_replayable("tf.while_loop", op.get_attr("cond"), op.get_attr("body"))
     inputs = list(op.inputs)
     sources = inputs[: len(inputs) - 1] if limited else inputs
     wanted = [_differentiable(t) for t in sources]
@@ -613,6 +632,9 @@ def interpret(graph: ir.Graph, values: dict, outputs, handles, variables) -> lis
         elif node.op is ASSIGN_SUB_VARIABLE_OP:
             inputs[0].assign_sub(inputs[1])
             continue
+        elif node.op.inputs[:1] == ("resource",):  # other variable updates (scatters)
+            _update_variable(node, inputs)
+            continue
         elif node.op.name in _CONTROL_FLOW:
             graph = _state.graph  # copied into the graph being traced, or run now
             if graph is not None:
@@ -630,6 +652,19 @@ def interpret(graph: ir.Graph, values: dict, outputs, handles, variables) -> lis
 
 
 _CONTROL_FLOW = frozenset(("If", "StatelessIf", "While", "StatelessWhile", "IfGrad", "WhileGrad"))
+
+
+def _update_variable(node, inputs) -> None:
+    """A stateful op on a variable's handle: a node of the graph being traced, or run now."""
+    variable, *rest = inputs
+    graph = _state.graph
+    if graph is not None:
+        tensors = [graph._as_graph_tensor(t) for t in rest]
+        graph.add_node(node.op, [graph.variable_handle(variable), *tensors], node.attrs)
+    else:
+        node.op.kernel(
+            device_lib.default_device().xp, variable, *[t._value for t in rest], **node.attrs
+        )
 
 
 def _constant(node):
