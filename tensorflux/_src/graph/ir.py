@@ -189,7 +189,6 @@ class Graph:
         self.nodes: list[Node] = []
         self.inputs: list[SymbolicTensor] = []  # the function's own placeholders
         self.variable_captures: dict[int, tuple[Variable, SymbolicTensor]] = {}
-        self.outputs: list = []
         self._names: dict[str, int] = {}
         self._constants: dict[int, SymbolicTensor] = {}
         self.created_variables: list[Variable] = []

@@ -137,28 +137,35 @@ def uniform(shape, minval=0, maxval=None, dtype=dtypes.float32, seed=None, name=
     return math_ops.add(result * (maxval - minval), minval, name=name)
 
 
-# ---- RandomStandardNormal ---------------------------------------------------------------------
-def _normal_kernel(xp, shape, seed=0, seed2=0, dtype=dtypes.float32, T=None):
-    stateless._check_float_dtype("RandomStandardNormal", dtype)
-    dims = stateless.output_shape(xp, shape)
-    count = _size(dims)
-    kernel_key = ("RandomStandardNormal", seed, seed2, dtype, shape.dtype)
-    key, counter = random_seed.reserve(kernel_key, seed, seed2, count)
-    return philox.normal(xp, key, counter, count, dtype.as_numpy_dtype).reshape(dims)
+# ---- RandomStandardNormal, TruncatedNormal ----------------------------------------------------
+def _float_sampler_op(name: str, sample) -> OpDef:
+    """A stateful op drawing `sample(xp, key, counter, count, np_dtype)` on Philox, in shape."""
 
+    def kernel(xp, shape, seed=0, seed2=0, dtype=dtypes.float32, T=None):
+        stateless._check_float_dtype(name, dtype)
+        dims = stateless.output_shape(xp, shape)
+        count = _size(dims)
+        key, counter = random_seed.reserve(
+            (name, seed, seed2, dtype, shape.dtype), seed, seed2, count
+        )
+        return sample(xp, key, counter, count, dtype.as_numpy_dtype).reshape(dims)
 
-RANDOM_STANDARD_NORMAL = register(
-    OpDef(
-        name="RandomStandardNormal",
-        kernel=_normal_kernel,
-        infer=_shape_infer,
-        inputs=("shape",),
-        outputs=("output",),
-        attrs=("seed", "seed2", "dtype", "T"),
-        allowed=rules.INDEX,
-        stateful=True,
+    return register(
+        OpDef(
+            name=name,
+            kernel=kernel,
+            infer=_shape_infer,
+            inputs=("shape",),
+            outputs=("output",),
+            attrs=("seed", "seed2", "dtype", "T"),
+            allowed=rules.INDEX,
+            stateful=True,
+        )
     )
-)
+
+
+RANDOM_STANDARD_NORMAL = _float_sampler_op("RandomStandardNormal", philox.normal)
+TRUNCATED_NORMAL = _float_sampler_op("TruncatedNormal", philox.truncated_normal)
 
 
 def _scaled(op: OpDef, shape, mean, stddev, dtype, seed, name) -> Tensor:
@@ -185,30 +192,6 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, seed=None, name=No
     array([-0.67086124,  0.22357145], dtype=float32)
     """
     return _scaled(RANDOM_STANDARD_NORMAL, shape, mean, stddev, dtype, seed, name)
-
-
-# ---- TruncatedNormal --------------------------------------------------------------------------
-def _truncated_kernel(xp, shape, seed=0, seed2=0, dtype=dtypes.float32, T=None):
-    stateless._check_float_dtype("TruncatedNormal", dtype)
-    dims = stateless.output_shape(xp, shape)
-    count = _size(dims)
-    kernel_key = ("TruncatedNormal", seed, seed2, dtype, shape.dtype)
-    key, counter = random_seed.reserve(kernel_key, seed, seed2, count)
-    return philox.truncated_normal(xp, key, counter, count, dtype.as_numpy_dtype).reshape(dims)
-
-
-TRUNCATED_NORMAL = register(
-    OpDef(
-        name="TruncatedNormal",
-        kernel=_truncated_kernel,
-        infer=_shape_infer,
-        inputs=("shape",),
-        outputs=("output",),
-        attrs=("seed", "seed2", "dtype", "T"),
-        allowed=rules.INDEX,
-        stateful=True,
-    )
-)
 
 
 def truncated_normal(
