@@ -645,14 +645,11 @@ def test_print_errors():
 def test_print_is_a_stateful_op_pair():
     recorded = []
 
-    class Recorder:
+    from tensorflux._src.core import context
+
+    class Recorder(context.Observer):
         def record(self, op, inputs, outputs, attrs):
             recorded.append((op.name, attrs))
-
-        def variable_accessed(self, variable):
-            pass
-
-    from tensorflux._src.core import context
 
     recorder = Recorder()
     context.push_observer(recorder)

@@ -69,6 +69,12 @@ SPECS = [
         shapes=[[(3, 2), (3, 4)]],
         name="matmul_ta",
     ),
+    OpSpec(  # few rows times a wide transposed matrix: the kernel computes (b @ a.T).T
+        lambda a, b: tf.linalg.matmul(a, b, transpose_b=True),
+        lambda a, b: a @ b.T,
+        shapes=[[(2, 64), (64, 64)]],
+        name="matmul_tb_few_rows",
+    ),
     OpSpec(
         tf.linalg.matmul,
         np.matmul,
@@ -429,6 +435,11 @@ def test_matmul_errors():
         match=r"Matrix size-incompatible: In\[0\]: \[2,3\], In\[1\]: \[2,3\] \[Op:MatMul\]",
     ):
         tf.linalg.matmul(tf.ones([2, 3]), tf.ones([2, 3]))
+    with pytest.raises(  # the path that computes (b @ a.T).T names the inputs as given
+        tf.errors.InvalidArgumentError,
+        match=r"Matrix size-incompatible: In\[0\]: \[2,64\], In\[1\]: \[64,65\] \[Op:MatMul\]",
+    ):
+        tf.linalg.matmul(tf.ones([2, 64]), tf.ones([64, 65]), transpose_b=True)
     with pytest.raises(
         tf.errors.InvalidArgumentError,
         match=r"must have compatible batch dimensions: \[4,2,3\] vs. \[3,3,4\]",

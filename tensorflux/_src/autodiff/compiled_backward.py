@@ -54,38 +54,59 @@ def _small_integers(tensor) -> bool:
 
 
 class _Layout:
-    """The tape's tensors and variables numbered in first-use order, and a key describing them
-    (built in one pass with local lookups: it runs on every training step)."""
+    """The tape's tensors and variables numbered in first-use order, and a key describing the
+    records over them (built in one loop with local lookups: it runs on every training step)."""
 
-    __slots__ = ("parts", "slots", "tensors")
+    __slots__ = ("key", "slots", "tensors")
 
     def __init__(self):
         self.slots: dict[int, int] = {}
         self.tensors: list = []
-        self.parts: list = []
+        self.key: list = []
 
-    def refs(self, items):
-        """Slot numbers for `items`; raises TypeError for anything not eager."""
-        slots, tensors, parts = self.slots, self.tensors, self.parts
-        found = []
-        for item in items:
-            slot = slots.get(id(item))
-            if slot is None:
-                kind = type(item)
-                slot = slots[id(item)] = len(tensors)
-                tensors.append(item)
-                if kind is EagerTensor:
-                    value = item._value
-                    if item._dtype._kind in "iu" and value.ndim <= 1 and value.size <= 8:
-                        parts.append((item._dtype, value.shape, value.tobytes()))
-                    else:
-                        parts.append((item._dtype, value.shape))
-                elif kind is Variable:
-                    parts.append(None)
-                else:
-                    raise TypeError("not an eager tensor")
-            found.append(slot)
-        return tuple(found)
+    def describe(self, records) -> bool:
+        """Appends each record's op, attrs and wiring to the key; False if one can't be
+        compiled (a one-off custom gradient, unhashable attrs, a non-eager tensor)."""
+        slots, key = self.slots, self.key
+        registered = registry._REGISTRY
+        for op_def, inputs, outputs, attrs in records:
+            if registered.get(op_def.name) is not op_def:  # a one-off custom gradient
+                return False
+            attrs_key = _attr_key(attrs) if attrs else ()
+            if attrs_key is None:
+                return False
+            key.append(op_def.name)
+            key.append(attrs_key)
+            for items in (inputs, outputs):
+                for item in items:
+                    slot = slots.get(id(item))
+                    key.append(self._add(item) if slot is None else slot)
+                key.append(None)  # ends the inputs, then the outputs
+        return True
+
+    def _add(self, item) -> int:
+        """A slot for a tensor seen for the first time, its dtype and shape added to the key
+        (and its value, for small integer tensors: axes and shapes); TypeError if not eager."""
+        slot = self.slots[id(item)] = len(self.tensors)
+        self.tensors.append(item)
+        kind = type(item)
+        if kind is EagerTensor:
+            value = item._value
+            if item._dtype._kind in "iu" and value.ndim <= 1 and value.size <= 8:
+                self.key.append((item._dtype, value.shape, value.tobytes()))
+            else:
+                self.key.append((item._dtype, value.shape))
+        elif kind is not Variable:
+            raise TypeError("not an eager tensor")
+        return slot
+
+    def refs(self, items) -> tuple:
+        """Slot numbers for `items`, adding those not seen yet."""
+        slots = self.slots
+        return tuple(
+            slot if (slot := slots.get(id(item))) is not None else self._add(item)
+            for item in items
+        )
 
 
 def gradients(records, targets, seeds, sources):
@@ -94,30 +115,20 @@ def gradients(records, targets, seeds, sources):
     if context.state.observers or registry.has_gradient_overrides():
         return None
     layout = _Layout()
-    registered = registry._REGISTRY
-    shape = []
+    is_source = tuple(isinstance(s, (EagerTensor, Variable)) for s in sources)
     try:
-        for op_def, inputs, outputs, attrs in records:
-            if registered.get(op_def.name) is not op_def:  # a one-off custom gradient
-                return None
-            attrs_key = _attr_key(attrs) if attrs else ()
-            if attrs_key is None:
-                return None
-            shape.append((op_def.name, attrs_key, layout.refs(inputs), layout.refs(outputs)))
-        is_source = tuple(isinstance(s, (EagerTensor, Variable)) for s in sources)
-        real_sources = [s for s, real in zip(sources, is_source) if real]
-        given = [s for s in seeds if s is not None]  # None: a seed of ones, folded in the graph
-        ones = tuple(s is None for s in seeds)
+        if not layout.describe(records):
+            return None
         ends = (
             layout.refs(targets),
-            layout.refs(given),
-            ones,
-            layout.refs(real_sources),
+            layout.refs([s for s in seeds if s is not None]),  # None: ones, folded in the graph
+            tuple(s is None for s in seeds),
+            layout.refs([s for s, real in zip(sources, is_source) if real]),
             is_source,
         )
     except TypeError:
         return None
-    key = (tuple(shape), ends, tuple(layout.parts))
+    key = (tuple(layout.key), ends)
     compiled = _CACHE.get(key)
     if compiled is None:
         compiled = _compile(records, targets, seeds, sources, layout)

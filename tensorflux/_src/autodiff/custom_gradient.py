@@ -13,14 +13,11 @@ from tensorflux._src.core.variable import Variable
 from tensorflux._src.ops import array_ops
 
 
-class _VariableWatcher:
+class _VariableWatcher(context.Observer):
     """An observer that notes which variables a function reads, and records nothing."""
 
     def __init__(self):
         self.variables: dict[int, Variable] = {}
-
-    def record(self, op, inputs, outputs, attrs) -> None:
-        pass
 
     def variable_accessed(self, variable: Variable) -> None:
         if variable.trainable:

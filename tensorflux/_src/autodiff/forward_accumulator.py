@@ -11,11 +11,10 @@ from __future__ import annotations
 from tensorflux._src.autodiff import backprop
 from tensorflux._src.autodiff.tape import GradientTape, UnconnectedGradients
 from tensorflux._src.core import context, nest, registry
-from tensorflux._src.core.variable import Variable
 from tensorflux._src.ops import array_ops, math_ops, reduction_ops
 
 
-class ForwardAccumulator:
+class ForwardAccumulator(context.Observer):
     """Computes Jacobian-vector products of everything computed from `primals` in its scope.
 
     >>> x = tf.constant([1.0, 2.0])
@@ -52,9 +51,6 @@ class ForwardAccumulator:
         if self._recording:
             context.remove_observer(self)
             self._recording = False
-
-    def variable_accessed(self, variable: Variable) -> None:
-        """Reads of watched variables reach `record` as ReadVariableOp; nothing to do here."""
 
     def record(self, op, inputs, outputs, attrs) -> None:
         tangents = [self._tangents.get(id(t)) for t in inputs]

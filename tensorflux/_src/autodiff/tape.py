@@ -24,7 +24,7 @@ class UnconnectedGradients(enum.Enum):
     ZERO = "zero"
 
 
-class GradientTape:
+class GradientTape(context.Observer):
     """Records operations for automatic differentiation.
 
     Trainable variables read inside the `with` block are watched automatically; tensors must
@@ -181,11 +181,14 @@ class GradientTape:
         )
         targets = [_as_target(t) for t in _flat(target)]
         flat_sources = _flat(sources)
+        trainable_sources = []  # integer sources stand in as _NOT_A_SOURCE: they get None
         for source in flat_sources:
             if not isinstance(source, (Tensor, Variable)):
                 raise ValueError(
                     f"Passed in object {source!r} of type {type(source).__name__!r}, not tf.Tensor or tf.Variable or ExtensionType."
                 )
+            trainable = source.dtype._kind in _TRAINABLE_KINDS
+            trainable_sources.append(source if trainable else _NOT_A_SOURCE)
         if output_gradients is None:
             seeds = [None] * len(targets)
         else:
@@ -195,19 +198,18 @@ class GradientTape:
                     f"Length of output_gradients ({len(seeds)}) does not match the number of "
                     f"targets ({len(targets)})."
                 )
-        kept = [(t, s) for t, s in zip(targets, seeds) if backprop.is_trainable(t.dtype)]
-        for t in targets:
-            if not backprop.is_trainable(t.dtype):
+        kept = []
+        for t, seed in zip(targets, seeds):
+            if t.dtype._kind in _TRAINABLE_KINDS:
+                # None stands for a seed of ones until the eager walk needs the tensor: the
+                # compiled pass folds ones into its graph.
+                kept.append((t, None if seed is None else array_ops.convert(seed, t.dtype)))
+            else:
                 _log.warning(
                     "The dtype of the target tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got %r",
                     t.dtype,
                 )
-        # None stands for a seed of ones until the eager walk needs the tensor: the compiled
-        # pass folds ones into its graph.
-        seeds = [None if s is None else array_ops.convert(s, t.dtype) for t, s in kept]
-        trainable_sources = [
-            s if backprop.is_trainable(s.dtype) else _NOT_A_SOURCE for s in flat_sources
-        ]
+        seeds = [seed for _, seed in kept]
         records, kept_targets = list(self._records), [t for t, _ in kept]
         grads = compiled_backward.gradients(records, kept_targets, seeds, trainable_sources)
         if grads is None:  # the eager walk: first use of this tape's shape, or not compilable

@@ -12,9 +12,8 @@ import threading
 
 class _ThreadState(threading.local):
     def __init__(self):
-        # Objects told about every op that runs eagerly: gradient tapes, forward accumulators,
-        # op callbacks such as check_numerics. Each has `record(op, inputs, outputs, attrs)`
-        # and `variable_accessed(variable)`. Empty on the fast path.
+        # Observers told about every op that runs eagerly: gradient tapes, forward
+        # accumulators, op callbacks such as check_numerics. Empty on the fast path.
         self.observers: list = []
         self.graph = None  # the FuncGraph being traced, or None when executing eagerly
         self.device = None  # the Device chosen by the innermost tf.device scope
@@ -49,7 +48,18 @@ class init_scope:  # noqa: N801 - TF's public name
         state.graph, state.observers = self._saved
 
 
-def push_observer(observer) -> None:
+class Observer:
+    """What `state.observers` holds: told of each op that runs and each variable read."""
+
+    def record(self, op, inputs, outputs, attrs) -> None:
+        """`op` ran on `inputs` (with `attrs`) and made `outputs`."""
+
+    def variable_accessed(self, variable) -> None:
+        """An op (a read, or a function call capturing it) used `variable`; the read itself
+        then reaches `record` as a ReadVariableOp."""
+
+
+def push_observer(observer: Observer) -> None:
     state.observers = [*state.observers, observer]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tensorflux._src.backend import quiet
+from tensorflux._src.backend import denormals, quiet
 from tensorflux._src.core import errors
 from tensorflux._src.core.dispatch import kernel_error
 from tensorflux._src.graph import ir
@@ -118,11 +118,12 @@ class Executor:
         return f"({targets},) = feeds"
 
     def run(self, feeds: list, xp=np) -> list:
-        with quiet.silenced():  # TF's kernels are silent about inf and NaN; set it once
+        # As TF's kernels: silent about inf and NaN, denormals flushed to zero; set once per run.
+        with quiet.silenced(), denormals.flushed():
             return self._run(feeds, xp)
 
     def run_unchecked(self, feeds: list, xp) -> list:
-        """`run` for a caller that already silenced NumPy's warnings (a loop's iterations)."""
+        """`run` for a caller already inside `run`'s scopes (a loop's iterations)."""
         return self._run(feeds, xp)
 
 

@@ -241,7 +241,7 @@ def _numerics_report(slot: int, op_name: str, outputs, inputs, negative, positiv
     return "\n".join(lines) + "\n\n"
 
 
-class _NumericsChecker:
+class _NumericsChecker(context.Observer):
     """Checks the floating outputs of every op that runs eagerly in its thread."""
 
     def record(self, op, inputs, outputs, attrs) -> None:
@@ -269,9 +269,6 @@ class _NumericsChecker:
                     errors.InvalidArgumentError, "CheckNumericsV2", error.message
                 ) from None
 
-    def variable_accessed(self, variable) -> None:
-        """Variables are checked where their values are used, as op inputs and outputs."""
-
 
 def enable_check_numerics(stack_height_limit=30, path_length_limit=50) -> None:
     """Makes every op that outputs a NaN or Inf raise InvalidArgumentError naming the op.
@@ -293,16 +290,13 @@ def disable_check_numerics() -> None:
 
 
 # ---- log_device_placement -----------------------------------------------------------------------
-class _PlacementLogger:
+class _PlacementLogger(context.Observer):
     """Writes the device of each op that runs, as TF's log_device_placement does."""
 
     def record(self, op, inputs, outputs, attrs) -> None:
         placed = outputs[0] if outputs else inputs[0] if inputs else None
         if placed is not None:
             sys.stderr.write(f"Executing op {op.name} in device {placed.device}\n")
-
-    def variable_accessed(self, variable) -> None:
-        """Reads are logged through the ops that use them."""
 
 
 def set_log_device_placement(enabled) -> None:

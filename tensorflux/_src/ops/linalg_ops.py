@@ -52,20 +52,24 @@ def _matrix_dims(shape: TensorShape, transpose: bool):
     return (cols, rows) if transpose else (rows, cols)
 
 
-_SMALL_TRANSPOSE = 8192  # elements: below this, copying a transposed left operand pays
-
-
 # ---- MatMul -----------------------------------------------------------------------------------
 def _matmul_kernel(xp, a, b, transpose_a=False, transpose_b=False):
     if a.ndim != 2 or b.ndim != 2 or a.dtype.kind == "u":
         _matmul_input_error(a, b)
-    # A small transposed left operand is copied first: NumPy's matmul on that view took over
-    # twice as long as copy + contiguous matmul at 128x32 @ 32x128 (a gradient's shape), while
-    # from about 128x256 up the view is the faster one. A transposed right operand stays a view.
-    left = a
-    if transpose_a:
-        left = xp.ascontiguousarray(a.T) if a.size <= _SMALL_TRANSPOSE else a.T
-    right = b.T if transpose_b else b
+    if transpose_b and not transpose_a and xp is np and _few_rows(a, b):
+        # a @ b.T with a few rows in `a` (a gradient dY @ W.T at a small batch) is OpenBLAS's
+        # slow case: at 32x128 @ (128x128).T it took twice as long as (b @ a.T).T, which is
+        # copied to row-major order so the ops after it read it fast. At 128 rows it lost.
+        return xp.ascontiguousarray(_checked_matmul(xp, b, a.T, a, b).T)
+    return _checked_matmul(xp, a.T if transpose_a else a, b.T if transpose_b else b, a, b)
+
+
+def _few_rows(a, b) -> bool:
+    return a.shape[0] <= 32 and a.shape[1] >= 64 and b.shape[0] >= 64
+
+
+def _checked_matmul(xp, left, right, a, b):
+    """left @ right, where a and b are MatMul's inputs as given (for the error message)."""
     try:
         return _matmul_arrays(xp, left, right)
     except ValueError:
@@ -74,7 +78,6 @@ def _matmul_kernel(xp, a, b, transpose_a=False, transpose_b=False):
             None,
             f"Matrix size-incompatible: In[0]: {_dims_text(a.shape)}, In[1]: {_dims_text(b.shape)}",
         ) from None
-
 
 def _matmul_input_error(a, b):
     if a.dtype.kind == "u":  # in TF's attr list, but no CPU kernel

@@ -134,7 +134,7 @@ def _to_tensor(array: np.ndarray) -> Tensor:
 
 
 # ---- 2. shape rules ---------------------------------------------------------------------------
-class _Recorder:
+class _Recorder(context.Observer):
     """An observer that keeps every primitive op call."""
 
     def __init__(self):
@@ -142,9 +142,6 @@ class _Recorder:
 
     def record(self, op, inputs, outputs, attrs):
         self.calls.append((op, inputs, outputs, attrs))
-
-    def variable_accessed(self, variable):
-        pass
 
 
 def recorded_calls(fn, *args, **kwargs) -> list:
