@@ -104,8 +104,7 @@ class _Layout:
         """Slot numbers for `items`, adding those not seen yet."""
         slots = self.slots
         return tuple(
-            slot if (slot := slots.get(id(item))) is not None else self._add(item)
-            for item in items
+            slot if (slot := slots.get(id(item))) is not None else self._add(item) for item in items
         )
 
 

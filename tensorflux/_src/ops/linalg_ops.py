@@ -79,6 +79,7 @@ def _checked_matmul(xp, left, right, a, b):
             f"Matrix size-incompatible: In[0]: {_dims_text(a.shape)}, In[1]: {_dims_text(b.shape)}",
         ) from None
 
+
 def _matmul_input_error(a, b):
     if a.dtype.kind == "u":  # in TF's attr list, but no CPU kernel
         raise _not_found("MatMul", a.dtype)
