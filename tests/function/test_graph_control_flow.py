@@ -139,7 +139,7 @@ def test_map_fn_in_a_graph_with_a_known_length():
     assert squares(tf.constant([1.0, 2.0, 3.0])).numpy().tolist() == [1.0, 4.0, 9.0]
 
 
-def test_gradient_through_control_flow_with_updates_is_refused_clearly():
+def test_gradient_through_a_cond_that_updates_a_variable_runs_it_once():
     v = tf.Variable(0.0)
 
     @tf.function
@@ -147,7 +147,79 @@ def test_gradient_through_control_flow_with_updates_is_refused_clearly():
         with tf.GradientTape() as tape:
             tape.watch(x)
             y = tf.cond(x > 0, lambda: v.assign_add(1.0).read_value() * x, lambda: x)
+        return y, tape.gradient(y, x)
+
+    y, grad = f(tf.constant(3.0))
+    assert (float(y), float(grad), float(v)) == (3.0, 1.0, 1.0)  # the update ran once
+    y, grad = f(tf.constant(3.0))
+    assert (float(y), float(grad), float(v)) == (6.0, 2.0, 2.0)
+    y, grad = f(tf.constant(-3.0))
+    assert (float(y), float(grad), float(v)) == (-3.0, 1.0, 2.0)
+
+
+@pytest.mark.parametrize("training", [True, False])
+def test_gradient_of_dropout_under_a_tensor_cond_matches_its_forward_draw(training):
+    x = tf.Variable(tf.ones([200]))
+
+    def forward(flag):
+        return tf.cond(flag, lambda: tf.nn.dropout(x, 0.5), lambda: x * 1.0)
+
+    @tf.function
+    def tape_inside(flag):
+        with tf.GradientTape() as tape:
+            y = forward(flag)
+        return y, tape.gradient(y, x)
+
+    y, grad = tape_inside(tf.constant(training))
+    np.testing.assert_array_equal(grad.numpy(), y.numpy())  # x is ones: dy/dx = mask * 2 = y
+    assert 0 < np.count_nonzero(y.numpy()) < 200 if training else np.all(y.numpy() == 1.0)
+
+    traced = tf.function(forward)
+    with tf.GradientTape() as tape:  # the tape outside the function
+        y = traced(tf.constant(training))
+    np.testing.assert_array_equal(tape.gradient(y, x).numpy(), y.numpy())
+
+
+def test_gradient_through_a_while_loop_drawing_random_numbers_uses_the_same_draws():
+    x = tf.Variable(tf.ones([50]))
+    steps = tf.Variable(0)
+
+    def body(i, total):
+        steps.assign_add(1)
+        return i + 1, total + tf.random.uniform([50]) * x
+
+    def loop():
+        return tf.while_loop(lambda i, total: i < 3, body, [0, tf.zeros([50])])[1]
+
+    @tf.function
+    def tape_inside():
+        with tf.GradientTape(persistent=True) as tape:
+            total = loop()
+            doubled = total * 2.0
+        return total, tape.gradient(total, x), tape.gradient(doubled, x)
+
+    total, grad, grad_of_doubled = tape_inside()
+    np.testing.assert_allclose(grad.numpy(), total.numpy(), rtol=1e-6)  # x is ones
+    np.testing.assert_allclose(grad_of_doubled.numpy(), 2 * total.numpy(), rtol=1e-6)
+    assert int(steps) == 3  # the body ran three times, not again for the gradients
+
+    traced = tf.function(loop)
+    with tf.GradientTape() as tape:
+        total = traced()
+    np.testing.assert_allclose(tape.gradient(total, x).numpy(), total.numpy(), rtol=1e-6)
+    assert int(steps) == 6
+
+
+def test_graph_def_leaves_out_the_gradient_stash():
+    x = tf.Variable(1.0)
+
+    @tf.function
+    def f(flag):
+        with tf.GradientTape() as tape:
+            y = tf.cond(flag, lambda: tf.nn.dropout(x * 1.0, 0.5), lambda: x * 1.0)
         return tape.gradient(y, x)
 
-    with pytest.raises(tf.errors.UnimplementedError, match="update variables"):
-        f(tf.constant(1.0))
+    graph_def = f.get_concrete_function(tf.TensorSpec([], tf.bool)).graph.as_graph_def()
+    for node in graph_def.node:
+        assert not any(name.startswith("_") for name in node.attr)
+    assert {"If", "IfGrad"} <= {node.op for node in graph_def.node}

@@ -341,18 +341,22 @@ def _stack_rows(parts, target, source, unconnected_gradients):
     )
 
 
-def _vjp(run, sources, upstream) -> list:
-    """`registry.vjp`: the tape's gradients of run()'s outputs; zeros where none flows."""
-    with GradientTape(watch_accessed_variables=False) as tape:
+def _recorded(run, sources) -> tuple[list, object]:
+    """`registry.recorded`: run() under a tape watching `sources`, and its pullback."""
+    with GradientTape(persistent=True, watch_accessed_variables=False) as tape:
         for source in sources:
             tape.watch(source)
         outputs = run()
-    kept = [(o, u) for o, u in zip(outputs, upstream) if backprop.is_trainable(o.dtype)]
-    grads = tape.gradient([o for o, _ in kept], sources, output_gradients=[u for _, u in kept])
-    return [
-        array_ops.zeros_like(s) if g is None else array_ops.densify(g)
-        for s, g in zip(sources, grads)
-    ]
+
+    def pullback(upstream) -> list:
+        kept = [(o, u) for o, u in zip(outputs, upstream) if backprop.is_trainable(o.dtype)]
+        grads = tape.gradient([o for o, _ in kept], sources, output_gradients=[u for _, u in kept])
+        return [
+            array_ops.zeros_like(s) if g is None else array_ops.densify(g)
+            for s, g in zip(sources, grads)
+        ]
+
+    return outputs, pullback
 
 
-registry.set_vjp(_vjp)
+registry.set_recorded(_recorded)

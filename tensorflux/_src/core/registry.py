@@ -128,14 +128,21 @@ def no_gradient(op_type: str) -> None:
 # ---- the eager VJP, for ops whose gradient runs Python code when the graph runs -------------------
 # py_function's and the control-flow ops' gradients differentiate user code at run time with a
 # gradient tape. The tape lives in the autodiff layer, above the ops, so it installs this hook.
-_vjp: Callable | None = None
+_recorded: Callable | None = None
 
 
-def set_vjp(function: Callable) -> None:
-    global _vjp
-    _vjp = function
+def set_recorded(function: Callable) -> None:
+    global _recorded
+    _recorded = function
+
+
+def recorded(run: Callable, sources: list) -> tuple[list, Callable]:
+    """`run()`'s outputs, computed eagerly under a tape, and `pullback(upstream)`: their
+    gradients (weighted by `upstream`) with respect to `sources`, zeros where none flows."""
+    return _recorded(run, sources)
 
 
 def vjp(run: Callable, sources: list, upstream: list) -> list:
     """Gradients of `run()`'s outputs (weighted by `upstream`) with respect to `sources`."""
-    return _vjp(run, sources, upstream)
+    _, pullback = _recorded(run, sources)
+    return pullback(upstream)

@@ -519,5 +519,6 @@ def as_graph_def(graph: Graph):
         for key, value in _implied_attrs(node).items():
             attrs.setdefault(key, value)
         for key, value in sorted(attrs.items()):
-            _attr_value(node_def.attr[key], value)
+            if not key.startswith("_"):  # ours alone, such as a control-flow node's stash
+                _attr_value(node_def.attr[key], value)
     return graph_def

@@ -3,11 +3,17 @@ bodies are subgraphs traced from the Python functions once.
 
 A subgraph captures the enclosing graph's tensors (and variable handles) it uses; the node's
 inputs are the predicate or loop variables followed by those captures, and its kernel runs the
-chosen branch, or the body while the condition holds, through compiled executors. Gradients
-replay the subgraph eagerly under a tape when the graph runs (first order).
+chosen branch, or the body while the condition holds, through compiled executors.
+
+Gradients are computed when the graph runs, with a tape (first order). A subgraph without side
+effects is replayed under the tape by the gradient node. One that updates variables or draws
+random numbers must not run twice: once its gradient is asked for, its forward node runs it
+op by op under a tape and leaves the pullback in a `_Stash` for the gradient node.
 """
 
 from __future__ import annotations
+
+import threading
 
 from tensorflux._src.backend import quiet
 from tensorflux._src.core import context, dtypes, errors, nest, registry
@@ -55,6 +61,53 @@ class Subgraph:
 
     def selected(self, captures) -> list:
         return [captures[i] for i in self.capture_index]
+
+
+class _Stash:
+    """Hands a forward If or While node's recording to its gradient nodes in the same run.
+
+    The forward kernel puts a pullback; each gradient node takes it, the last one clears it.
+    Per thread, so concurrent calls of a function don't mix their recordings.
+    """
+
+    def __init__(self, wanted: tuple):
+        self.wanted = wanted  # which of the node's inputs the pullback differentiates
+        self.readers = 0  # gradient nodes built on this forward node
+        self._local = threading.local()
+
+    def put(self, pullback) -> None:
+        self._local.pullback, self._local.unread = pullback, self.readers
+
+    def take(self):
+        pullback = getattr(self._local, "pullback", None)
+        if pullback is None:
+            raise errors.InternalError(
+                None, None, "A control-flow gradient ran before (or without) its forward op."
+            )
+        self._local.unread -= 1
+        if self._local.unread <= 0:
+            self._local.pullback = None
+        return pullback
+
+
+def _stash_of(op, wanted: tuple) -> _Stash:
+    """The stash of a forward node (made on the first gradient), with one more reader."""
+    stash = op._attrs.get("_stash")
+    if stash is None:
+        stash = op._attrs["_stash"] = _Stash(wanted)
+    stash.readers += 1
+    return stash
+
+
+def _run_recorded(stash: _Stash, run, inputs) -> tuple:
+    """run(eager inputs) op by op under a tape watching the wanted inputs; the outputs' arrays,
+    with the pullback left in `stash`."""
+    eager = [_eager(v) for v in inputs]
+    sources = [t for t, w in zip(eager, stash.wanted) if w]
+    with context.init_scope():
+        outputs, pullback = registry.recorded(lambda: run(eager), sources)
+    stash.put(pullback)
+    return tuple(o._value for o in outputs)
 
 
 def trace(function, specs, name: str) -> Subgraph:
@@ -130,12 +183,14 @@ def _add(op, graph, inputs, attrs):
 
 
 # ---- If ---------------------------------------------------------------------------------------
-def _if_kernel(xp, pred, *captures, then_branch=None, else_branch=None, Tout=()):
+def _if_kernel(xp, pred, *captures, then_branch=None, else_branch=None, Tout=(), _stash=None):
     branch = then_branch if bool(pred) else else_branch
+    if _stash is not None:  # a gradient will pull back through this run
+        return _run_recorded(_stash, lambda eager: _replay(branch, [], eager), captures)
     return tuple(branch.run([], captures, xp))
 
 
-def _if_infer(pred, *captures, then_branch=None, else_branch=None, Tout=()):
+def _if_infer(pred, *captures, then_branch=None, else_branch=None, Tout=(), _stash=None):
     specs = []
     for a, b in zip(then_branch.outputs, else_branch.outputs):
         specs.append(TensorSpec(a.shape.most_specific_compatible_shape(b.shape), a.dtype))
@@ -145,7 +200,6 @@ def _if_infer(pred, *captures, then_branch=None, else_branch=None, Tout=()):
 def _if_grad(op, *dys):
     pred, *captures = op.inputs
     then_branch, else_branch = op.get_attr("then_branch"), op.get_attr("else_branch")
-    _check_replayable("tf.cond", then_branch, else_branch)
     wanted = [_differentiable(c) for c in captures]
     if not any(wanted):
         return [None] * len(op.inputs)
@@ -157,6 +211,8 @@ def _if_grad(op, *dys):
         "wanted": tuple(wanted),
         "Tout": tuple(c.dtype for c, w in zip(captures, wanted) if w),
     }
+    if then_branch.side_effects or else_branch.side_effects:
+        attrs["_stash"] = _stash_of(op, tuple(wanted))
     graph = _state.graph
     inputs = [pred, *captures, *dys]
     if graph is not None:
@@ -164,17 +220,6 @@ def _if_grad(op, *dys):
     else:
         grads = iter(_eager_control_grad(IF_GRAD, inputs, attrs))
     return [None] + [next(grads) if w else None for w in wanted]
-
-
-def _check_replayable(api: str, *subgraphs) -> None:
-    if any(sub.side_effects for sub in subgraphs):
-        raise errors.UnimplementedError(
-            None,
-            None,
-            f"The gradient of a {api} inside tf.function whose branches or body update "
-            "variables or draw random numbers is not supported yet: it would repeat them. Move "
-            "the updates out of the control flow, or compute the gradient eagerly.",
-        )
 
 
 def _differentiable(tensor) -> bool:
@@ -192,11 +237,22 @@ def _replay(sub: Subgraph, values, captures):
 
 
 def _if_grad_kernel(
-    xp, pred, *rest, forward=None, then_branch=None, else_branch=None, wanted=(), Tout=()
+    xp,
+    pred,
+    *rest,
+    forward=None,
+    then_branch=None,
+    else_branch=None,
+    wanted=(),
+    Tout=(),
+    _stash=None,
 ):
     count = len(wanted)
-    captures = [_eager(c) for c in rest[:count]]
     dys = [_eager(d) for d in rest[count:]]
+    if _stash is not None:
+        with context.init_scope():
+            return tuple(g._value for g in _stash.take()(dys))
+    captures = [_eager(c) for c in rest[:count]]
     branch = then_branch if bool(pred) else else_branch
     sources = [c for c, w in zip(captures, wanted) if w]
     with context.init_scope():
@@ -361,7 +417,20 @@ def _buffer_shapes(first, second) -> tuple[dict, dict]:
 
 def run_eagerly(op: OpDef, inputs: list, attrs: dict) -> list:
     """An If or While node evaluated outside a graph (a tape watches a function call): its
-    kernel gets Variables as themselves, and the tapes record it with those Variables."""
+    kernel gets Variables as themselves, and the tapes record it with those Variables.
+
+    One whose branches or body have side effects runs op by op instead, so the tapes record
+    what really ran rather than a node whose gradient would have to run it again.
+    """
+    if _state.observers and _has_side_effects(attrs):
+        if op in (IF, STATELESS_IF):
+            pred, *captures = inputs
+            branch = attrs["then_branch"] if bool(pred._value) else attrs["else_branch"]
+            return _replay(branch, [], captures)
+        if op in (WHILE, STATELESS_WHILE):
+            return _eager_loop(attrs["cond"], attrs["body"], attrs["count"], attrs["limited"])(
+                inputs
+            )
     device = device_lib.default_device()
     values = [t if isinstance(t, Variable) else t._value for t in inputs]
     result = op.kernel(device.xp, *values, **attrs)
@@ -374,8 +443,14 @@ def run_eagerly(op: OpDef, inputs: list, attrs: dict) -> list:
     return outputs
 
 
+def _has_side_effects(attrs: dict) -> bool:
+    return any(isinstance(v, Subgraph) and v.side_effects for v in attrs.values())
+
+
 # ---- While ------------------------------------------------------------------------------------
-def _while_kernel(xp, *values, cond=None, body=None, count=0, limited=False):
+def _while_kernel(xp, *values, cond=None, body=None, count=0, limited=False, _stash=None):
+    if _stash is not None:  # a gradient will pull back through this run
+        return _run_recorded(_stash, _eager_loop(cond, body, count, limited), values)
     variables = list(values[:count])
     captures = values[count : len(values) - 1] if limited else values[count:]
     limit = int(values[-1]) if limited else None
@@ -391,13 +466,27 @@ def _while_kernel(xp, *values, cond=None, body=None, count=0, limited=False):
     return tuple(variables)
 
 
-def _while_infer(*specs, cond=None, body=None, count=0, limited=False):
+def _eager_loop(cond: Subgraph, body: Subgraph, count: int, limited: bool):
+    """A function of the While node's inputs (as tensors) running the loop op by op."""
+
+    def run(inputs):
+        state, iteration = list(inputs[:count]), 0
+        captures = inputs[count : len(inputs) - 1] if limited else inputs[count:]
+        limit = int(inputs[-1].numpy()) if limited else None
+        while (limit is None or iteration < limit) and bool(_replay(cond, state, captures)[0]):
+            state = _replay(body, state, captures)
+            iteration += 1
+        return state
+
+    return run
+
+
+def _while_infer(*specs, cond=None, body=None, count=0, limited=False, _stash=None):
     return [TensorSpec(p.shape, p.dtype) for p in body.inputs]
 
 
 def _while_grad(op, *dys):
     count, limited = op.get_attr("count"), op.get_attr("limited")
-    _check_replayable("tf.while_loop", op.get_attr("cond"), op.get_attr("body"))
     inputs = list(op.inputs)
     sources = inputs[: len(inputs) - 1] if limited else inputs
     wanted = [_differentiable(t) for t in sources]
@@ -412,6 +501,8 @@ def _while_grad(op, *dys):
         "wanted": tuple(wanted),
         "Tout": tuple(t.dtype for t, w in zip(sources, wanted) if w),
     }
+    if op.get_attr("cond").side_effects or op.get_attr("body").side_effects:
+        attrs["_stash"] = _stash_of(op, tuple(wanted))
     graph = _state.graph
     grad_inputs = [*inputs, *dys]
     if graph is not None:
@@ -425,25 +516,18 @@ def _while_grad(op, *dys):
 
 
 def _while_grad_kernel(
-    xp, *values, cond=None, body=None, count=0, limited=False, wanted=(), Tout=()
+    xp, *values, cond=None, body=None, count=0, limited=False, wanted=(), Tout=(), _stash=None
 ):
     forward_count = len(values) - count  # the forward inputs, then one dy per loop variable
-    forward = [_eager(v) for v in values[:forward_count]]
     dys = [_eager(v) for v in values[forward_count:]]
-    variables = forward[:count]
-    captures = forward[count : forward_count - 1] if limited else forward[count:]
-    limit = int(forward[-1].numpy()) if limited else None
-    sources = [t for t, w in zip(variables + list(captures), wanted) if w]
-
-    def run():
-        state, iteration = list(variables), 0
-        while (limit is None or iteration < limit) and bool(_replay(cond, state, captures)[0]):
-            state = _replay(body, state, captures)
-            iteration += 1
-        return state
-
     with context.init_scope():
-        grads = registry.vjp(run, sources, dys)
+        if _stash is not None:
+            grads = _stash.take()(dys)
+        else:  # no side effects: the loop runs again, under a tape
+            forward = [_eager(v) for v in values[:forward_count]]
+            sources = [t for t, w in zip(forward, wanted) if w]
+            loop = _eager_loop(cond, body, count, limited)
+            grads = registry.vjp(lambda: loop(forward), sources, dys)
     return tuple(g._value for g in grads)
 
 
@@ -637,9 +721,9 @@ def interpret(graph: ir.Graph, values: dict, outputs, handles, variables) -> lis
             continue
         elif node.op.name in _CONTROL_FLOW:
             graph = _state.graph  # copied into the graph being traced, or run now
-            if graph is not None:
+            if graph is not None:  # its own attrs: a gradient may add a stash to them
                 result = _add(
-                    node.op, graph, [graph._as_graph_tensor(t) for t in inputs], node.attrs
+                    node.op, graph, [graph._as_graph_tensor(t) for t in inputs], dict(node.attrs)
                 )
             else:
                 result = run_eagerly(node.op, inputs, node.attrs)
