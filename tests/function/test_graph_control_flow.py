@@ -136,7 +136,72 @@ def test_map_fn_in_a_graph_with_a_known_length():
     def squares(x):
         return tf.map_fn(lambda row: row * row, x)
 
-    assert squares(tf.constant([1.0, 2.0, 3.0])).numpy().tolist() == [1.0, 4.0, 9.0]
+    result = squares(tf.constant([1.0, 2.0, 3.0]))
+    assert result.numpy().tolist() == [1.0, 4.0, 9.0]
+    concrete = squares.get_concrete_function(tf.TensorSpec([3], tf.float32))
+    assert concrete.outputs[0].shape.as_list() == [3]
+
+
+ROWS = tf.TensorSpec([None, 3], tf.float32)
+X = np.arange(12, dtype=np.float32).reshape(4, 3)
+
+
+def test_map_fn_with_an_unknown_number_of_rows():
+    @tf.function(input_signature=[ROWS])
+    def row_sums(x):
+        def fn(row):
+            return tf.reduce_sum(row * row), tf.cast(tf.argmax(row), tf.int32)
+
+        return tf.map_fn(fn, x, fn_output_signature=(tf.float32, tf.int32))
+
+    for rows in (4, 2, 0):
+        sums, arg = row_sums(tf.constant(X[:rows]))
+        np.testing.assert_allclose(sums.numpy(), (X[:rows] ** 2).sum(1))
+        assert arg.numpy().tolist() == [2] * rows
+    outputs = row_sums.get_concrete_function().outputs
+    assert [o.shape.as_list() for o in outputs] == [[None], [None]]
+
+
+def test_map_fn_in_a_graph_is_differentiable():
+    @tf.function(input_signature=[ROWS])
+    def grad(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(tf.map_fn(lambda row: row * row * 2.0, x))
+        return tape.gradient(y, x)
+
+    np.testing.assert_allclose(grad(tf.constant(X)).numpy(), 4 * X)
+
+
+def test_scan_and_folds_in_a_graph_match_eager():
+    def programs(x):
+        return (
+            tf.scan(lambda a, e: a + e, x),
+            tf.scan(lambda a, e: a + e, x, reverse=True),
+            tf.scan(lambda a, e: (a[0] * e, a[1] + 1), x, initializer=(1, 0)),
+            tf.foldl(lambda a, e: a - e, x),
+            tf.foldr(lambda a, e: a - e, x, initializer=100),
+            tf.vectorized_map(lambda e: (e * 2, tf.cast(e, tf.float32)), x),
+        )
+
+    graph = tf.function(programs, input_signature=[tf.TensorSpec([None], tf.int32)])
+    x = tf.constant([1, 2, 3, 4])
+    eager, traced = tf.nest.flatten(programs(x)), tf.nest.flatten(graph(x))
+    assert len(eager) == len(traced) == 8
+    for e, t in zip(eager, traced):
+        assert e.dtype == t.dtype
+        np.testing.assert_array_equal(e.numpy(), t.numpy())
+
+
+def test_map_fn_in_a_graph_reports_a_wrong_structure_or_dtype():
+    with pytest.raises(ValueError, match="same nested structure"):
+        tf.function(lambda x: tf.map_fn(lambda r: (r, r), x), input_signature=[ROWS])(
+            tf.constant(X)
+        )
+    with pytest.raises(tf.errors.InvalidArgumentError, match="TensorArray dtype is float32"):
+        tf.function(lambda x: tf.map_fn(lambda r: tf.cast(r, tf.int32), x), input_signature=[ROWS])(
+            tf.constant(X)
+        )
 
 
 def test_gradient_through_a_cond_that_updates_a_variable_runs_it_once():

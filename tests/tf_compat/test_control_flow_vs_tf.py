@@ -472,3 +472,25 @@ def test_gradients_match_tensorflow(label):
     np.testing.assert_allclose(
         _gradient(ours, program, x), _gradient(tf_real, program, x), rtol=1e-10, atol=1e-12
     )
+
+
+def _graph_gradient(tf, program, x):
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float64)])
+    def gradient(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = program(tf, x)
+        return tf.convert_to_tensor(tape.gradient(y, x)), y  # TF's vectorized_map: slices
+
+    grad, value = gradient(tf.constant(x, tf.float64))
+    return grad.numpy(), value.numpy()
+
+
+@pytest.mark.parametrize("label", sorted(GRADIENT_PROGRAMS))
+def test_gradients_in_functions_with_unknown_lengths_match_tensorflow(label):
+    program = GRADIENT_PROGRAMS[label]
+    x = [0.3, -0.8]
+    for ours_part, theirs_part in zip(
+        _graph_gradient(ours, program, x), _graph_gradient(tf_real, program, x)
+    ):
+        np.testing.assert_allclose(ours_part, theirs_part, rtol=1e-10, atol=1e-12)

@@ -4,6 +4,9 @@ tf.vectorized_map.
 Executing eagerly, each is a Python loop over the rows of its inputs (one Unpack op per input)
 whose per-row results are stacked (one Pack op per output), so gradient tapes see ordinary ops
 and gradients flow through `fn` with no special support.
+
+Inside tf.function, as in TF, each is a tf.while_loop that traces `fn` once: it reads row `i`
+of each input and writes the results to TensorArrays, so the number of rows may be unknown.
 """
 
 from __future__ import annotations
@@ -22,10 +25,8 @@ def _check_eager(api: str, fn) -> None:
         raise TypeError(f"{api}: `fn` must be callable, got {fn!r}.")
 
 
-def _rows(elems) -> tuple[list, int]:
-    """The flat inputs' rows (one list per input) and their number."""
-    from tensorflux._src.ops import array_ops
-
+def _inputs(elems) -> tuple[list, int | None]:
+    """The flat inputs as tensors and their number of rows (None: unknown until run)."""
     flat = nest.flatten(elems)
     if not flat:
         raise ValueError(
@@ -40,17 +41,65 @@ def _rows(elems) -> tuple[list, int]:
         length = tensor.shape[0]
         if count is not None and length != count:
             raise ValueError(f"Dimensions {count} and {length} are not compatible")
-        count = length
-    if count is None:  # while tracing, the rows are unrolled: their number must be known
-        raise errors.UnimplementedError(
-            None,
-            None,
-            "map_fn/scan/foldl/foldr/vectorized_map inside tf.function need elems with a known "
-            f"first dimension (got shape {tensors[0].shape}); give the function an "
-            "input_signature with that dimension, or loop with tf.while_loop.",
+        count = length if count is None else count
+    return tensors, count
+
+
+def _rows(tensors: list, count: int) -> list:
+    """Each input's rows, as a list per input (eager: `count` is known)."""
+    from tensorflux._src.ops import array_ops
+
+    return [array_ops.unstack(t, num=count) if count else [] for t in tensors]
+
+
+def _length(tensors: list, count):
+    """The number of rows as a Python int when known, else an int32 tensor."""
+    from tensorflux._src.ops import array_ops
+
+    return count if count is not None else array_ops.shape(tensors[0])[0]
+
+
+def _loop(length, body, carried, start: int = 0):
+    """Runs `carried = body(i, carried)` for i in range(start, length) with tf.while_loop."""
+    from tensorflux._src.ops import control_flow_ops
+
+    def step(i, carried):
+        return i + 1, body(i, carried)
+
+    _, carried = control_flow_ops.while_loop(
+        lambda i, _: i < length, step, [convert_to_tensor(start), carried]
+    )
+    return carried
+
+
+def _graph_row(elems, tensors: list, index):
+    from tensorflux._src.ops import indexing_ops
+
+    return nest.pack_sequence_as(elems, [indexing_ops.gather(t, index) for t in tensors])
+
+
+def _output_arrays(specs, length, infer_shape: bool) -> list:
+    from tensorflux._src.ops import tensor_array_ops
+
+    return [
+        tensor_array_ops.TensorArray(
+            s.dtype, size=length, element_shape=s.shape, infer_shape=infer_shape
         )
-    rows = [array_ops.unstack(t, num=count) if count else [] for t in tensors]
-    return rows, count
+        for s in specs
+    ]
+
+
+def _graph_map(fn, elems, tensors, count, structure, specs, infer_shape: bool):
+    """map_fn inside tf.function: a while_loop writing each row's results to TensorArrays."""
+    length = _length(tensors, count)
+
+    def body(i, arrays):
+        result = fn(_graph_row(elems, tensors, i))
+        nest.assert_same_structure(structure, result)
+        return [a.write(i, v) for a, v in zip(arrays, nest.flatten(result))]
+
+    arrays = _loop(length, body, _output_arrays(specs, length, infer_shape))
+    return nest.pack_sequence_as(structure, [a.stack() for a in arrays])
 
 
 def _row(elems, rows: list, index: int):
@@ -124,16 +173,17 @@ def map_fn(
     array([1., 4., 9.], dtype=float32)
     """
     _check_eager("tf.map_fn", fn)
-    rows, count = _rows(elems)
+    tensors, count = _inputs(elems)
     signature = fn_output_signature if fn_output_signature is not None else dtype
     if signature is None:
         structure = elems
-        specs = [
-            TensorSpec(None, r.dtype) for r in (convert_to_tensor(e) for e in nest.flatten(elems))
-        ]
+        specs = [TensorSpec(None, t.dtype) for t in tensors]
     else:
         structure = signature
         specs = [_as_spec(s) for s in nest.flatten(signature)]
+    if _state.graph is not None:
+        return _graph_map(fn, elems, tensors, count, structure, specs, infer_shape)
+    rows = _rows(tensors, count)
     columns = [_Column(s.dtype, s.shape, count, infer_shape) for s in specs]
     for index in range(count):
         result = fn(_row(elems, rows, index))
@@ -174,7 +224,10 @@ def scan(
     array([ 1,  3,  6, 10], dtype=int32)
     """
     _check_eager("tf.scan", fn)
-    rows, count = _rows(elems)
+    tensors, count = _inputs(elems)
+    if _state.graph is not None:
+        return _graph_scan(fn, elems, tensors, count, initializer, infer_shape, reverse)
+    rows = _rows(tensors, count)
     order = range(count - 1, -1, -1) if reverse else range(count)
     if initializer is None:
         if not count:
@@ -201,10 +254,44 @@ def scan(
     return nest.pack_sequence_as(structure, [c.stacked() for c in columns])
 
 
+def _graph_scan(fn, elems, tensors, count, initializer, infer_shape: bool, reverse: bool):
+    """scan inside tf.function: a while_loop carrying the running value and TensorArrays."""
+    length = _length(tensors, count)
+
+    def position(i):
+        return length - 1 - i if reverse else i
+
+    if initializer is None:
+        structure, start = elems, 1
+        carry = nest.flatten(_graph_row(elems, tensors, position(0)))
+    else:
+        structure, start = initializer, 0
+        carry = [convert_to_tensor(v) for v in nest.flatten(initializer)]
+    specs = [TensorSpec(t.shape if infer_shape else None, t.dtype) for t in carry]
+    arrays = _output_arrays(specs, length, infer_shape)
+    if initializer is None:
+        arrays = [a.write(position(0), v) for a, v in zip(arrays, carry)]
+
+    def body(i, carried):
+        carry, arrays = carried
+        result = fn(
+            nest.pack_sequence_as(structure, carry), _graph_row(elems, tensors, position(i))
+        )
+        nest.assert_same_structure(structure, result)
+        carry = [convert_to_tensor(v) for v in nest.flatten(result)]
+        return [carry, [a.write(position(i), v) for a, v in zip(arrays, carry)]]
+
+    _, arrays = _loop(length, body, [carry, arrays], start)
+    return nest.pack_sequence_as(structure, [a.stack() for a in arrays])
+
+
 # ---- foldl / foldr ----------------------------------------------------------------------------
 def _fold(api: str, fn, elems, initializer, reverse: bool):
     _check_eager(api, fn)
-    rows, count = _rows(elems)
+    tensors, count = _inputs(elems)
+    if _state.graph is not None:
+        return _graph_fold(fn, elems, tensors, count, initializer, reverse)
+    rows = _rows(tensors, count)
     order = range(count - 1, -1, -1) if reverse else range(count)
     if initializer is None:
         if not count:
@@ -218,6 +305,26 @@ def _fold(api: str, fn, elems, initializer, reverse: bool):
         accumulator = fn(accumulator, _row(elems, rows, index))
         nest.assert_same_structure(initial, accumulator)
     return nest.map_structure(convert_to_tensor, accumulator)
+
+
+def _graph_fold(fn, elems, tensors, count, initializer, reverse: bool):
+    """foldl/foldr inside tf.function: a while_loop carrying the accumulator."""
+    length = _length(tensors, count)
+
+    def position(i):
+        return length - 1 - i if reverse else i
+
+    if initializer is None:
+        accumulator, start = _graph_row(elems, tensors, position(0)), 1
+    else:
+        accumulator, start = nest.map_structure(convert_to_tensor, initializer), 0
+
+    def body(i, accumulator):
+        result = fn(accumulator, _graph_row(elems, tensors, position(i)))
+        nest.assert_same_structure(accumulator, result)
+        return nest.map_structure(convert_to_tensor, result)
+
+    return _loop(length, body, accumulator, start)
 
 
 def foldl(
@@ -267,7 +374,10 @@ def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
     from tensorflux._src.ops import array_ops
 
     _check_eager("tf.vectorized_map", fn)
-    rows, count = _rows(elems)
+    tensors, count = _inputs(elems)
+    if _state.graph is not None:
+        return _graph_vectorized_map(fn, elems, tensors, count)
+    rows = _rows(tensors, count)
     if not count:
         # No row to run: one call on a zero-filled row gives the outputs' structure and shapes.
         flat = [convert_to_tensor(e) for e in nest.flatten(elems)]
@@ -289,3 +399,25 @@ def vectorized_map(fn, elems, fallback_to_while_loop=True, warn=True):
         flats.append([convert_to_tensor(v) for v in nest.flatten(result)])
     stacked = [array_ops.stack([flat[j] for flat in flats]) for j in range(len(flats[0]))]
     return nest.pack_sequence_as(structure, stacked)
+
+
+def _graph_vectorized_map(fn, elems, tensors, count):
+    """vectorized_map inside tf.function: map_fn's loop, its outputs' structure and dtypes
+    taken from a trace of `fn` on one row in a scratch subgraph."""
+    from tensorflux._src.ops import graph_control_flow
+
+    row_specs = [TensorSpec(t.shape[1:], t.dtype) for t in tensors]
+    probe = graph_control_flow.trace(
+        lambda *row: fn(nest.pack_sequence_as(elems, list(row))), row_specs, "vectorized_probe"
+    )
+    structure = probe.structure
+    specs = [TensorSpec(None, t.dtype) for t in probe.outputs]
+    return _graph_map(
+        lambda row: nest.map_structure(convert_to_tensor, fn(row)),
+        elems,
+        tensors,
+        count,
+        nest.map_structure(lambda _: None, structure),
+        specs,
+        infer_shape=True,
+    )
