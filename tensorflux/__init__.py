@@ -60,6 +60,7 @@ from tensorflux._src.core.registry import RegisterGradient as RegisterGradient
 from tensorflux._src.core.registry import no_gradient as no_gradient
 from tensorflux._src.core.shape import TensorShape as TensorShape
 from tensorflux._src.core.spec import TensorSpec as TensorSpec
+from tensorflux._src.core.composite import TypeSpec as TypeSpec
 from tensorflux._src.core.tensor import Tensor as Tensor
 from tensorflux._src.core.tensor import get_static_value as get_static_value
 from tensorflux._src.core.tensor import is_tensor as is_tensor

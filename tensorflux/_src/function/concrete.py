@@ -14,6 +14,7 @@ import functools
 import inspect
 
 from tensorflux._src.core import context, nest
+from tensorflux._src.core.composite import TypeSpec
 from tensorflux._src.core import device as device_lib
 from tensorflux._src.core.dispatch import wrap
 from tensorflux._src.core.registry import OpDef
@@ -124,12 +125,14 @@ class ConcreteFunction:
         spec_bound = signature.bind(*args_spec, **kwargs_spec)
         spec_bound.apply_defaults()
         flat_all = nest.flatten(list(spec_bound.arguments.values()))
-        flat_specs = [s for s in flat_all if isinstance(s, TensorSpec)]
-        flat_values = [
-            v
-            for v, s in zip(nest.flatten(list(bound.arguments.values())), flat_all)
-            if isinstance(s, TensorSpec)
-        ]
+        flat_specs, flat_values = [], []
+        for value, spec in zip(nest.flatten(list(bound.arguments.values())), flat_all):
+            if isinstance(spec, TensorSpec):
+                flat_specs.append(spec)
+                flat_values.append(value)
+            elif isinstance(spec, TypeSpec):  # a composite: its components are the inputs
+                flat_specs.extend(spec._component_specs)
+                flat_values.extend(spec._to_components(value))
         if len(flat_values) != len(flat_specs):
             raise TypeError(
                 f"{self._name}: expected {len(flat_specs)} tensor arguments "
@@ -158,7 +161,7 @@ class ConcreteFunction:
             return results[0]
         leaves = iter(results)
         flat = [next(leaves) if isinstance(t, ir.SymbolicTensor) else t for t in self._flat_outputs]
-        return nest.pack_sequence_as(self.structured_outputs, flat)
+        return nest.pack_sequence_as(self.structured_outputs, flat, expand_composites=True)
 
     def _run(self, tensors) -> list:
         device = context.state.device or device_lib.default_device()

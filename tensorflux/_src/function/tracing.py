@@ -16,6 +16,7 @@ import weakref
 
 from tensorflux._src.autograph import api as autograph
 from tensorflux._src.core import config, context, log, nest
+from tensorflux._src.core.composite import CompositeTensor, TypeSpec
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import EagerTensor, Tensor
@@ -65,6 +66,8 @@ def _fast_key(args):
 
 def _leaf_key(value):
     if isinstance(value, _SpecValue):
+        if isinstance(value.spec, TypeSpec):
+            return value.spec
         return _TensorKey(value.spec.dtype, value.spec.shape)
     if isinstance(value, Tensor):
         return _TensorKey(value.dtype, value.shape)
@@ -72,6 +75,10 @@ def _leaf_key(value):
         return ("variable", id(value))
     if isinstance(value, TensorSpec):
         return _TensorKey(value.dtype, value.shape)
+    if isinstance(value, CompositeTensor):  # a SparseTensor, a RaggedTensor: keyed by type
+        return value._type_spec
+    if isinstance(value, TypeSpec):
+        return value
     try:
         hash(value)
     except TypeError:
@@ -232,11 +239,14 @@ class Function:
             self._report_retrace(arguments, keys)
             concrete = self._trace(bound, arguments, keys)
             self._cache[key] = concrete
-        tensors = [
-            v.tensor if isinstance(v, _SpecValue) else v
-            for v, k in zip(flat, keys)
-            if isinstance(k, _TensorKey)
-        ]
+        tensors = []
+        for value, key in zip(flat, keys):
+            if isinstance(value, _SpecValue):
+                value = value.tensor
+            if isinstance(key, _TensorKey):
+                tensors.append(value)
+            elif isinstance(key, TypeSpec) and isinstance(value, CompositeTensor):
+                tensors.extend(value._to_components())
         return concrete, tensors
 
     def _relax(self, arguments, keys):
@@ -281,6 +291,16 @@ class Function:
             nest.assert_same_structure(spec, value, check_types=False)
 
             def check(spec, value):
+                if isinstance(spec, TypeSpec):
+                    if isinstance(value, TypeSpec) and value == spec:
+                        return spec
+                    if not spec.is_compatible_with(value):
+                        raise TypeError(
+                            f"Binding inputs to tf.function `{self._name}` failed due to `Can not "
+                            f"cast {value!r} to {spec!r}`. Received args: {args} and kwargs: "
+                            f"{kwargs} for signature: {signature}."
+                        )
+                    return _SpecValue(spec, value)
                 if isinstance(spec, TensorSpec):
                     if isinstance(value, TensorSpec):
                         return spec
@@ -342,6 +362,16 @@ class Function:
                     graph.inputs.append(placeholder)
                     symbolic.append(placeholder)
                     specs.append(TensorSpec(key.shape, key.dtype, spec_name or name))
+                elif isinstance(key, TypeSpec):  # components become inputs; rebuilt around them
+                    components = []
+                    for index, component in enumerate(key._component_specs):
+                        placeholder = graph.placeholder(
+                            component.dtype, component.shape, name=f"{name}_{index}"
+                        )
+                        graph.inputs.append(placeholder)
+                        components.append(placeholder)
+                    symbolic.append(key._from_components(components))
+                    specs.append(key)
                 else:
                     symbolic.append(value)
                     specs.append(value)
@@ -350,7 +380,9 @@ class Function:
                 bound.arguments[parameter] = value
             function = self._converted()
             outputs = function(*bound.args, **bound.kwargs)
-            outputs = nest.map_structure(lambda t: _as_output(graph, t), outputs)
+            outputs = nest.map_structure(
+                lambda t: _as_output(graph, t), outputs, expand_composites=True
+            )
         finally:
             state.graph, state.observers, state.name_scope = saved
         if graph.created_variables:
@@ -370,7 +402,7 @@ class Function:
             graph,
             (args_spec, kwargs_spec),
             outputs,
-            nest.flatten(outputs),
+            nest.flatten(outputs, expand_composites=True),
             self._python_function,
             names,
         )
