@@ -22,6 +22,7 @@ from tensorflux._src.autodiff.custom_gradient import custom_gradient as custom_g
 from tensorflux._src.autodiff.custom_gradient import grad_pass_through as grad_pass_through
 from tensorflux._src.autodiff.tape import GradientTape as GradientTape
 from tensorflux._src.autodiff.tape import UnconnectedGradients as UnconnectedGradients
+from tensorflux._src.core.composite import TypeSpec as TypeSpec
 from tensorflux._src.core.context import executing_eagerly as executing_eagerly
 from tensorflux._src.core.context import get_current_name_scope as get_current_name_scope
 from tensorflux._src.core.context import init_scope as init_scope
@@ -60,7 +61,6 @@ from tensorflux._src.core.registry import RegisterGradient as RegisterGradient
 from tensorflux._src.core.registry import no_gradient as no_gradient
 from tensorflux._src.core.shape import TensorShape as TensorShape
 from tensorflux._src.core.spec import TensorSpec as TensorSpec
-from tensorflux._src.core.composite import TypeSpec as TypeSpec
 from tensorflux._src.core.tensor import Tensor as Tensor
 from tensorflux._src.core.tensor import get_static_value as get_static_value
 from tensorflux._src.core.tensor import is_tensor as is_tensor

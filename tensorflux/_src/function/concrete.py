@@ -14,8 +14,8 @@ import functools
 import inspect
 
 from tensorflux._src.core import context, nest
-from tensorflux._src.core.composite import TypeSpec
 from tensorflux._src.core import device as device_lib
+from tensorflux._src.core.composite import TypeSpec
 from tensorflux._src.core.dispatch import wrap
 from tensorflux._src.core.registry import OpDef
 from tensorflux._src.core.spec import TensorSpec
