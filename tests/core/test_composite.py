@@ -90,3 +90,26 @@ def test_input_signature_with_a_type_spec():
         total(Scaled(np.ones([2, 2], np.float32), 1.0))
     concrete = total.get_concrete_function()
     assert float(concrete(Scaled([4.0], 0.5))) == 2.0
+
+
+def test_public_ops_dispatch_composites_to_registered_handlers():
+    from tensorflux._src.core import composite
+    from tensorflux._src.ops import math_ops
+
+    def scaled_add(x, y, name=None):
+        dense = x if isinstance(x, Scaled) else y
+        other = y if dense is x else x
+        return Scaled(dense.values + other / dense.scale, dense.scale)
+
+    composite.dispatch_for(math_ops.add, Scaled, scaled_add)
+    try:
+        result = tf.add(Scaled([1.0, 2.0], 2.0), tf.constant([2.0, 4.0]))
+        assert result.dense().numpy().tolist() == [4.0, 8.0]
+        reflected = tf.constant([2.0, 4.0]) + Scaled([1.0, 2.0], 2.0)  # Tensor.__add__
+        assert reflected.dense().numpy().tolist() == [4.0, 8.0]
+        with pytest.raises(TypeError, match="Failed to convert Scaled to a dense Tensor"):
+            tf.multiply(Scaled([1.0], 1.0), 2.0)  # no handler: TF's TypeError
+    finally:
+        composite._HANDLERS.pop(math_ops.add)
+    with pytest.raises(TypeError, match="does not dispatch on composites"):
+        composite.dispatch_for(lambda x: x, Scaled, scaled_add)

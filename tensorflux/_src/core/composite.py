@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+import functools
+
 
 class TypeSpec:
     """The type of a composite tensor, without its values. Subclasses define:
@@ -84,3 +86,57 @@ class CompositeTensor:
 
     def _from_components(self, components):
         return self._type_spec._from_components(components)
+
+
+# ---- dispatch: public ops given a composite tensor ------------------------------------------------
+class CompositeArgument(TypeError):
+    """convert_to_tensor's error for a composite tensor: a public op that got one looks for a
+    handler registered for its type (tf.add on a RaggedTensor runs the ragged add)."""
+
+
+_HANDLERS: dict = {}  # dispatched public function -> [(composite type, handler)]
+
+
+def dispatch_for(api, value_type: type, handler) -> None:
+    """Makes `api(...)` call `handler(...)` when an argument is a `value_type` composite.
+
+    `api` must be `dispatchable`; the handler takes the same arguments.
+    """
+    if not hasattr(api, "_composite_dispatch"):
+        raise TypeError(f"{getattr(api, '__name__', api)!r} does not dispatch on composites")
+    _HANDLERS.setdefault(api, []).append((value_type, handler))
+
+
+def dispatchable(function):
+    """Lets `function` be run by handlers for composite arguments (see `dispatch_for`).
+
+    Plain tensors pay one call: the handlers are searched only when `function` fails on a
+    composite argument.
+    """
+
+    @functools.wraps(function)
+    def dispatched(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except CompositeArgument:
+            handler = _handler(dispatched, args, kwargs)
+            if handler is None:
+                raise
+        return handler(*args, **kwargs)
+
+    dispatched._composite_dispatch = True
+    return dispatched
+
+
+def _handler(api, args, kwargs):
+    handlers = _HANDLERS.get(api)
+    if not handlers:
+        return None
+    found = set()
+    for value in (*args, *kwargs.values()):
+        items = value if isinstance(value, (list, tuple)) else (value,)
+        found.update(type(item) for item in items if isinstance(item, CompositeTensor))
+    for value_type, handler in handlers:
+        if any(issubclass(kind, value_type) for kind in found):
+            return handler
+    return None

@@ -12,6 +12,7 @@ import numpy as np
 
 from tensorflux._src.core import context, dtypes
 from tensorflux._src.core import device as device_lib
+from tensorflux._src.core.composite import CompositeArgument, CompositeTensor
 from tensorflux._src.core.tensor import EagerTensor, Tensor
 
 
@@ -168,6 +169,11 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
                 return function(value, dtype=dtype, name=name, as_ref=False)
     if type(value) in (list, tuple) and _holds_tensors(value):
         return _pack(value, dtype)
+    if isinstance(value, CompositeTensor):
+        raise CompositeArgument(
+            f"Failed to convert {type(value).__name__} to a dense Tensor: this op has no "
+            f"{type(value).__name__} version; convert it first (e.g. to_tensor())."
+        )
     graph = context.state.graph
     if graph is not None:
         return graph.constant(to_array(value, dtype, dtype_hint), name)

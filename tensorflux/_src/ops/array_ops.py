@@ -8,6 +8,7 @@ import functools
 import numpy as np
 
 from tensorflux._src.core import dtypes, errors, indexed_slices
+from tensorflux._src.core.composite import dispatchable
 from tensorflux._src.core.convert import constant_tensor, convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
@@ -189,6 +190,7 @@ IDENTITY = register(
 )
 
 
+@dispatchable
 def identity(input, name=None) -> Tensor:
     """Returns a tensor with the same value (a new tensor for tapes and graphs).
 
@@ -275,6 +277,7 @@ SHAPE = register(
 )
 
 
+@dispatchable
 def shape(input, out_type=None, name=None) -> Tensor:
     """The shape of a tensor, as a 1-D integer tensor (int32 unless `out_type` says int64).
 
@@ -332,6 +335,7 @@ RANK = register(
 )
 
 
+@dispatchable
 def rank(input, name=None) -> Tensor:
     """The number of dimensions of a tensor, as a scalar int32 tensor.
 
@@ -362,6 +366,7 @@ SIZE = register(
 )
 
 
+@dispatchable
 def size(input, out_type=None, name=None) -> Tensor:
     """The number of elements of a tensor.
 
@@ -505,6 +510,7 @@ EXPAND_DIMS = register(
 )
 
 
+@dispatchable
 def expand_dims(input, axis, name=None) -> Tensor:
     """Inserts a dimension of size 1 at `axis` (negative: counted from the end).
 
@@ -562,6 +568,7 @@ SQUEEZE = register(
 )
 
 
+@dispatchable
 def squeeze(input, axis=None, name=None) -> Tensor:
     """Removes dimensions of size 1: all of them, or those in `axis` (which must have size 1).
 
@@ -676,6 +683,7 @@ ONES_LIKE = register(
 )
 
 
+@dispatchable
 def zeros_like(input, dtype=None, name=None, layout=None) -> Tensor:
     """Zeros with the shape (and dtype, unless given) of `input`.
 
@@ -688,6 +696,7 @@ def zeros_like(input, dtype=None, name=None, layout=None) -> Tensor:
     return apply(ZEROS_LIKE, (tensor,), _NO_ATTRS, name)
 
 
+@dispatchable
 def ones_like(input, dtype=None, name=None, layout=None) -> Tensor:
     """Ones with the shape (and dtype, unless given) of `input`.
 
@@ -997,6 +1006,7 @@ CONCAT = register(
 )
 
 
+@dispatchable
 def concat(values, axis, name="concat") -> Tensor:
     """Concatenates tensors along one dimension.
 
@@ -1065,6 +1075,7 @@ def _is_tensor_like(value) -> bool:
     return isinstance(value, Tensor) or hasattr(type(value), "__tf_tensor__")
 
 
+@dispatchable
 def stack(values, axis=0, name="stack") -> Tensor:
     """Stacks tensors of the same shape along a new axis.
 
@@ -1337,6 +1348,7 @@ TILE = register(
 )
 
 
+@dispatchable
 def tile(input, multiples, name=None) -> Tensor:
     """Repeats a tensor `multiples[i]` times along each axis i.
 

@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 from tensorflux._src.core import context, dtypes, errors
+from tensorflux._src.core.composite import dispatchable
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.indexed_slices import IndexedSlices
@@ -765,6 +766,7 @@ GATHER_V2 = register(
 )
 
 
+@dispatchable
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None) -> Tensor:
     """Gathers slices of `params` along `axis` at `indices` (the first `batch_dims` dims of
     `params` and `indices` are batch dims, matched one to one).
@@ -1207,6 +1209,7 @@ WHERE = register(
 )
 
 
+@dispatchable
 def where(condition, x=None, y=None, name=None) -> Tensor:
     """With `x` and `y`: elements of `x` where `condition` is true, else of `y` (broadcast).
     Alone: the int64 coordinates of the true (non-zero) elements of `condition`, one per row.
@@ -1229,6 +1232,7 @@ def where(condition, x=None, y=None, name=None) -> Tensor:
     return math_ops.where_v2(condition, x, y, name)
 
 
+@dispatchable
 def boolean_mask(tensor, mask, axis=None, name="boolean_mask") -> Tensor:
     """The elements (or slices along `axis`) of `tensor` where `mask` is true, flattened over
     the masked dims.

@@ -10,6 +10,7 @@ import numpy as np
 
 from tensorflux._src.backend import quiet
 from tensorflux._src.core import dtypes, errors
+from tensorflux._src.core.composite import dispatchable
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.indexed_slices import IndexedSlices
@@ -148,6 +149,7 @@ CONJ = register(
 )
 
 
+@dispatchable
 def conj(x, name=None) -> Tensor:
     """The complex conjugate; real and integer tensors are returned as they are.
 
@@ -215,6 +217,7 @@ ADD_STRINGS = register(
 )
 
 
+@dispatchable
 def add(x, y, name=None) -> Tensor:
     """Returns x + y element-wise, broadcasting as NumPy does; strings are concatenated.
 
@@ -240,6 +243,7 @@ SUB = register(
 )
 
 
+@dispatchable
 def subtract(x, y, name=None) -> Tensor:
     """Returns x - y element-wise.
 
@@ -269,6 +273,7 @@ MUL = register(
 )
 
 
+@dispatchable
 def multiply(x, y, name=None) -> Tensor:
     """Returns x * y element-wise.
 
@@ -278,6 +283,7 @@ def multiply(x, y, name=None) -> Tensor:
     return _binary(MUL, x, y, name)
 
 
+@dispatchable
 def scalar_mul(scalar, x, name=None):
     """Multiplies `x` (a Tensor or IndexedSlices) by a 0-D `scalar` of its dtype.
 
@@ -368,6 +374,7 @@ def _division_operands(x, y, where: str):
     return x, y
 
 
+@dispatchable
 def truediv(x, y, name=None) -> Tensor:
     """Python-3 division: integers are cast to floats first (int32 → float64, as in TF).
 
@@ -378,6 +385,7 @@ def truediv(x, y, name=None) -> Tensor:
     return apply(REAL_DIV, (x, y), _NO_ATTRS, name)
 
 
+@dispatchable
 def divide(x, y, name=None) -> Tensor:
     """x / y with Python-3 semantics; a non-tensor `x` takes `y`'s dtype.
 
@@ -422,6 +430,7 @@ FLOOR_DIV = register(
 )
 
 
+@dispatchable
 def floordiv(x, y, name=None) -> Tensor:
     """The floor of x / y, element-wise (Python's `//`); integers by zero are an error.
 
@@ -457,6 +466,7 @@ FLOOR_MOD = register(
 )
 
 
+@dispatchable
 def floormod(x, y, name=None) -> Tensor:
     """The remainder of floor division, with the sign of y (Python's `%`).
 
@@ -507,6 +517,7 @@ TRUNCATE_DIV = register(
 )
 
 
+@dispatchable
 def truncatediv(x, y, name=None) -> Tensor:
     """x / y rounded toward zero (C's integer division).
 
@@ -538,6 +549,7 @@ TRUNCATE_MOD = register(
 )
 
 
+@dispatchable
 def truncatemod(x, y, name=None) -> Tensor:
     """The remainder of truncated division, with the sign of x (C's `%`, `fmod`).
 
@@ -585,6 +597,7 @@ POW = register(
 )
 
 
+@dispatchable
 def pow(x, y, name=None) -> Tensor:  # noqa: A001 - TF's public name
     """Returns x ** y element-wise.
 
@@ -619,6 +632,7 @@ MAXIMUM = register(
 )
 
 
+@dispatchable
 def maximum(x, y, name=None) -> Tensor:
     """The larger of x and y element-wise (NaN if either is); on a tie the gradient goes to x.
 
@@ -642,6 +656,7 @@ MINIMUM = register(
 )
 
 
+@dispatchable
 def minimum(x, y, name=None) -> Tensor:
     """The smaller of x and y element-wise (NaN if either is).
 
@@ -680,6 +695,7 @@ SQUARED_DIFFERENCE = register(
 )
 
 
+@dispatchable
 def squared_difference(x, y, name=None) -> Tensor:
     """(x - y) * conj(x - y) element-wise.
 
@@ -716,6 +732,7 @@ DIV_NO_NAN = register(
 )
 
 
+@dispatchable
 def divide_no_nan(x, y, name=None) -> Tensor:
     """x / y, but 0 wherever y is 0; integers are cast to floats as in `truediv`.
 
@@ -762,6 +779,7 @@ MUL_NO_NAN = register(
 )
 
 
+@dispatchable
 def multiply_no_nan(x, y, name=None) -> Tensor:
     """x * y, but 0 wherever y is 0, even if x is infinite or NaN.
 
@@ -817,6 +835,7 @@ XLOGY = register(
 )
 
 
+@dispatchable
 def xlogy(x, y, name=None) -> Tensor:
     """x * log(y), and 0 wherever x is 0 (whatever y is).
 
@@ -879,6 +898,7 @@ XDIVY = register(
 )
 
 
+@dispatchable
 def xdivy(x, y, name=None) -> Tensor:
     """x / y, and 0 wherever x is 0.
 
@@ -909,6 +929,7 @@ ATAN2 = register(
 )
 
 
+@dispatchable
 def atan2(y, x, name=None) -> Tensor:
     """The angle of the point (x, y) from the positive x axis, in [-pi, pi].
 
@@ -930,6 +951,7 @@ NEG = register(
 )
 
 
+@dispatchable
 def negative(x, name=None) -> Tensor:
     """Returns -x element-wise.
 
@@ -976,6 +998,7 @@ COMPLEX_ABS = register(
 )
 
 
+@dispatchable
 def abs(x, name=None) -> Tensor:  # noqa: A001 - TF's public name
     """|x| element-wise; the magnitude, as a real tensor, for complex x.
 
@@ -1001,6 +1024,7 @@ SIGN = register(
 )
 
 
+@dispatchable
 def sign(x, name=None) -> Tensor:
     """-1, 0 or 1 by the sign of x (NaN for NaN); x / |x| for complex x.
 
@@ -1022,6 +1046,7 @@ RECIPROCAL = register(
 )
 
 
+@dispatchable
 def reciprocal(x, name=None) -> Tensor:
     """Returns 1 / x element-wise.
 
@@ -1043,6 +1068,7 @@ SQUARE = register(
 )
 
 
+@dispatchable
 def square(x, name=None) -> Tensor:
     """Returns x * x element-wise.
 
@@ -1064,6 +1090,7 @@ SQRT = register(
 )
 
 
+@dispatchable
 def sqrt(x, name=None) -> Tensor:
     """The square root of x element-wise (NaN for negative reals).
 
@@ -1088,6 +1115,7 @@ RSQRT = register(
 )
 
 
+@dispatchable
 def rsqrt(x, name=None) -> Tensor:
     """1 / sqrt(x) element-wise.
 
@@ -1109,6 +1137,7 @@ EXP = register(
 )
 
 
+@dispatchable
 def exp(x, name=None) -> Tensor:
     """Returns e**x element-wise.
 
@@ -1129,6 +1158,7 @@ EXPM1 = register(
 )
 
 
+@dispatchable
 def expm1(x, name=None) -> Tensor:
     """e**x - 1 element-wise, accurate for small x.
 
@@ -1150,6 +1180,7 @@ LOG = register(
 )
 
 
+@dispatchable
 def log(x, name=None) -> Tensor:
     """Returns the natural logarithm of x element-wise.
 
@@ -1170,6 +1201,7 @@ LOG1P = register(
 )
 
 
+@dispatchable
 def log1p(x, name=None) -> Tensor:
     """log(1 + x) element-wise, accurate for small x.
 
@@ -1191,6 +1223,7 @@ SIN = register(
 )
 
 
+@dispatchable
 def sin(x, name=None) -> Tensor:
     """The sine of x (radians) element-wise.
 
@@ -1211,6 +1244,7 @@ COS = register(
 )
 
 
+@dispatchable
 def cos(x, name=None) -> Tensor:
     """The cosine of x (radians) element-wise.
 
@@ -1231,6 +1265,7 @@ TAN = register(
 )
 
 
+@dispatchable
 def tan(x, name=None) -> Tensor:
     """The tangent of x (radians) element-wise.
 
@@ -1256,6 +1291,7 @@ ASIN = register(
 )
 
 
+@dispatchable
 def asin(x, name=None) -> Tensor:
     """The inverse sine of x, in [-pi/2, pi/2].
 
@@ -1278,6 +1314,7 @@ ACOS = register(
 )
 
 
+@dispatchable
 def acos(x, name=None) -> Tensor:
     """The inverse cosine of x, in [0, pi].
 
@@ -1298,6 +1335,7 @@ ATAN = register(
 )
 
 
+@dispatchable
 def atan(x, name=None) -> Tensor:
     """The inverse tangent of x, in (-pi/2, pi/2).
 
@@ -1319,6 +1357,7 @@ SINH = register(
 )
 
 
+@dispatchable
 def sinh(x, name=None) -> Tensor:
     """The hyperbolic sine of x element-wise.
 
@@ -1339,6 +1378,7 @@ COSH = register(
 )
 
 
+@dispatchable
 def cosh(x, name=None) -> Tensor:
     """The hyperbolic cosine of x element-wise.
 
@@ -1359,6 +1399,7 @@ TANH = register(
 )
 
 
+@dispatchable
 def tanh(x, name=None) -> Tensor:
     """The hyperbolic tangent of x element-wise.
 
@@ -1380,6 +1421,7 @@ ASINH = register(
 )
 
 
+@dispatchable
 def asinh(x, name=None) -> Tensor:
     """The inverse hyperbolic sine of x element-wise.
 
@@ -1400,6 +1442,7 @@ ACOSH = register(
 )
 
 
+@dispatchable
 def acosh(x, name=None) -> Tensor:
     """The inverse hyperbolic cosine of x (NaN below 1).
 
@@ -1420,6 +1463,7 @@ ATANH = register(
 )
 
 
+@dispatchable
 def atanh(x, name=None) -> Tensor:
     """The inverse hyperbolic tangent of x (+-inf at +-1, NaN beyond).
 
@@ -1448,6 +1492,7 @@ ERF = register(
 )
 
 
+@dispatchable
 def erf(x, name=None) -> Tensor:
     """The Gauss error function element-wise.
 
@@ -1468,6 +1513,7 @@ ERFC = register(
 )
 
 
+@dispatchable
 def erfc(x, name=None) -> Tensor:
     """1 - erf(x) element-wise, accurate where it is tiny.
 
@@ -1513,6 +1559,7 @@ LGAMMA = register(
 )
 
 
+@dispatchable
 def lgamma(x, name=None) -> Tensor:
     """log|Gamma(x)| element-wise (+inf at the poles).
 
@@ -1535,6 +1582,7 @@ DIGAMMA = register(
 )
 
 
+@dispatchable
 def digamma(x, name=None) -> Tensor:
     """The derivative of lgamma, element-wise (NaN at the poles).
 
@@ -1624,6 +1672,7 @@ SIGMOID = register(
 )
 
 
+@dispatchable
 def sigmoid(x, name=None) -> Tensor:
     """1 / (1 + exp(-x)) element-wise, without overflow for large |x|.
 
@@ -1662,6 +1711,7 @@ SOFTPLUS = register(
 )
 
 
+@dispatchable
 def softplus(features, name=None) -> Tensor:
     """log(exp(x) + 1) element-wise, computed without overflow.
 
@@ -1692,6 +1742,7 @@ FLOOR = register(
 )
 
 
+@dispatchable
 def floor(x, name=None) -> Tensor:
     """The largest integer not greater than x, element-wise.
 
@@ -1712,6 +1763,7 @@ CEIL = register(
 )
 
 
+@dispatchable
 def ceil(x, name=None) -> Tensor:
     """The smallest integer not less than x, element-wise.
 
@@ -1732,6 +1784,7 @@ ROUND = register(
 )
 
 
+@dispatchable
 def round(x, name=None) -> Tensor:  # noqa: A001 - TF's public name
     """Rounds half to even element-wise; integer tensors are returned as they are.
 
@@ -1756,6 +1809,7 @@ RINT = register(
 )
 
 
+@dispatchable
 def rint(x, name=None) -> Tensor:
     """The nearest integer to x, halves to even, element-wise.
 
@@ -1783,6 +1837,7 @@ IS_INF = _predicate("IsInf", "isinf")
 IS_FINITE = _predicate("IsFinite", "isfinite")
 
 
+@dispatchable
 def is_nan(x, name=None) -> Tensor:
     """True where x is NaN.
 
@@ -1792,6 +1847,7 @@ def is_nan(x, name=None) -> Tensor:
     return _unary(IS_NAN, x, name)
 
 
+@dispatchable
 def is_inf(x, name=None) -> Tensor:
     """True where x is +inf or -inf.
 
@@ -1801,6 +1857,7 @@ def is_inf(x, name=None) -> Tensor:
     return _unary(IS_INF, x, name)
 
 
+@dispatchable
 def is_finite(x, name=None) -> Tensor:
     """True where x is neither infinite nor NaN.
 
@@ -1825,6 +1882,7 @@ REAL = register(
 )
 
 
+@dispatchable
 def real(input, name=None) -> Tensor:
     """The real part of a complex tensor; a real tensor is returned as it is.
 
@@ -1853,6 +1911,7 @@ IMAG = register(
 )
 
 
+@dispatchable
 def imag(input, name=None) -> Tensor:
     """The imaginary part of a complex tensor; zeros for a real tensor.
 
@@ -1885,6 +1944,7 @@ ANGLE = register(
 )
 
 
+@dispatchable
 def angle(input, name=None) -> Tensor:
     """The argument of a complex tensor; pi where a real tensor is negative, else 0.
 
@@ -1977,6 +2037,7 @@ GREATER = _ordering("Greater", "greater")
 GREATER_EQUAL = _ordering("GreaterEqual", "greater_equal")
 
 
+@dispatchable
 def less(x, y, name=None) -> Tensor:
     """x < y element-wise.
 
@@ -1986,6 +2047,7 @@ def less(x, y, name=None) -> Tensor:
     return _binary(LESS, x, y, name)
 
 
+@dispatchable
 def less_equal(x, y, name=None) -> Tensor:
     """x <= y element-wise.
 
@@ -1995,6 +2057,7 @@ def less_equal(x, y, name=None) -> Tensor:
     return _binary(LESS_EQUAL, x, y, name)
 
 
+@dispatchable
 def greater(x, y, name=None) -> Tensor:
     """x > y element-wise.
 
@@ -2004,6 +2067,7 @@ def greater(x, y, name=None) -> Tensor:
     return _binary(GREATER, x, y, name)
 
 
+@dispatchable
 def greater_equal(x, y, name=None) -> Tensor:
     """x >= y element-wise.
 
@@ -2062,6 +2126,7 @@ _SHAPES_MUST_MATCH = {"incompatible_shape_error": True}
 _SHAPES_MAY_DIFFER = {"incompatible_shape_error": False}
 
 
+@dispatchable
 def equal(x, y, name=None) -> Tensor:
     """x == y element-wise, for any dtype including strings.
 
@@ -2072,6 +2137,7 @@ def equal(x, y, name=None) -> Tensor:
     return apply(EQUAL, (x, y), _SHAPES_MUST_MATCH, name)
 
 
+@dispatchable
 def not_equal(x, y, name=None) -> Tensor:
     """x != y element-wise.
 
@@ -2113,6 +2179,7 @@ LOGICAL_AND = _logical("LogicalAnd", "logical_and")
 LOGICAL_OR = _logical("LogicalOr", "logical_or")
 
 
+@dispatchable
 def logical_and(x, y, name=None) -> Tensor:
     """x AND y element-wise, for bool tensors.
 
@@ -2124,6 +2191,7 @@ def logical_and(x, y, name=None) -> Tensor:
     return apply(LOGICAL_AND, (x, y), _NO_ATTRS, name)
 
 
+@dispatchable
 def logical_or(x, y, name=None) -> Tensor:
     """x OR y element-wise, for bool tensors.
 
@@ -2146,6 +2214,7 @@ LOGICAL_NOT = register(
 )
 
 
+@dispatchable
 def logical_not(x, name=None) -> Tensor:
     """NOT x element-wise, for a bool tensor.
 
@@ -2158,6 +2227,7 @@ def logical_not(x, name=None) -> Tensor:
     return apply(LOGICAL_NOT, (x,), _NO_ATTRS, name)
 
 
+@dispatchable
 def logical_xor(x, y, name="LogicalXor") -> Tensor:
     """x XOR y element-wise: (x OR y) AND NOT (x AND y).
 
@@ -2254,6 +2324,7 @@ def _dense_list(inputs) -> list:
     return [convert_to_tensor(t) if not isinstance(t, Tensor) else t for t in inputs]
 
 
+@dispatchable
 def add_n(inputs, name=None) -> Tensor:
     """Adds a list of tensors of the same shape and dtype.
 
@@ -2328,6 +2399,7 @@ def _like_input(t, values):
     )
 
 
+@dispatchable
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
     """Clamps every element of `t` to [clip_value_min, clip_value_max].
 
@@ -2422,6 +2494,7 @@ CAST = register(
 )
 
 
+@dispatchable
 def cast(x, dtype, name=None) -> Tensor:
     """Casts a tensor to a new dtype; complex to real keeps the real part, as in TF.
 

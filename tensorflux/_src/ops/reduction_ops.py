@@ -8,6 +8,7 @@ import itertools
 import numpy as np
 
 from tensorflux._src.core import context, dtypes, errors
+from tensorflux._src.core.composite import dispatchable
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
@@ -212,6 +213,7 @@ def _sum_kernel(xp, input, axis, keep_dims=False):
 SUM = _reduction_op("Sum", _sum_kernel, lambda op, dy: [_broadcast_grad(op, dy), None], NUMBER)
 
 
+@dispatchable
 def reduce_sum(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Sums elements across `axis` (all axes when None); integer sums keep their dtype.
 
@@ -263,6 +265,7 @@ def _mean_grad(op, dy):
 MEAN = _reduction_op("Mean", _mean_kernel, _mean_grad, NUMBER)
 
 
+@dispatchable
 def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Averages elements across `axis` (all axes when None); integer means truncate.
 
@@ -321,6 +324,7 @@ MIN = _reduction_op(
 )
 
 
+@dispatchable
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """The maximum across `axis`; NaN propagates, and an empty reduction gives the lowest value.
 
@@ -330,6 +334,7 @@ def reduce_max(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     return _reduce(MAX, input_tensor, axis, keepdims, name)
 
 
+@dispatchable
 def reduce_min(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """The minimum across `axis`; NaN propagates, and an empty reduction gives the highest value.
 
@@ -384,6 +389,7 @@ def _prod_grad(op, dy):
 PROD = _reduction_op("Prod", _prod_kernel, _prod_grad, NUMBER)
 
 
+@dispatchable
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Multiplies elements across `axis` (all axes when None).
 
@@ -417,6 +423,7 @@ def _reduce_bool(op: OpDef, input_tensor, axis, keepdims, name) -> Tensor:
     return apply(op, (x, _axis_tensor(x, axis)), _KEEP if keepdims else _DROP, name)
 
 
+@dispatchable
 def reduce_all(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Logical and across `axis` of a bool tensor (True for an empty reduction).
 
@@ -426,6 +433,7 @@ def reduce_all(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     return _reduce_bool(ALL, input_tensor, axis, keepdims, name)
 
 
+@dispatchable
 def reduce_any(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Logical or across `axis` of a bool tensor (False for an empty reduction).
 
@@ -473,6 +481,7 @@ def reduce_euclidean_norm(input_tensor, axis=None, keepdims=False, name=None) ->
 
 
 # ---- composite reductions ---------------------------------------------------------------------
+@dispatchable
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """log(sum(exp(x))) across `axis`, computed stably by shifting by the maximum.
 
@@ -491,6 +500,7 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None) -> Tens
     return math_ops.add(math_ops.log(summed), shift, name=name)
 
 
+@dispatchable
 def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """The variance across `axis`; complex inputs give a real variance of |x - mean|.
 
@@ -514,6 +524,7 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tenso
     return reduce_mean(squared, axis, keepdims=keepdims, name=name)
 
 
+@dispatchable
 def reduce_std(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """The standard deviation across `axis` (the square root of reduce_variance).
 
