@@ -65,11 +65,16 @@ class Executor:
         for index, step in enumerate(steps):
             step[5] = tuple(dying.get(index, ()))
         self._steps = [tuple(step) for step in steps]
-        self._run = self._generate()
+        self._run_generic = self._generate(numpy=False)
+        self._run_numpy = self._generate(numpy=True)
 
-    def _generate(self):
+    def _generate(self, numpy: bool):
         """Straight-line Python for the steps: one kernel call per line over local variables,
-        `del` after a value's last use, so a call costs little more than its kernels."""
+        `del` after a value's last use, so a call costs little more than its kernels.
+
+        The NumPy version calls a kernel's `numpy_in_graph` form where it has one: the bare
+        ufunc or operator, without `xp` or the warning guard `run` has already set.
+        """
         names: dict = {"_node_error": _node_error}
         lines = ["def run(feeds, xp):", f"    {self._unpack_feeds()}"]
         for s, value in self._constants:
@@ -78,8 +83,9 @@ class Executor:
         lines.append("    step = -1")
         lines.append("    try:")
         for index, (kernel, ins, outs, attrs, _, dead) in enumerate(self._steps):
-            names[f"k{index}"] = kernel
-            args = ", ".join(["xp", *(f"v{s}" for s in ins)])
+            bare = getattr(kernel, "numpy_in_graph", None) if numpy else None
+            names[f"k{index}"] = bare or kernel
+            args = ", ".join([*(() if bare else ("xp",)), *(f"v{s}" for s in ins)])
             if attrs:
                 names[f"a{index}"] = attrs
                 args += f", **a{index}"
@@ -120,11 +126,11 @@ class Executor:
     def run(self, feeds: list, xp=np) -> list:
         # As TF's kernels: silent about inf and NaN, denormals flushed to zero; set once per run.
         with quiet.silenced(), denormals.flushed():
-            return self._run(feeds, xp)
+            return (self._run_numpy if xp is np else self._run_generic)(feeds, xp)
 
     def run_unchecked(self, feeds: list, xp) -> list:
         """`run` for a caller already inside `run`'s scopes (a loop's iterations)."""
-        return self._run(feeds, xp)
+        return (self._run_numpy if xp is np else self._run_generic)(feeds, xp)
 
 
 class _ArrayView:

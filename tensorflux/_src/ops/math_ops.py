@@ -67,6 +67,7 @@ def _quiet(ufunc: str):
     def kernel(xp, *arrays):
         return quietly(numpy_ufunc if xp is np else getattr(xp, ufunc), *arrays)
 
+    kernel.numpy_in_graph = numpy_ufunc  # the executor has silenced NumPy's warnings
     return kernel
 
 
@@ -187,6 +188,7 @@ def _arithmetic(ufunc: str):
             return quietly(numpy_operator, x, y)
         return quietly(getattr(xp, ufunc), x, y)
 
+    kernel.numpy_in_graph = numpy_operator  # the executor has silenced NumPy's warnings
     return kernel
 
 
