@@ -288,3 +288,42 @@ def test_graph_def_leaves_out_the_gradient_stash():
     for node in graph_def.node:
         assert not any(name.startswith("_") for name in node.attr)
     assert {"If", "IfGrad"} <= {node.op for node in graph_def.node}
+
+
+def _nested_gradients(program, x):
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        with tf.GradientTape() as inner:
+            inner.watch(x)
+            y = program(x)
+        first = inner.gradient(y, x)
+    return first, outer.gradient(first, x)
+
+
+def _cubic_or_square(x):
+    return tf.cond(x > 0, lambda: x**3, lambda: x**2)
+
+
+def _cube_by_loop(x):
+    return tf.while_loop(lambda i, y: i < 3, lambda i, y: (i + 1, y * x), [0, tf.constant(1.0)])[1]
+
+
+@pytest.mark.parametrize("program", [_cubic_or_square, _cube_by_loop])
+def test_second_order_gradients_through_graph_control_flow(program):
+    inside = tf.function(lambda x: _nested_gradients(program, x))
+    outside = tf.function(program)
+    for value in (2.0, -2.0, 0.5):
+        expected = _nested_gradients(program, tf.constant(value))  # eager: Python control flow
+        for got in (inside(tf.constant(value)), _nested_gradients(outside, tf.constant(value))):
+            np.testing.assert_allclose([float(g) for g in got], [float(e) for e in expected])
+
+
+def test_third_order_gradient_through_a_graph_cond():
+    @tf.function
+    def third(x):
+        with tf.GradientTape() as t3:
+            t3.watch(x)
+            first, second = _nested_gradients(lambda v: tf.cond(v > 0, lambda: v**4, lambda: v), x)
+        return t3.gradient(second, x)
+
+    assert float(third(tf.constant(2.0))) == 48.0  # d3/dx3 x^4 = 24x

@@ -248,16 +248,23 @@ def _if_grad_kernel(
     _stash=None,
 ):
     count = len(wanted)
-    dys = [_eager(d) for d in rest[count:]]
-    if _stash is not None:
-        with context.init_scope():
-            return tuple(g._value for g in _stash.take()(dys))
-    captures = [_eager(c) for c in rest[:count]]
-    branch = then_branch if bool(pred) else else_branch
-    sources = [c for c, w in zip(captures, wanted) if w]
     with context.init_scope():
-        grads = registry.vjp(lambda: _replay(branch, [], captures), sources, dys)
+        if _stash is not None:
+            grads = _stash.take()([_eager(d) for d in rest[count:]])
+        else:
+            attrs = {"then_branch": then_branch, "else_branch": else_branch, "wanted": wanted}
+            grads = _if_grad_body([_eager(v) for v in (pred, *rest)], attrs)
     return tuple(g._value for g in grads)
+
+
+def _if_grad_body(inputs: list, attrs: dict) -> list:
+    """IfGrad on eager tensors: the chosen branch replayed under a tape (which the tapes of a
+    higher-order gradient see, unlike the kernel's run)."""
+    wanted = attrs["wanted"]
+    pred, captures, dys = inputs[0], inputs[1 : 1 + len(wanted)], inputs[1 + len(wanted) :]
+    branch = attrs["then_branch"] if bool(pred._value) else attrs["else_branch"]
+    sources = [c for c, w in zip(captures, wanted) if w]
+    return registry.vjp(lambda: _replay(branch, [], captures), sources, dys)
 
 
 def _eager(value):
@@ -301,6 +308,7 @@ IF_GRAD = register(
     OpDef(
         name="IfGrad",
         kernel=_if_grad_kernel,
+        grad=lambda op, *dys: _replayed_grad(op, dys),
         infer=lambda *specs, Tout=(), **attrs: [TensorSpec(None, d) for d in Tout],
         inputs=("cond", "input*"),
         outputs=("output*",),
@@ -519,16 +527,22 @@ def _while_grad_kernel(
     xp, *values, cond=None, body=None, count=0, limited=False, wanted=(), Tout=(), _stash=None
 ):
     forward_count = len(values) - count  # the forward inputs, then one dy per loop variable
-    dys = [_eager(v) for v in values[forward_count:]]
     with context.init_scope():
         if _stash is not None:
-            grads = _stash.take()(dys)
+            grads = _stash.take()([_eager(v) for v in values[forward_count:]])
         else:  # no side effects: the loop runs again, under a tape
-            forward = [_eager(v) for v in values[:forward_count]]
-            sources = [t for t, w in zip(forward, wanted) if w]
-            loop = _eager_loop(cond, body, count, limited)
-            grads = registry.vjp(lambda: loop(forward), sources, dys)
+            attrs = {"cond": cond, "body": body, "count": count, "limited": limited}
+            grads = _while_grad_body([_eager(v) for v in values], {**attrs, "wanted": wanted})
     return tuple(g._value for g in grads)
+
+
+def _while_grad_body(inputs: list, attrs: dict) -> list:
+    """WhileGrad on eager tensors: the loop replayed under a tape."""
+    count = attrs["count"]
+    forward, dys = inputs[: len(inputs) - count], inputs[len(inputs) - count :]
+    sources = [t for t, w in zip(forward, attrs["wanted"]) if w]
+    loop = _eager_loop(attrs["cond"], attrs["body"], count, attrs["limited"])
+    return registry.vjp(lambda: loop(forward), sources, dys)
 
 
 WHILE = register(
@@ -558,6 +572,7 @@ WHILE_GRAD = register(
     OpDef(
         name="WhileGrad",
         kernel=_while_grad_kernel,
+        grad=lambda op, *dys: _replayed_grad(op, dys),
         infer=lambda *specs, Tout=(), **attrs: [TensorSpec(None, d) for d in Tout],
         inputs=("input*",),
         outputs=("output*",),
@@ -565,6 +580,73 @@ WHILE_GRAD = register(
         stateful=True,
     )
 )
+
+
+# ---- higher-order gradients: a gradient op replayed under a tape ----------------------------------
+def _replayed_grad(op, dys) -> list:
+    """The gradient of IfGrad, WhileGrad or ReplayGrad: a ReplayGrad node that reruns the op's
+    eager computation under a tape and pulls `dys` back through it (second order and up)."""
+    attrs = op._attrs
+    if attrs.get("_stash") is not None:
+        raise errors.UnimplementedError(
+            None,
+            None,
+            "Gradients of order two or more through tf.cond or tf.while_loop whose branches or "
+            "body update variables or draw random numbers are not supported.",
+        )
+    inputs = list(op.inputs)
+    wanted = tuple(_differentiable(t) for t in inputs)
+    if not any(wanted):
+        return [None] * len(inputs)
+    dys = [array_ops.zeros_like(o) if d is None else d for d, o in zip(dys, op.outputs)]
+    replay_attrs = {
+        "forward": op.op_def,
+        "_forward_attrs": attrs,
+        "wanted": wanted,
+        "Tout": tuple(t.dtype for t, w in zip(inputs, wanted) if w),
+    }
+    graph = _state.graph
+    grad_inputs = [*inputs, *dys]
+    if graph is not None:
+        grads = iter(
+            graph.add_node(
+                REPLAY_GRAD, [graph._as_graph_tensor(t) for t in grad_inputs], replay_attrs
+            )
+        )
+    else:
+        grads = iter(_eager_control_grad(REPLAY_GRAD, grad_inputs, replay_attrs))
+    return [next(grads) if w else None for w in wanted]
+
+
+def _replay_grad_body(inputs: list, attrs: dict) -> list:
+    wanted = attrs["wanted"]
+    forward_inputs, upstream = inputs[: len(wanted)], inputs[len(wanted) :]
+    sources = [t for t, w in zip(forward_inputs, wanted) if w]
+    body = _EAGER_BODIES[attrs["forward"].name]
+    return registry.vjp(lambda: body(forward_inputs, attrs["_forward_attrs"]), sources, upstream)
+
+
+def _replay_grad_kernel(xp, *values, forward=None, _forward_attrs=None, wanted=(), Tout=()):
+    attrs = {"forward": forward, "_forward_attrs": _forward_attrs, "wanted": wanted}
+    with context.init_scope():
+        grads = _replay_grad_body([_eager(v) for v in values], attrs)
+    return tuple(g._value for g in grads)
+
+
+REPLAY_GRAD = register(
+    OpDef(
+        name="ReplayGrad",
+        kernel=_replay_grad_kernel,
+        grad=lambda op, *dys: _replayed_grad(op, dys),
+        infer=lambda *specs, Tout=(), **attrs: [TensorSpec(None, d) for d in Tout],
+        inputs=("input*",),
+        outputs=("output*",),
+        attrs=("forward", "wanted", "Tout"),
+        stateful=True,
+    )
+)
+_EAGER_BODIES = {"IfGrad": _if_grad_body, "WhileGrad": _while_grad_body}
+_EAGER_BODIES["ReplayGrad"] = _replay_grad_body
 
 
 def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=None):
@@ -735,7 +817,9 @@ def interpret(graph: ir.Graph, values: dict, outputs, handles, variables) -> lis
     return [values[id(t)] for t in outputs]
 
 
-_CONTROL_FLOW = frozenset(("If", "StatelessIf", "While", "StatelessWhile", "IfGrad", "WhileGrad"))
+_CONTROL_FLOW = frozenset(
+    ("If", "StatelessIf", "While", "StatelessWhile", "IfGrad", "WhileGrad", "ReplayGrad")
+)
 
 
 def _update_variable(node, inputs) -> None:
