@@ -323,7 +323,7 @@ def test_third_order_gradient_through_a_graph_cond():
     def third(x):
         with tf.GradientTape() as t3:
             t3.watch(x)
-            first, second = _nested_gradients(lambda v: tf.cond(v > 0, lambda: v**4, lambda: v), x)
+            _, second = _nested_gradients(lambda v: tf.cond(v > 0, lambda: v**4, lambda: v), x)
         return t3.gradient(second, x)
 
     assert float(third(tf.constant(2.0))) == 48.0  # d3/dx3 x^4 = 24x
