@@ -47,15 +47,23 @@ THREAD_ENV = (
     "PYTHONPATH",
     "PYTHONDONTWRITEBYTECODE",
 )
-# case -> (goal text, check(tensorflux_seconds, tensorflow_seconds) -> bool or None)
+# case -> (goal text, check(tensorflux_s, tensorflow_s, numpy_s) -> bool or None); numpy_s is
+# the case's NumPy baseline (workloads.NUMPY_BASELINES), None where it has none.
 GOALS = {
-    "import": ("<= 0.15 s", lambda tfx, tf: tfx <= 0.15),
-    "add": ("<= 2.5 us", lambda tfx, tf: tfx <= 2.5e-6),
-    "matmul": ("<= 8 us", lambda tfx, tf: tfx <= 8e-6),
-    "tape_step": (">= 10x faster than TF", lambda tfx, tf: None if tf is None else tf / tfx >= 10),
-    "function_call": ("<= 15 us", lambda tfx, tf: tfx <= 15e-6),
-    "function_loop": ("no slower than TF", lambda tfx, tf: None if tf is None else tfx <= tf),
-    "function_train": (">= 1.0x TF throughput", lambda tfx, tf: None if tf is None else tfx <= tf),
+    "import": ("<= 0.15 s", lambda tfx, tf, np_s: tfx <= 0.15),
+    "add": ("<= 2.5 us", lambda tfx, tf, np_s: tfx <= 2.5e-6),
+    "matmul": ("<= 8 us", lambda tfx, tf, np_s: tfx <= 8e-6),
+    "tape_step": (
+        ">= 10x faster than TF",
+        lambda tfx, tf, np_s: None if tf is None else tf / tfx >= 10,
+    ),
+    "function_call": ("<= 15 us", lambda tfx, tf, np_s: tfx <= 15e-6),
+    "function_loop": ("no slower than TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
+    "function_train": (
+        ">= 1.0x TF throughput",
+        lambda tfx, tf, np_s: None if tf is None else tfx <= tf,
+    ),
+    "matmul_1024": ("within 5% of NumPy", lambda tfx, tf, np_s: tfx <= 1.05 * np_s),
 }
 
 
@@ -129,6 +137,9 @@ def worker(framework: str, repeat: int, profile: bool) -> dict:
         except Exception as error:  # a missing op is reported in the table, not fatal
             cases[name] = {"error": f"{type(error).__name__}: {error}"}
         gc.collect()
+    if framework == "tensorflux":
+        for name, build in workloads.NUMPY_BASELINES.items():
+            cases[name]["numpy"] = measure(build(), repeat)
     return {"info": info, "cases": cases}
 
 
@@ -255,7 +266,10 @@ def table(results: dict) -> str:
         tfx_s, tf_s = tfx.get("median_s"), tf.get("median_s")
         ratio = f"{tf_s / tfx_s:.1f}x" if tfx_s and tf_s else "-"
         goal, check = GOALS[name]
-        met = check(tfx_s, tf_s) if tfx_s is not None else False
+        numpy_s = tfx.get("numpy", {}).get("median_s")
+        met = check(tfx_s, tf_s, numpy_s) if tfx_s is not None else False
+        if numpy_s is not None:
+            notes.append(f"{name}: NumPy alone takes {format_seconds(numpy_s)}")
         rows.append(
             (
                 description,

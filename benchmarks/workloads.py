@@ -127,6 +127,22 @@ def function_train_step(tf):
     return step
 
 
+def matmul_1024(tf):
+    """One eager tf.matmul of two 1024x1024 float32 matrices."""
+    rng = np.random.default_rng(5)
+    a = tf.constant(rng.standard_normal((1024, 1024), dtype=np.float32))
+    b = tf.constant(rng.standard_normal((1024, 1024), dtype=np.float32))
+    return lambda: tf.matmul(a, b)
+
+
+def numpy_matmul_1024():
+    """The same product straight through NumPy: the BLAS floor tensorflux is held to."""
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((1024, 1024), dtype=np.float32)
+    b = rng.standard_normal((1024, 1024), dtype=np.float32)
+    return lambda: np.matmul(a, b)
+
+
 # name -> (builder, description)
 EAGER_CASES = {
     "add": (add_8x8, "eager tf.add, two 8x8 float32"),
@@ -138,7 +154,10 @@ EAGER_CASES = {
         function_train_step,
         "tf.function train step, MLP 784-256-256-10, batch 128",
     ),
+    "matmul_1024": (matmul_1024, "eager tf.matmul, 1024x1024 float32"),
 }
+# name -> NumPy-only builder timed in the tensorflux worker, for goals set against NumPy
+NUMPY_BASELINES = {"matmul_1024": numpy_matmul_1024}
 
 
 def summarize(result) -> list[float]:
