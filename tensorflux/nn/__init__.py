@@ -1,5 +1,6 @@
 """tf.nn: neural-network ops."""
 
+from tensorflux._src.ops.ctc_ops import ctc_loss as ctc_loss
 from tensorflux._src.ops.indexing_ops import top_k as top_k
 from tensorflux._src.ops.math_ops import sigmoid as sigmoid
 from tensorflux._src.ops.math_ops import softplus as softplus

@@ -1,0 +1,95 @@
+"""CTC loss: the OpSpec row against a brute-force sum over every alignment, and behaviour."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+import tensorflux as tf
+from tensorflux._src.testing.opspec import OpSpec, check_op
+
+LABELS = np.array([[1, 2], [2, 2]], np.int32)
+LABEL_LENGTH = np.array([2, 2], np.int32)
+LOGIT_LENGTH = np.array([5, 4], np.int32)
+
+
+def _collapse(path, blank):
+    merged = [k for i, k in enumerate(path) if i == 0 or k != path[i - 1]]
+    return [k for k in merged if k != blank]
+
+
+def brute_force_ctc(logits, labels, label_length, logit_length, blank=0):
+    """-log of the summed probability of every frame-by-frame path that collapses to the
+    labels (time-major logits)."""
+    logits = np.asarray(logits, np.float64)
+    probs = np.exp(logits - logits.max(-1, keepdims=True))
+    probs /= probs.sum(-1, keepdims=True)
+    losses = []
+    for b in range(logits.shape[1]):
+        steps, target = int(logit_length[b]), list(labels[b, : label_length[b]])
+        total = 0.0
+        for path in itertools.product(range(logits.shape[2]), repeat=steps):
+            if _collapse(path, blank) == target:
+                total += np.prod([probs[t, b, k] for t, k in enumerate(path)])
+        losses.append(-np.log(total))
+    return np.array(losses, logits.dtype)
+
+
+SPECS = [
+    OpSpec(
+        lambda x: tf.nn.ctc_loss(LABELS, x, LABEL_LENGTH, LOGIT_LENGTH),
+        lambda x: brute_force_ctc(x, LABELS, LABEL_LENGTH, LOGIT_LENGTH).astype(x.dtype),
+        shapes=[(5, 2, 3)],
+        grad_order=1,  # like TF's, the loss's gradient has no gradient
+        name="ctc_loss",
+    ),
+    OpSpec(
+        lambda x: tf.nn.ctc_loss(LABELS, x, LABEL_LENGTH, LOGIT_LENGTH, blank_index=-1),
+        lambda x: brute_force_ctc(x, LABELS, LABEL_LENGTH, LOGIT_LENGTH, blank=3).astype(x.dtype),
+        shapes=[(5, 2, 4)],
+        grad_order=1,
+        name="ctc_loss_last_blank",
+    ),
+]
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=OpSpec.id)
+def test_op(spec):
+    check_op(spec)
+
+
+def test_batch_major_logits_and_padding_beyond_label_length():
+    rng = np.random.default_rng(1)
+    logits = rng.standard_normal((4, 2, 3)).astype(np.float32)
+    padded = np.array([[1, 7, 7], [2, 1, 9]], np.int32)  # entries past the lengths are ignored
+    loss = tf.nn.ctc_loss(padded, logits, [1, 2], [4, 3])
+    expected = brute_force_ctc(logits, padded, [1, 2], [4, 3])
+    np.testing.assert_allclose(loss.numpy(), expected, rtol=1e-5)
+    batch_major = tf.nn.ctc_loss(
+        padded, np.transpose(logits, (1, 0, 2)), [1, 2], [4, 3], logits_time_major=False
+    )
+    np.testing.assert_allclose(batch_major.numpy(), loss.numpy(), rtol=1e-6)
+
+
+def test_loss_in_a_function_and_its_gradient_match_eager():
+    logits = tf.constant(np.random.default_rng(2).standard_normal((5, 2, 3)), tf.float32)
+
+    def loss_and_grad(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            loss = tf.reduce_sum(tf.nn.ctc_loss(LABELS, x, LABEL_LENGTH, LOGIT_LENGTH))
+        return loss, tape.gradient(loss, x)
+
+    eager = loss_and_grad(logits)
+    traced = tf.function(loss_and_grad)(logits)
+    for e, t in zip(eager, traced):
+        np.testing.assert_allclose(e.numpy(), t.numpy(), rtol=1e-6)
+    assert np.all(eager[1].numpy()[4, 1] == 0)  # frames past a sequence's length get none
+
+
+def test_a_label_sequence_longer_than_its_frames_is_refused():
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Not enough time for target transition sequence \(required: 3, available: 2\)",
+    ):
+        tf.nn.ctc_loss([[1, 1]], tf.zeros([2, 1, 3]), [2], [2])
