@@ -1,5 +1,10 @@
 """tf.nn: neural-network ops."""
 
+from tensorflux._src.ops.candidate_sampling_ops import (
+    compute_accidental_hits as compute_accidental_hits,
+)
+from tensorflux._src.ops.candidate_sampling_ops import nce_loss as nce_loss
+from tensorflux._src.ops.candidate_sampling_ops import sampled_softmax_loss as sampled_softmax_loss
 from tensorflux._src.ops.ctc_ops import ctc_loss as ctc_loss
 from tensorflux._src.ops.indexing_ops import top_k as top_k
 from tensorflux._src.ops.math_ops import sigmoid as sigmoid

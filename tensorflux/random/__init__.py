@@ -1,6 +1,12 @@
 """tf.random: seeds, stateful and stateless samplers, and `tf.random.Generator`."""
 
 from tensorflux._src.core.random_seed import set_seed as set_seed
+from tensorflux._src.ops.candidate_sampling_ops import (
+    log_uniform_candidate_sampler as log_uniform_candidate_sampler,
+)
+from tensorflux._src.ops.candidate_sampling_ops import (
+    uniform_candidate_sampler as uniform_candidate_sampler,
+)
 from tensorflux._src.ops.random_ops import categorical as categorical
 from tensorflux._src.ops.random_ops import gamma as gamma
 from tensorflux._src.ops.random_ops import normal as normal
