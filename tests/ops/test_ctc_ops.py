@@ -93,3 +93,21 @@ def test_a_label_sequence_longer_than_its_frames_is_refused():
         match=r"Not enough time for target transition sequence \(required: 3, available: 2\)",
     ):
         tf.nn.ctc_loss([[1, 1]], tf.zeros([2, 1, 3]), [2], [2])
+
+
+def test_greedy_decoder_op_merges_repeats_and_drops_blanks():
+    from tensorflux._src.ops import ctc_ops
+
+    frames = np.full((6, 2, 4), -5.0, np.float32)
+    best = [[2, 3, 3, 0, 1, 1], [2, 1, 1, 1, 3, 3]]  # class 3 is the default blank
+    for t in range(6):
+        for b in range(2):
+            frames[t, b, best[b][t]] = 1.0 + t
+    indices, values, shape, log_probability = ctc_ops.ctc_greedy_decoder_parts(frames, [6, 4])
+    assert indices.numpy().tolist() == [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1]]
+    assert values.numpy().tolist() == [2, 0, 1, 2, 1] and shape.numpy().tolist() == [2, 3]
+    assert log_probability.numpy()[:, 0].tolist() == [-21.0, -10.0]  # minus the summed maxima
+    _, values, shape, _ = ctc_ops.ctc_greedy_decoder_parts(
+        frames, [6, 4], merge_repeated=False, blank_index=0
+    )
+    assert values.numpy().tolist() == [2, 3, 3, 1, 1, 2, 1, 1, 1] and shape.numpy()[1] == 5

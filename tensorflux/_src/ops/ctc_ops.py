@@ -270,3 +270,65 @@ def ctc_loss(
         name,
     )
     return loss
+
+
+# ---- CTCGreedyDecoder ----------------------------------------------------------------------------
+def _greedy_decoder_kernel(xp, inputs, sequence_length, merge_repeated=True, blank_index=-1):
+    if inputs.ndim != 3:
+        raise errors.InvalidArgumentError(None, None, "inputs is not a 3-Tensor")
+    steps, batch, classes = inputs.shape
+    host = np.asarray(inputs if xp is np else xp.asnumpy(inputs))
+    lengths = np.asarray(sequence_length if xp is np else xp.asnumpy(sequence_length))
+    if (lengths > steps).any():
+        raise errors.InvalidArgumentError(
+            None, None, f"sequence_length({int(np.argmax(lengths > steps))}) <= {steps}"
+        )
+    blank = blank_index + classes if blank_index < 0 else blank_index
+    best = host.argmax(axis=2).T  # [B, T]: the most likely class of each frame
+    frames = np.arange(steps)[None, :] < lengths[:, None]
+    keep = frames & (best != blank)
+    if merge_repeated:  # a class repeated in consecutive frames is one emission
+        repeated = np.zeros_like(keep)
+        repeated[:, 1:] = best[:, 1:] == best[:, :-1]
+        keep &= ~repeated
+    rows, columns = np.nonzero(keep)
+    counts = keep.sum(axis=1)
+    positions = np.arange(rows.size) - np.repeat(np.cumsum(counts) - counts, counts)
+    indices = np.stack([rows, positions], axis=1).astype(np.int64)
+    shape = np.array([batch, int(counts.max(initial=0))], np.int64)
+    log_probability = -np.where(frames.T, host.max(axis=2), 0).sum(axis=0, keepdims=True).T
+    return (
+        xp.asarray(indices.reshape(-1, 2)),
+        xp.asarray(best[rows, columns].astype(np.int64)),
+        xp.asarray(shape),
+        xp.asarray(log_probability.astype(inputs.dtype)),
+    )
+
+
+CTC_GREEDY_DECODER = register(
+    OpDef(
+        name="CTCGreedyDecoder",
+        kernel=_greedy_decoder_kernel,
+        infer=lambda inputs, sequence_length, **attrs: [
+            TensorSpec([None, 2], dtypes.int64),
+            TensorSpec([None], dtypes.int64),
+            TensorSpec([2], dtypes.int64),
+            TensorSpec([inputs.shape[1] if inputs.shape.rank == 3 else None, 1], inputs.dtype),
+        ],
+        inputs=("inputs", "sequence_length"),
+        outputs=("decoded_indices", "decoded_values", "decoded_shape", "log_probability"),
+        attrs=("merge_repeated", "blank_index"),
+        allowed=frozenset({dtypes.float32, dtypes.float64}),
+    )
+)
+
+
+def ctc_greedy_decoder_parts(inputs, sequence_length, merge_repeated=True, blank_index=None):
+    """The greedy decoder's (indices, values, dense_shape, log_probability)."""
+    inputs = convert_to_tensor(inputs)
+    attrs = {
+        "merge_repeated": bool(merge_repeated),
+        "blank_index": -1 if blank_index is None else int(blank_index),
+    }
+    length = math_ops.cast(convert_to_tensor(sequence_length), dtypes.int32)
+    return apply(CTC_GREEDY_DECODER, (inputs, length), attrs)
