@@ -111,3 +111,33 @@ def test_greedy_decoder_op_merges_repeats_and_drops_blanks():
         frames, [6, 4], merge_repeated=False, blank_index=0
     )
     assert values.numpy().tolist() == [2, 3, 3, 1, 1, 2, 1, 1, 1] and shape.numpy()[1] == 5
+
+
+def _best_labelings(logits, top):
+    """The `top` most likely labelings of one sequence by brute force (blank last)."""
+    probs = np.exp(logits - logits.max(1, keepdims=True))
+    probs /= probs.sum(1, keepdims=True)
+    blank, scores = logits.shape[1] - 1, {}
+    for path in itertools.product(range(logits.shape[1]), repeat=logits.shape[0]):
+        labeling = tuple(_collapse(path, blank))
+        scores[labeling] = scores.get(labeling, 0.0) + np.prod(probs[np.arange(len(path)), path])
+    best = sorted(scores.items(), key=lambda item: -item[1])[:top]
+    return [list(k) for k, _ in best], [np.log(v) for _, v in best]
+
+
+def test_beam_search_with_a_wide_beam_finds_the_most_likely_labelings():
+    from tensorflux._src.ops import ctc_ops
+
+    logits = np.random.default_rng(3).standard_normal((5, 2, 4)) * 2
+    indices, values, shapes, log_probability = ctc_ops.ctc_beam_search_decoder_parts(
+        logits, [5, 4], beam_width=50, top_paths=3
+    )
+    for b, length in enumerate([5, 4]):
+        labelings, scores = _best_labelings(logits[:length, b], 3)
+        for k in range(3):
+            rows = indices[k].numpy()[:, 0] == b
+            assert values[k].numpy()[rows].tolist() == labelings[k]
+        np.testing.assert_allclose(log_probability.numpy()[b], scores, rtol=1e-6)
+    assert [s.numpy()[0] for s in shapes] == [2, 2, 2]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="top_paths must be less than"):
+        ctc_ops.ctc_beam_search_decoder_parts(logits, [5, 4], beam_width=2, top_paths=3)

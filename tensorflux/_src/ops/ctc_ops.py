@@ -332,3 +332,100 @@ def ctc_greedy_decoder_parts(inputs, sequence_length, merge_repeated=True, blank
     }
     length = math_ops.cast(convert_to_tensor(sequence_length), dtypes.int32)
     return apply(CTC_GREEDY_DECODER, (inputs, length), attrs)
+
+
+# ---- CTCBeamSearchDecoder ------------------------------------------------------------------------
+def _merge(beams: dict, prefix: tuple, blank_part, label_part) -> None:
+    old_blank, old_label = beams.get(prefix, (_NEG_INF, _NEG_INF))
+    beams[prefix] = (np.logaddexp(old_blank, blank_part), np.logaddexp(old_label, label_part))
+
+
+def _prefix_beam_search(log_probs, blank: int, beam_width: int, top_paths: int):
+    """The `top_paths` most likely labelings of one sequence ([T, C] log probabilities) and
+    their log probabilities (summed over the alignments kept in the beam)."""
+    classes = log_probs.shape[1]
+    labels = np.array([c for c in range(classes) if c != blank])
+    beams = {(): (0.0, _NEG_INF)}  # prefix -> (log p ending in blank, log p ending in a label)
+    for frame in log_probs:
+        grown: dict = {}
+        for prefix, (p_blank, p_label) in beams.items():
+            total = np.logaddexp(p_blank, p_label)
+            _merge(grown, prefix, total + frame[blank], _NEG_INF)
+            last = prefix[-1] if prefix else None
+            if last is not None:  # the last label again, without a blank: the same prefix
+                _merge(grown, prefix, _NEG_INF, p_label + frame[last])
+            extended = np.where(labels == last, p_blank, total) + frame[labels]
+            for label, score in zip(labels.tolist(), extended.tolist()):
+                _merge(grown, (*prefix, label), _NEG_INF, score)
+        ranked = sorted(grown.items(), key=lambda item: -np.logaddexp(*item[1]))
+        beams = dict(ranked[:beam_width])
+    ranked = sorted(beams.items(), key=lambda item: -np.logaddexp(*item[1]))[:top_paths]
+    return [list(prefix) for prefix, _ in ranked], [float(np.logaddexp(*p)) for _, p in ranked]
+
+
+def _beam_search_kernel(
+    xp, inputs, sequence_length, beam_width=100, top_paths=1, merge_repeated=True
+):
+    if inputs.ndim != 3:
+        raise errors.InvalidArgumentError(None, None, "inputs is not a 3-Tensor")
+    if top_paths > beam_width:
+        raise errors.InvalidArgumentError(
+            None, None, "top_paths must be less than or equal to beam_width"
+        )
+    _, batch, classes = inputs.shape
+    host = np.asarray(inputs if xp is np else xp.asnumpy(inputs), np.float64)
+    lengths = np.asarray(sequence_length if xp is np else xp.asnumpy(sequence_length))
+    shifted = host - host.max(axis=2, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(axis=2, keepdims=True))
+    paths = [[[] for _ in range(batch)] for _ in range(top_paths)]
+    scores = np.full((batch, top_paths), _NEG_INF)
+    for b in range(batch):
+        found, found_scores = _prefix_beam_search(
+            log_probs[: lengths[b], b], classes - 1, beam_width, top_paths
+        )
+        for k, (path, score) in enumerate(zip(found, found_scores)):
+            if merge_repeated:
+                path = [c for i, c in enumerate(path) if i == 0 or c != path[i - 1]]
+            paths[k][b], scores[b, k] = path, score
+    indices, values, shapes = [], [], []
+    for k in range(top_paths):
+        rows = [(b, i) for b in range(batch) for i in range(len(paths[k][b]))]
+        indices.append(xp.asarray(np.array(rows, np.int64).reshape(-1, 2)))
+        values.append(xp.asarray(np.array([c for p in paths[k] for c in p], np.int64)))
+        width = max((len(p) for p in paths[k]), default=0)
+        shapes.append(xp.asarray(np.array([batch, width], np.int64)))
+    return (*indices, *values, *shapes, xp.asarray(scores.astype(inputs.dtype)))
+
+
+def _beam_search_infer(inputs, sequence_length, beam_width=100, top_paths=1, **attrs):
+    batch = inputs.shape[1] if inputs.shape.rank == 3 else None
+    return (
+        [TensorSpec([None, 2], dtypes.int64)] * top_paths
+        + [TensorSpec([None], dtypes.int64)] * top_paths
+        + [TensorSpec([2], dtypes.int64)] * top_paths
+        + [TensorSpec([batch, top_paths], inputs.dtype)]
+    )
+
+
+CTC_BEAM_SEARCH_DECODER = register(
+    OpDef(
+        name="CTCBeamSearchDecoder",
+        kernel=_beam_search_kernel,
+        infer=_beam_search_infer,
+        inputs=("inputs", "sequence_length"),
+        outputs=("decoded_indices*", "decoded_values*", "decoded_shape*", "log_probability"),
+        attrs=("beam_width", "top_paths", "merge_repeated"),
+        allowed=frozenset({dtypes.float32, dtypes.float64}),
+    )
+)
+
+
+def ctc_beam_search_decoder_parts(inputs, sequence_length, beam_width=100, top_paths=1):
+    """The beam search's ([indices per path], [values], [dense shapes], log_probability), as
+    TF 2's tf.nn.ctc_beam_search_decoder runs it (merge_repeated=False)."""
+    inputs = convert_to_tensor(inputs)
+    attrs = {"beam_width": int(beam_width), "top_paths": int(top_paths), "merge_repeated": False}
+    length = math_ops.cast(convert_to_tensor(sequence_length), dtypes.int32)
+    outputs = apply(CTC_BEAM_SEARCH_DECODER, (inputs, length), attrs)
+    k = int(top_paths)
+    return outputs[:k], outputs[k : 2 * k], outputs[2 * k : 3 * k], outputs[3 * k]
