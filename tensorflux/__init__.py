@@ -15,6 +15,7 @@ from tensorflux import math as math
 from tensorflux import nest as nest
 from tensorflux import nn as nn
 from tensorflux import random as random
+from tensorflux import signal as signal
 from tensorflux import strings as strings
 from tensorflux import test as test
 from tensorflux import version as version
