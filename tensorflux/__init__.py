@@ -196,6 +196,9 @@ from tensorflux._src.ops.math_ops import tanh as tanh
 from tensorflux._src.ops.math_ops import truediv as truediv
 from tensorflux._src.ops.math_ops import truncatediv as truncatediv
 from tensorflux._src.ops.math_ops import truncatemod as truncatemod
+from tensorflux._src.ops.matrix_ops import eig as eig
+from tensorflux._src.ops.matrix_ops import eigvals as eigvals
+from tensorflux._src.ops.matrix_ops import sqrtm as matrix_square_root
 from tensorflux._src.ops.reduction_ops import argmax as argmax
 from tensorflux._src.ops.reduction_ops import argmin as argmin
 from tensorflux._src.ops.reduction_ops import cumsum as cumsum
