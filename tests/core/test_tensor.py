@@ -123,3 +123,13 @@ def test_ops_reject_disallowed_dtypes():
 
 def test_executing_eagerly():
     assert tf.executing_eagerly()
+
+
+def test_string_constants_keep_their_bytes_and_refuse_mixed_or_ragged_lists():
+    assert tf.constant([b"\x00a\x00"]).numpy().tolist() == [b"\x00a\x00"]  # trailing NULs kept
+    assert tf.constant([b"\xff", "é"]).numpy().tolist() == [b"\xff", "é".encode()]
+    for value in (["a", 1], [1, "a"]):
+        with pytest.raises(ValueError, match="Python sequence with mixed types"):
+            tf.constant(value)
+    with pytest.raises(ValueError, match="non-rectangular Python sequence"):
+        tf.constant([["a"], ["b", "c"]])

@@ -24,7 +24,11 @@ def _describe(value) -> str:
 def _python_array(value, dtype: dtypes.DType | None) -> np.ndarray:
     """A NumPy array of a nested Python value, with TF's default dtypes and checks."""
     try:
-        array = np.asarray(value)
+        # Strings straight into an object array: NumPy's fixed-width bytes would drop trailing
+        # NUL bytes, and mixing str with non-ASCII bytes would fail to find a common dtype.
+        array = np.asarray(value, dtype=object if _has_text(value) else None)
+        if array.dtype.kind in "US" and isinstance(value, (list, tuple)):
+            array = np.asarray(value, dtype=object)  # text after a number: checked below
     except ValueError:
         raise ValueError("Can't convert non-rectangular Python sequence to Tensor.") from None
     kind = array.dtype.kind
@@ -70,6 +74,13 @@ _BOOL_TARGETS = frozenset(
 )
 
 
+def _has_text(value) -> bool:
+    """Whether the first leaf of a nested list or tuple is a str or bytes."""
+    while isinstance(value, (list, tuple)) and value:
+        value = value[0]
+    return isinstance(value, (str, bytes))
+
+
 def _as_bytes(item):
     return item.encode("utf-8") if isinstance(item, str) else bytes(item)
 
@@ -79,6 +90,10 @@ def _object_array(value, array: np.ndarray) -> np.ndarray:
     flat = array.reshape(-1)
     if all(isinstance(item, (str, bytes)) for item in flat):
         return np.array([_as_bytes(item) for item in flat], dtype=object).reshape(array.shape)
+    if any(isinstance(item, (list, tuple)) for item in flat):
+        raise ValueError("Can't convert non-rectangular Python sequence to Tensor.")
+    if any(isinstance(item, (str, bytes)) for item in flat):
+        raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
     odd = next(item for item in flat if not isinstance(item, (str, bytes)))
     raise ValueError(
         f"Attempt to convert a value ({_describe(odd)}) with an unsupported type "
