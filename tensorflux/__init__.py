@@ -17,6 +17,7 @@ from tensorflux import nest as nest
 from tensorflux import nn as nn
 from tensorflux import random as random
 from tensorflux import signal as signal
+from tensorflux import sparse as sparse
 from tensorflux import strings as strings
 from tensorflux import test as test
 from tensorflux import version as version
@@ -212,6 +213,8 @@ from tensorflux._src.ops.reduction_ops import reduce_prod as reduce_prod
 from tensorflux._src.ops.reduction_ops import reduce_sum as reduce_sum
 from tensorflux._src.ops.script_ops import numpy_function as numpy_function
 from tensorflux._src.ops.script_ops import py_function as py_function
+from tensorflux._src.ops.sparse_tensor import SparseTensor as SparseTensor
+from tensorflux._src.ops.sparse_tensor import SparseTensorSpec as SparseTensorSpec
 from tensorflux._src.ops.string_ops import as_string as as_string
 from tensorflux._src.ops.tensor_array_ops import TensorArray as TensorArray
 

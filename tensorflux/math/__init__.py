@@ -114,3 +114,6 @@ from tensorflux._src.ops.segment_ops import unsorted_segment_min as unsorted_seg
 from tensorflux._src.ops.segment_ops import unsorted_segment_prod as unsorted_segment_prod
 from tensorflux._src.ops.segment_ops import unsorted_segment_sqrt_n as unsorted_segment_sqrt_n
 from tensorflux._src.ops.segment_ops import unsorted_segment_sum as unsorted_segment_sum
+from tensorflux._src.ops.sparse_ops import segment_mean as sparse_segment_mean
+from tensorflux._src.ops.sparse_ops import segment_sqrt_n as sparse_segment_sqrt_n
+from tensorflux._src.ops.sparse_ops import segment_sum as sparse_segment_sum

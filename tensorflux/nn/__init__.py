@@ -49,4 +49,8 @@ from tensorflux._src.ops.nn_ops import (
 from tensorflux._src.ops.nn_ops import weighted_moments as weighted_moments
 from tensorflux._src.ops.nn_ops import zero_fraction as zero_fraction
 from tensorflux._src.ops.reduction_ops import in_top_k as in_top_k
+from tensorflux._src.ops.sparse_ops import embedding_lookup_sparse as embedding_lookup_sparse
+from tensorflux._src.ops.sparse_ops import (
+    safe_embedding_lookup_sparse as safe_embedding_lookup_sparse,
+)
 from tensorflux.nn import experimental as experimental

@@ -89,9 +89,10 @@ class CompositeTensor:
 
 
 # ---- dispatch: public ops given a composite tensor ------------------------------------------------
-class CompositeArgument(TypeError):
-    """convert_to_tensor's error for a composite tensor: a public op that got one looks for a
-    handler registered for its type (tf.add on a RaggedTensor runs the ragged add)."""
+class CompositeArgument(ValueError):
+    """convert_to_tensor's error for a composite tensor (TF's ValueError): a public op that got
+    one looks for a handler registered for its type (tf.add on a RaggedTensor runs the ragged
+    add)."""
 
 
 _HANDLERS: dict = {}  # dispatched public function -> [(composite type, handler)]

@@ -107,6 +107,8 @@ def _numpy_array(value, dtype: dtypes.DType | None) -> np.ndarray:
         array = (
             np.vectorize(_as_bytes, otypes=[object])(array) if array.size else array.astype(object)
         )
+    elif array.dtype.kind == "O" and array.size and isinstance(array.flat[0], str):
+        array = _object_array(array, array)  # str items become UTF-8 bytes, as TF stores them
     if dtype is not None and array.dtype != dtype.as_numpy_dtype and dtype._kind != "o":
         array = array.astype(dtype.as_numpy_dtype)
     return array
@@ -186,8 +188,8 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
         return _pack(value, dtype)
     if isinstance(value, CompositeTensor):
         raise CompositeArgument(
-            f"Failed to convert {type(value).__name__} to a dense Tensor: this op has no "
-            f"{type(value).__name__} version; convert it first (e.g. to_tensor())."
+            f"Attempt to convert a value ({_describe(value)}) with an unsupported type "
+            f"({type(value)}) to a Tensor."
         )
     graph = context.state.graph
     if graph is not None:

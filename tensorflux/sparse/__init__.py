@@ -1,0 +1,31 @@
+"""tf.sparse: SparseTensor and the ops on it."""
+
+from tensorflux._src.ops.sparse_ops import add as add
+from tensorflux._src.ops.sparse_ops import bincount as bincount
+from tensorflux._src.ops.sparse_ops import concat as concat
+from tensorflux._src.ops.sparse_ops import cross as cross
+from tensorflux._src.ops.sparse_ops import cross_hashed as cross_hashed
+from tensorflux._src.ops.sparse_ops import expand_dims as expand_dims
+from tensorflux._src.ops.sparse_ops import eye as eye
+from tensorflux._src.ops.sparse_ops import fill_empty_rows as fill_empty_rows
+from tensorflux._src.ops.sparse_ops import from_dense as from_dense
+from tensorflux._src.ops.sparse_ops import map_values as map_values
+from tensorflux._src.ops.sparse_ops import mask as mask
+from tensorflux._src.ops.sparse_ops import maximum as maximum
+from tensorflux._src.ops.sparse_ops import minimum as minimum
+from tensorflux._src.ops.sparse_ops import reduce_max as reduce_max
+from tensorflux._src.ops.sparse_ops import reduce_sum as reduce_sum
+from tensorflux._src.ops.sparse_ops import reorder as reorder
+from tensorflux._src.ops.sparse_ops import reshape as reshape
+from tensorflux._src.ops.sparse_ops import retain as retain
+from tensorflux._src.ops.sparse_ops import segment_mean as segment_mean
+from tensorflux._src.ops.sparse_ops import segment_sqrt_n as segment_sqrt_n
+from tensorflux._src.ops.sparse_ops import segment_sum as segment_sum
+from tensorflux._src.ops.sparse_ops import slice as slice
+from tensorflux._src.ops.sparse_ops import softmax as softmax
+from tensorflux._src.ops.sparse_ops import sparse_dense_matmul as sparse_dense_matmul
+from tensorflux._src.ops.sparse_ops import split as split
+from tensorflux._src.ops.sparse_ops import to_dense as to_dense
+from tensorflux._src.ops.sparse_ops import to_indicator as to_indicator
+from tensorflux._src.ops.sparse_ops import transpose as transpose
+from tensorflux._src.ops.sparse_tensor import SparseTensor as SparseTensor
