@@ -5,6 +5,8 @@ from tensorflux._src.ops.candidate_sampling_ops import (
 )
 from tensorflux._src.ops.candidate_sampling_ops import nce_loss as nce_loss
 from tensorflux._src.ops.candidate_sampling_ops import sampled_softmax_loss as sampled_softmax_loss
+from tensorflux._src.ops.ctc_ops import ctc_beam_search_decoder as ctc_beam_search_decoder
+from tensorflux._src.ops.ctc_ops import ctc_greedy_decoder as ctc_greedy_decoder
 from tensorflux._src.ops.ctc_ops import ctc_loss as ctc_loss
 from tensorflux._src.ops.indexing_ops import top_k as top_k
 from tensorflux._src.ops.math_ops import sigmoid as sigmoid

@@ -141,3 +141,14 @@ def test_beam_search_with_a_wide_beam_finds_the_most_likely_labelings():
     assert [s.numpy()[0] for s in shapes] == [2, 2, 2]
     with pytest.raises(tf.errors.InvalidArgumentError, match="top_paths must be less than"):
         ctc_ops.ctc_beam_search_decoder_parts(logits, [5, 4], beam_width=2, top_paths=3)
+
+
+def test_public_decoders_return_sparse_tensors():
+    logits = np.log(np.array([[[0.1, 0.8, 0.1]], [[0.1, 0.8, 0.1]], [[0.1, 0.1, 0.8]]]))
+    decoded, log_probability = tf.nn.ctc_greedy_decoder(logits, [3])
+    assert isinstance(decoded[0], tf.SparseTensor) and decoded[0].values.numpy().tolist() == [1]
+    assert decoded[0].dense_shape.numpy().tolist() == [1, 1] and log_probability.shape == (1, 1)
+    decoded, log_probability = tf.nn.ctc_beam_search_decoder(logits, [3], beam_width=4, top_paths=2)
+    assert len(decoded) == 2 and log_probability.shape == (1, 2)
+    assert decoded[0].values.numpy().tolist() == [1]
+    assert tf.sparse.to_dense(decoded[1]).shape[0] == 1

@@ -40,3 +40,36 @@ def test_ctc_loss_matches_tensorflow(label):
     for o, t in zip(ours, theirs):
         assert o.dtype == t.dtype
         np.testing.assert_allclose(o, t, rtol=2e-5, atol=2e-6)
+
+
+@pytest.mark.parametrize("merge_repeated", [True, False])
+@pytest.mark.parametrize("blank_index", [None, 0, 2])
+def test_greedy_decoder_matches(merge_repeated, blank_index):
+    logits = np.random.default_rng(5).standard_normal((8, 3, 5)).astype(np.float32)
+    lengths = np.array([8, 5, 2], np.int32)
+
+    def run(tf):
+        (decoded,), log_probability = tf.nn.ctc_greedy_decoder(
+            logits, lengths, merge_repeated=merge_repeated, blank_index=blank_index
+        )
+        return decoded.indices, decoded.values, decoded.dense_shape, log_probability
+
+    for ours, theirs in zip(run(tfx), run(tf_real)):
+        assert ours.dtype.name == theirs.dtype.name
+        np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_wide_beam_search_matches(seed):
+    logits = (np.random.default_rng(seed).standard_normal((6, 2, 4)) * 2).astype(np.float32)
+
+    def run(tf):
+        decoded, log_probability = tf.nn.ctc_beam_search_decoder(
+            logits, [6, 4], beam_width=64, top_paths=3
+        )
+        return [t for d in decoded for t in (d.indices, d.values, d.dense_shape)], log_probability
+
+    ours, theirs = run(tfx), run(tf_real)
+    for o, t in zip(ours[0], theirs[0]):
+        np.testing.assert_array_equal(o.numpy(), t.numpy())
+    np.testing.assert_allclose(ours[1].numpy(), theirs[1].numpy(), rtol=1e-5)

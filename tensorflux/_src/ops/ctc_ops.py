@@ -429,3 +429,38 @@ def ctc_beam_search_decoder_parts(inputs, sequence_length, beam_width=100, top_p
     outputs = apply(CTC_BEAM_SEARCH_DECODER, (inputs, length), attrs)
     k = int(top_paths)
     return outputs[:k], outputs[k : 2 * k], outputs[2 * k : 3 * k], outputs[3 * k]
+
+
+def ctc_greedy_decoder(inputs, sequence_length, merge_repeated=True, blank_index=None):
+    """Decodes the most likely class of each frame: repeats merged (by default), blanks
+    dropped. Returns ([SparseTensor of the decoded labels], -(sum of the frames' max logits)).
+
+    >>> logits = tf.constant([[[0.0, 2.0, 0.0]], [[0.0, 2.0, 0.0]], [[0.0, 0.0, 2.0]]])
+    >>> decoded, _ = tf.nn.ctc_greedy_decoder(logits, [3])
+    >>> decoded[0].values.numpy()
+    array([1])
+    """
+    from tensorflux._src.ops.sparse_tensor import SparseTensor
+
+    indices, values, shape, log_probability = ctc_greedy_decoder_parts(
+        inputs, sequence_length, merge_repeated, blank_index
+    )
+    return [SparseTensor(indices, values, shape)], log_probability
+
+
+def ctc_beam_search_decoder(inputs, sequence_length, beam_width=100, top_paths=1):
+    """The `top_paths` most likely label sequences by prefix beam search over the softmax of
+    the logits (the blank is the last class). Returns ([SparseTensor per path], their log
+    probabilities [batch, top_paths]).
+
+    >>> logits = tf.math.log([[[0.1, 0.8, 0.1]], [[0.1, 0.8, 0.1]]])
+    >>> decoded, _ = tf.nn.ctc_beam_search_decoder(logits, [2], beam_width=4)
+    >>> decoded[0].values.numpy()
+    array([1])
+    """
+    from tensorflux._src.ops.sparse_tensor import SparseTensor
+
+    indices, values, shapes, log_probability = ctc_beam_search_decoder_parts(
+        inputs, sequence_length, beam_width, top_paths
+    )
+    return [SparseTensor(i, v, s) for i, v, s in zip(indices, values, shapes)], log_probability
