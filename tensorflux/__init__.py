@@ -15,6 +15,7 @@ from tensorflux import linalg as linalg
 from tensorflux import math as math
 from tensorflux import nest as nest
 from tensorflux import nn as nn
+from tensorflux import ragged as ragged
 from tensorflux import random as random
 from tensorflux import signal as signal
 from tensorflux import sparse as sparse
@@ -200,6 +201,8 @@ from tensorflux._src.ops.math_ops import truncatemod as truncatemod
 from tensorflux._src.ops.matrix_ops import eig as eig
 from tensorflux._src.ops.matrix_ops import eigvals as eigvals
 from tensorflux._src.ops.matrix_ops import sqrtm as matrix_square_root
+from tensorflux._src.ops.ragged.ragged_tensor import RaggedTensor as RaggedTensor
+from tensorflux._src.ops.ragged.ragged_tensor import RaggedTensorSpec as RaggedTensorSpec
 from tensorflux._src.ops.reduction_ops import argmax as argmax
 from tensorflux._src.ops.reduction_ops import argmin as argmin
 from tensorflux._src.ops.reduction_ops import cumsum as cumsum

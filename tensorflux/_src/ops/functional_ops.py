@@ -12,6 +12,7 @@ of each input and writes the results to TensorArrays, so the number of rows may 
 from __future__ import annotations
 
 from tensorflux._src.core import context, errors, nest
+from tensorflux._src.core.composite import CompositeTensor, TypeSpec
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
@@ -173,8 +174,24 @@ def map_fn(
     array([1., 4., 9.], dtype=float32)
     """
     _check_eager("tf.map_fn", fn)
-    tensors, count = _inputs(elems)
     signature = fn_output_signature if fn_output_signature is not None else dtype
+    if any(isinstance(x, CompositeTensor) for x in nest.flatten(elems)) or any(
+        isinstance(s, TypeSpec) for s in nest.flatten(signature)
+    ):  # ragged rows in or out: the ragged map_fn, which treats the signature as one row's
+        from tensorflux._src.ops.ragged import ragged_ops
+
+        return ragged_ops.map_fn(
+            fn,
+            elems,
+            dtype,
+            parallel_iterations,
+            back_prop,
+            swap_memory,
+            infer_shape,
+            name,
+            fn_output_signature,
+        )
+    tensors, count = _inputs(elems)
     if signature is None:
         structure = elems
         specs = [TensorSpec(None, t.dtype) for t in tensors]
