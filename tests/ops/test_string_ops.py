@@ -408,3 +408,25 @@ def test_input_dtype_and_rank_errors():
         string_ops.regex_full_match(["a"], tf.constant(["a", "b"]))
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"Rewrite must be scalar, but received \[2\]"):  # fmt: skip
         string_ops.regex_replace(["a"], tf.constant("a"), tf.constant(["a", "b"]))
+
+
+def test_ragged_results_of_split_decode_and_ngrams():
+    assert tf.strings.split(["a b", "c  d e", ""]).to_list() == [
+        [b"a", b"b"],
+        [b"c", b"d", b"e"],
+        [],
+    ]
+    assert tf.strings.split("a b").numpy().tolist() == [b"a", b"b"]
+    assert tf.strings.split([["a b"], [""]]).to_list() == [[[b"a", b"b"]], [[]]]
+    assert tf.strings.bytes_split(["ab"]).to_list() == [[b"a", b"b"]]
+    codes, starts = tf.strings.unicode_decode_with_offsets(["hé"], "UTF-8")
+    assert codes.to_list() == [[104, 233]] and starts.to_list() == [[0, 1]]
+    assert tf.strings.unicode_split(["hé"], "UTF-8").to_list() == [[b"h", "é".encode()]]
+    rows = tf.ragged.constant([["a", "b", "c"], ["d"]])
+    assert tf.strings.ngrams(rows, 2).to_list() == [[b"a b", b"b c"], []]
+
+    @tf.function
+    def words(lines):
+        return tf.strings.split(lines)
+
+    assert words(tf.constant(["x y", "z"])).to_list() == [[b"x", b"y"], [b"z"]]

@@ -407,3 +407,37 @@ def test_ngrams_components(options):
     )
     _same(grams, want.values)
     _same(splits, want.row_splits)
+
+
+RAGGED_RESULTS = {
+    "split": lambda tf: tf.strings.split(["a b", "c  d e", ""]).to_list(),
+    "split scalar": lambda tf: tf.strings.split("a b").numpy().tolist(),
+    "split matrix": lambda tf: tf.strings.split([["a b", "c"], ["d", ""]]).to_list(),
+    "split sep": lambda tf: tf.strings.split(["a,b,,c"], sep=",").to_list(),
+    "split maxsplit": lambda tf: tf.strings.split(["a b c"], maxsplit=1).to_list(),
+    "bytes_split": lambda tf: tf.strings.bytes_split(["ab", ""]).to_list(),
+    "unicode_decode": lambda tf: tf.strings.unicode_decode(["hé", "x"], "UTF-8").to_list(),
+    "unicode_decode scalar": lambda tf: tf.strings.unicode_decode("hé", "UTF-8").numpy().tolist(),
+    "unicode_decode_with_offsets": lambda tf: [
+        r.to_list() for r in tf.strings.unicode_decode_with_offsets(["hé", "abc"], "UTF-8")
+    ],
+    "unicode_split": lambda tf: tf.strings.unicode_split(["hé"], "UTF-8").to_list(),
+    "unicode_split_with_offsets": lambda tf: [
+        r.to_list() for r in tf.strings.unicode_split_with_offsets(["hé"], "UTF-8")
+    ],
+    "ngrams ragged": lambda tf: tf.strings.ngrams(
+        tf.ragged.constant([["a", "b", "c"], ["d"]]), 2
+    ).to_list(),
+    "ngrams vector": lambda tf: tf.strings.ngrams(tf.constant(["a", "b", "c"]), 2).numpy().tolist(),
+    "ngrams matrix": lambda tf: (
+        tf.strings.ngrams(tf.constant([["a", "b", "c"], ["d", "e", "f"]]), 2).numpy().tolist()
+    ),
+    "ngrams padded widths": lambda tf: tf.strings.ngrams(
+        tf.ragged.constant([["a", "b", "c"], ["d"]]), [1, 2], pad_values="#"
+    ).to_list(),
+}
+
+
+@pytest.mark.parametrize("label", sorted(RAGGED_RESULTS))
+def test_ragged_results_match(label):
+    assert RAGGED_RESULTS[label](tfx) == RAGGED_RESULTS[label](tf_real)

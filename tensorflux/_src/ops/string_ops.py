@@ -1776,3 +1776,147 @@ def ngrams_components(
         "Tsplits": splits.dtype,
     }
     return apply(STRING_N_GRAMS, (_strings(values, STRING_N_GRAMS), splits), attrs, name)
+
+
+# ---- the string ops whose results are ragged -------------------------------------------------
+def _ragged_rows(input, flat_components, *, scalar_dense: bool = True):
+    """Applies `flat_components(vector) -> (values, row_splits)` to each string of `input` and
+    returns TF's result: the dense values for a scalar, a RaggedTensor with one more ragged
+    dimension than `input` otherwise (a RaggedTensor input keeps its own partitions)."""
+    from tensorflux._src.ops import array_ops
+    from tensorflux._src.ops.ragged.ragged_tensor import RaggedTensor
+
+    if isinstance(input, RaggedTensor):
+        return input.with_flat_values(_ragged_rows(input.flat_values, flat_components))
+    strings = input if isinstance(input, Tensor) else convert_to_tensor(input, dtypes.string)
+    rank = strings.shape.rank
+    if rank is None:
+        raise ValueError("input must have a statically known rank")
+    if rank == 0:
+        values, _ = flat_components(array_ops.reshape(strings, [1]))
+        return values if scalar_dense else RaggedTensor.from_row_splits(values, _, validate=False)
+    if rank == 1:
+        values, row_splits = flat_components(strings)
+        return RaggedTensor.from_row_splits(values, row_splits, validate=False)
+    outer = RaggedTensor.from_tensor(strings, ragged_rank=rank - 1)
+    return outer.with_flat_values(_ragged_rows(outer.flat_values, flat_components))
+
+
+def split(input, sep=None, maxsplit=-1, name=None):
+    """Splits each string on `sep` (runs of whitespace when None) into a RaggedTensor.
+
+    >>> tf.strings.split(["a b", "c"]).to_list()
+    [[b'a', b'b'], [b'c']]
+    """
+    return _ragged_rows(input, lambda flat: split_components(flat, sep, maxsplit))
+
+
+def bytes_split(input, name=None):
+    """Splits each string into its bytes (a RaggedTensor of one-byte strings).
+
+    >>> tf.strings.bytes_split(["ab", "c"]).to_list()
+    [[b'a', b'b'], [b'c']]
+    """
+    return _ragged_rows(input, bytes_split_components)
+
+
+def unicode_decode(
+    input, input_encoding, errors="replace", replacement_char=65533,
+    replace_control_characters=False, name=None,
+):  # fmt: skip
+    """Decodes each string into its code points (a RaggedTensor of int32).
+
+    >>> tf.strings.unicode_decode(["hé"], "UTF-8").to_list()
+    [[104, 233]]
+    """
+    return _ragged_rows(
+        input,
+        lambda flat: unicode_decode_components(
+            flat, input_encoding, errors, replacement_char, replace_control_characters
+        ),
+    )
+
+
+def unicode_decode_with_offsets(
+    input, input_encoding, errors="replace", replacement_char=65533,
+    replace_control_characters=False, name=None,
+):  # fmt: skip
+    """`unicode_decode`, and each character's starting byte offset (two RaggedTensors with
+    the same rows).
+
+    >>> codes, starts = tf.strings.unicode_decode_with_offsets(["hé"], "UTF-8")
+    >>> starts.to_list()
+    [[0, 1]]
+    """
+    parts = {}
+
+    def components(flat):
+        values, starts, row_splits = unicode_decode_with_offsets_components(
+            flat, input_encoding, errors, replacement_char, replace_control_characters
+        )
+        parts["starts"] = starts
+        return values, row_splits
+
+    codes = _ragged_rows(input, components)
+    starts = parts["starts"]
+    offsets = codes.with_flat_values(starts) if hasattr(codes, "with_flat_values") else starts
+    return codes, offsets
+
+
+def unicode_split(input, input_encoding, errors="replace", replacement_char=65533, name=None):
+    """Splits each string into its characters, each a string in `input_encoding`.
+
+    >>> tf.strings.unicode_split(["hé"], "UTF-8").to_list()
+    [[b'h', b'\\xc3\\xa9']]
+    """
+    return _ragged_rows(
+        input, lambda flat: unicode_split_components(flat, input_encoding, errors, replacement_char)
+    )
+
+
+def unicode_split_with_offsets(
+    input, input_encoding, errors="replace", replacement_char=65533, name=None
+):  # fmt: skip
+    """`unicode_split`, and each character's starting byte offset.
+
+    >>> chars, starts = tf.strings.unicode_split_with_offsets(["hé"], "UTF-8")
+    >>> starts.to_list()
+    [[0, 1]]
+    """
+    _, starts = unicode_decode_with_offsets(input, input_encoding, errors, replacement_char)
+    return unicode_split(input, input_encoding, errors, replacement_char), starts
+
+
+def ngrams(
+    data, ngram_width, separator=" ", pad_values=None, padding_width=None,
+    preserve_short_sequences=False, name=None,
+):  # fmt: skip
+    """The n-grams of each row of `data` (a RaggedTensor, or a dense tensor whose last axis
+    is the sequence), joined with `separator`.
+
+    >>> tf.strings.ngrams(tf.ragged.constant([["a", "b", "c"], ["d"]]), 2).to_list()
+    [[b'a b', b'b c'], []]
+    """
+    from tensorflux._src.ops import array_ops
+    from tensorflux._src.ops.ragged.ragged_tensor import RaggedTensor
+
+    def grams_of(values, row_splits):
+        return ngrams_components(
+            values, row_splits, ngram_width, separator, pad_values, padding_width,
+            preserve_short_sequences,
+        )  # fmt: skip
+
+    if isinstance(data, RaggedTensor):
+        if data.ragged_rank > 1:
+            return data.with_values(ngrams(data.values, ngram_width, separator, pad_values,
+                                           padding_width, preserve_short_sequences))  # fmt: skip
+        grams, splits = grams_of(data.values, data.row_splits)
+        return RaggedTensor.from_row_splits(grams, splits, validate=False)
+    strings = data if isinstance(data, Tensor) else convert_to_tensor(data, dtypes.string)
+    if strings.shape.rank == 1:  # one sequence: a dense result
+        length = array_ops.shape(strings, out_type=dtypes.int64)
+        splits = array_ops.concat([array_ops.zeros([1], dtypes.int64), length], 0)
+        return grams_of(strings, splits)[0]
+    rows = RaggedTensor.from_tensor(strings, ragged_rank=strings.shape.rank - 1)
+    return ngrams(rows, ngram_width, separator, pad_values, padding_width,
+                  preserve_short_sequences).to_tensor()  # fmt: skip
