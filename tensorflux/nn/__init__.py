@@ -5,6 +5,24 @@ from tensorflux._src.ops.candidate_sampling_ops import (
 )
 from tensorflux._src.ops.candidate_sampling_ops import nce_loss as nce_loss
 from tensorflux._src.ops.candidate_sampling_ops import sampled_softmax_loss as sampled_softmax_loss
+from tensorflux._src.ops.conv_ops import atrous_conv2d as atrous_conv2d
+from tensorflux._src.ops.conv_ops import atrous_conv2d_transpose as atrous_conv2d_transpose
+from tensorflux._src.ops.conv_ops import conv1d as conv1d
+from tensorflux._src.ops.conv_ops import conv1d_transpose as conv1d_transpose
+from tensorflux._src.ops.conv_ops import conv2d as conv2d
+from tensorflux._src.ops.conv_ops import conv2d_transpose as conv2d_transpose
+from tensorflux._src.ops.conv_ops import conv3d as conv3d
+from tensorflux._src.ops.conv_ops import conv3d_transpose as conv3d_transpose
+from tensorflux._src.ops.conv_ops import conv_transpose as conv_transpose
+from tensorflux._src.ops.conv_ops import convolution as convolution
+from tensorflux._src.ops.conv_ops import depthwise_conv2d as depthwise_conv2d
+from tensorflux._src.ops.conv_ops import (
+    depthwise_conv2d_backprop_filter as depthwise_conv2d_backprop_filter,
+)
+from tensorflux._src.ops.conv_ops import (
+    depthwise_conv2d_backprop_input as depthwise_conv2d_backprop_input,
+)
+from tensorflux._src.ops.conv_ops import separable_conv2d as separable_conv2d
 from tensorflux._src.ops.ctc_ops import ctc_beam_search_decoder as ctc_beam_search_decoder
 from tensorflux._src.ops.ctc_ops import ctc_greedy_decoder as ctc_greedy_decoder
 from tensorflux._src.ops.ctc_ops import ctc_loss as ctc_loss
