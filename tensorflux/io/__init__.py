@@ -1,4 +1,12 @@
 """tf.io: reading and writing data (file formats land with the tf.data issue)."""
 
+from tensorflux._src.ops.image_codec_ops import decode_bmp as decode_bmp
+from tensorflux._src.ops.image_codec_ops import decode_gif as decode_gif
+from tensorflux._src.ops.image_codec_ops import decode_image as decode_image
+from tensorflux._src.ops.image_codec_ops import decode_jpeg as decode_jpeg
+from tensorflux._src.ops.image_codec_ops import decode_png as decode_png
+from tensorflux._src.ops.image_codec_ops import encode_jpeg as encode_jpeg
+from tensorflux._src.ops.image_codec_ops import encode_png as encode_png
+from tensorflux._src.ops.image_codec_ops import extract_jpeg_shape as extract_jpeg_shape
 from tensorflux._src.ops.string_ops import decode_base64 as decode_base64
 from tensorflux._src.ops.string_ops import encode_base64 as encode_base64
