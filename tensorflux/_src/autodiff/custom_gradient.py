@@ -115,7 +115,7 @@ def grad_pass_through(f):
     >>> with tf.GradientTape() as tape:
     ...     y = tf.grad_pass_through(lambda v: tf.round(v))(x * 2.4)
     >>> tape.gradient(y, x).numpy()
-    2.4
+    np.float32(2.4)
     """
 
     @custom_gradient

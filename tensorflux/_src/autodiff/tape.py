@@ -34,7 +34,7 @@ class GradientTape(context.Observer):
     >>> with tf.GradientTape() as tape:
     ...     y = x ** 2
     >>> tape.gradient(y, x).numpy()
-    6.0
+    np.float32(6.0)
     """
 
     def __init__(self, persistent: bool = False, watch_accessed_variables: bool = True):

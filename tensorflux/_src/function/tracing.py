@@ -483,7 +483,7 @@ def function(
     ... def square_sum(x):
     ...     return tf.reduce_sum(x * x)
     >>> square_sum(tf.constant([1.0, 2.0])).numpy()
-    5.0
+    np.float32(5.0)
     """
     relax = reduce_retracing or bool(experimental_relax_shapes)
 

@@ -1168,7 +1168,7 @@ def trace(x, name=None) -> Tensor:
     """The sum of the main diagonal of (batches of) matrices.
 
     >>> tf.linalg.trace(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy()
-    5.0
+    np.float32(5.0)
     """
     return reduction_ops.reduce_sum(matrix_diag_part(x), -1, name=name)
 
@@ -1246,7 +1246,7 @@ def norm(tensor, ord="euclidean", axis=None, keepdims=None, name=None) -> Tensor
     """The vector norm (`ord` 'euclidean', 1, 2, inf or any p > 0) or matrix norm of a tensor.
 
     >>> tf.norm(tf.constant([3.0, 4.0])).numpy()
-    5.0
+    np.float32(5.0)
     """
     keepdims = bool(keepdims)
     is_matrix = isinstance(axis, (tuple, list)) and len(axis) == 2
@@ -1298,7 +1298,7 @@ def global_norm(t_list, name=None) -> Tensor:
     """The square root of the sum of squares of every element of every tensor in `t_list`.
 
     >>> tf.linalg.global_norm([tf.constant([3.0]), tf.constant([4.0])]).numpy()
-    5.0
+    np.float32(5.0)
     """
     if not isinstance(t_list, (list, tuple)):
         raise TypeError(f"`t_list` should be a sequence of tensors. Received {type(t_list)}.")

@@ -186,7 +186,7 @@ def det(input, name=None) -> Tensor:
     """The determinant of each square matrix.
 
     >>> tf.linalg.det(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy()
-    -2.0
+    np.float32(-2.0)
     """
     return apply(MATRIX_DETERMINANT, (array_ops.convert(input),), _NO_ATTRS, name)
 
@@ -226,7 +226,7 @@ def slogdet(input, name=None):
     """(sign, log|det|) of each square matrix: the determinant without overflow.
 
     >>> sign, log_abs = tf.linalg.slogdet(tf.constant([[-2.0, 0.0], [0.0, 3.0]]))
-    >>> sign.numpy(), round(float(log_abs), 4)
+    >>> float(sign), round(float(log_abs), 4)
     (-1.0, 1.7918)
     """
     return LogMatrixDeterminantResult(
@@ -296,8 +296,8 @@ def cholesky_solve(chol, rhs, name=None) -> Tensor:
     """Solves A X = rhs given A's Cholesky factor `chol`.
 
     >>> tf.linalg.cholesky_solve(tf.constant([[2.0, 0.0], [1.0, 2.0]]), [[4.0], [5.0]]).numpy()
-    array([[0.75],
-           [0.5 ]], dtype=float32)
+    array([[0.625],
+           [0.75 ]], dtype=float32)
     """
     halfway = triangular_solve(chol, rhs, lower=True, adjoint=False)
     return triangular_solve(chol, halfway, lower=True, adjoint=True, name=name)
@@ -936,7 +936,7 @@ def matrix_rank(a, tol=None, validate_args=False, name=None) -> Tensor:
     """The number of singular values above `tol` (default: eps * max(rows, cols) * largest).
 
     >>> tf.linalg.matrix_rank(tf.constant([[1.0, 2.0], [2.0, 4.0]])).numpy()
-    1
+    np.int32(1)
     """
     a = _float_matrix(a, validate_args)
     singular = linalg_ops.svd(a, compute_uv=False)

@@ -691,7 +691,7 @@ def l2_loss(t, name=None) -> Tensor:
     """sum(t ** 2) / 2, a scalar.
 
     >>> tf.nn.l2_loss(tf.constant([1.0, 2.0])).numpy()
-    2.5
+    np.float32(2.5)
     """
     return _unary(L2_LOSS, t, name)
 
@@ -837,7 +837,7 @@ def zero_fraction(value, name=None) -> Tensor:
     """The fraction of zeros in `value`, as a float32 scalar.
 
     >>> tf.nn.zero_fraction(tf.constant([0.0, 1.0, 0.0, 2.0])).numpy()
-    0.5
+    np.float32(0.5)
     """
     value = _convert(value)
     size = array_ops.size(value, out_type=dtypes.int64)
@@ -1215,7 +1215,7 @@ def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size
     """The sum of the per-example losses (weighted) divided by the global batch size.
 
     >>> tf.nn.compute_average_loss(tf.constant([1.0, 2.0, 3.0])).numpy()
-    2.0
+    np.float32(2.0)
     """
     per_example_loss = _convert(per_example_loss)
     input_dtype = per_example_loss.dtype
@@ -1272,7 +1272,7 @@ def scale_regularization_loss(regularization_loss) -> Tensor:
     """The sum of a regularization loss, divided by the number of replicas in sync (1 here).
 
     >>> tf.nn.scale_regularization_loss(tf.constant([1.0, 2.0])).numpy()
-    3.0
+    np.float32(3.0)
     """
     total = reduction_ops.reduce_sum(regularization_loss)
     return math_ops.truediv(total, 1)

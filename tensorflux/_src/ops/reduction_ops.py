@@ -270,7 +270,7 @@ def reduce_mean(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """Averages elements across `axis` (all axes when None); integer means truncate.
 
     >>> tf.reduce_mean(tf.constant([1.0, 2.0, 3.0, 4.0])).numpy()
-    2.5
+    np.float32(2.5)
     """
     return _reduce(MEAN, input_tensor, axis, keepdims, name)
 
@@ -486,7 +486,7 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None) -> Tens
     """log(sum(exp(x))) across `axis`, computed stably by shifting by the maximum.
 
     >>> tf.reduce_logsumexp(tf.constant([0.0, 0.0])).numpy()
-    0.6931472
+    np.float32(0.6931472)
     """
     x = array_ops.convert(input_tensor)
     axis = _axis_tensor(x, axis)
@@ -505,7 +505,7 @@ def reduce_variance(input_tensor, axis=None, keepdims=False, name=None) -> Tenso
     """The variance across `axis`; complex inputs give a real variance of |x - mean|.
 
     >>> tf.math.reduce_variance(tf.constant([1.0, 2.0, 3.0, 4.0])).numpy()
-    1.25
+    np.float32(1.25)
     """
     x = array_ops.convert(input_tensor)
     axis = _axis_tensor(x, axis)
@@ -529,7 +529,7 @@ def reduce_std(input_tensor, axis=None, keepdims=False, name=None) -> Tensor:
     """The standard deviation across `axis` (the square root of reduce_variance).
 
     >>> tf.math.reduce_std(tf.constant([1.0, 3.0])).numpy()
-    1.0
+    np.float32(1.0)
     """
     return math_ops.sqrt(reduce_variance(input_tensor, axis, keepdims), name=name)
 
@@ -538,7 +538,7 @@ def count_nonzero(input, axis=None, keepdims=None, dtype=dtypes.int64, name=None
     """Counts the non-zero elements (non-empty strings, True) across `axis`.
 
     >>> tf.math.count_nonzero(tf.constant([[0, 1], [2, 0]])).numpy()
-    2
+    np.int64(2)
     """
     x = array_ops.convert(input)
     zero = convert_to_tensor(

@@ -87,7 +87,7 @@ def py_function(func=None, inp=None, Tout=None, name=None):
     """Wraps a Python function taking and returning tensors as an op (differentiable).
 
     >>> tf.py_function(lambda x: x * 2, [tf.constant(3.0)], Tout=tf.float32).numpy()
-    6.0
+    np.float32(6.0)
     """
     if func is None:
         return lambda f: py_function(f, inp, Tout, name)
