@@ -107,7 +107,7 @@ def test_public_ops_dispatch_composites_to_registered_handlers():
         assert result.dense().numpy().tolist() == [4.0, 8.0]
         reflected = tf.constant([2.0, 4.0]) + Scaled([1.0, 2.0], 2.0)  # Tensor.__add__
         assert reflected.dense().numpy().tolist() == [4.0, 8.0]
-        with pytest.raises(ValueError, match="Attempt to convert a value .* unsupported type"):
+        with pytest.raises(ValueError, match=r"Attempt to convert a value .* unsupported type"):
             tf.multiply(Scaled([1.0], 1.0), 2.0)  # no handler: TF's TypeError
     finally:  # only this test's handler: ragged and sparse tensors register their own
         composite._HANDLERS[math_ops.add].remove((Scaled, scaled_add))

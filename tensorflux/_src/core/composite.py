@@ -89,7 +89,7 @@ class CompositeTensor:
 
 
 # ---- dispatch: public ops given a composite tensor ------------------------------------------------
-class CompositeArgument(ValueError):
+class CompositeArgumentError(ValueError):
     """convert_to_tensor's error for a composite tensor (TF's ValueError): a public op that got
     one looks for a handler registered for its type (tf.add on a RaggedTensor runs the ragged
     add)."""
@@ -119,7 +119,7 @@ def dispatchable(function):
     def dispatched(*args, **kwargs):
         try:
             return function(*args, **kwargs)
-        except CompositeArgument:
+        except CompositeArgumentError:
             handler = _handler(dispatched, args, kwargs)
             if handler is None:
                 raise

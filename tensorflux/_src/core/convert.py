@@ -12,7 +12,7 @@ import numpy as np
 
 from tensorflux._src.core import context, dtypes
 from tensorflux._src.core import device as device_lib
-from tensorflux._src.core.composite import CompositeArgument, CompositeTensor
+from tensorflux._src.core.composite import CompositeArgumentError, CompositeTensor
 from tensorflux._src.core.tensor import EagerTensor, Tensor
 
 
@@ -187,7 +187,7 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> Tensor:
     if type(value) in (list, tuple) and _holds_tensors(value):
         return _pack(value, dtype)
     if isinstance(value, CompositeTensor):
-        raise CompositeArgument(
+        raise CompositeArgumentError(
             f"Attempt to convert a value ({_describe(value)}) with an unsupported type "
             f"({type(value)}) to a Tensor."
         )
