@@ -64,6 +64,7 @@ GOALS = {
         lambda tfx, tf, np_s: None if tf is None else tfx <= tf,
     ),
     "matmul_1024": ("within 5% of NumPy", lambda tfx, tf, np_s: tfx <= 1.05 * np_s),
+    "conv2d_step": (">= 1.0x TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
 }
 
 

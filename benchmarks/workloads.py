@@ -127,6 +127,21 @@ def function_train_step(tf):
     return step
 
 
+def conv2d_step(tf):
+    """Forward and backward (input and filter gradients) of a 3x3 SAME conv2d, 32x32x64->64."""
+    rng = np.random.default_rng(9)
+    x = tf.constant(rng.standard_normal((BATCH, 32, 32, 64), dtype=np.float32))
+    w = tf.constant(rng.standard_normal((3, 3, 64, 64), dtype=np.float32) * 0.05)
+
+    def step():
+        with tf.GradientTape() as tape:
+            tape.watch([x, w])
+            loss = tf.reduce_sum(tf.nn.conv2d(x, w, strides=1, padding="SAME"))
+        return tape.gradient(loss, [x, w])
+
+    return step
+
+
 def matmul_1024(tf):
     """One eager tf.matmul of two 1024x1024 float32 matrices."""
     rng = np.random.default_rng(5)
@@ -155,6 +170,7 @@ EAGER_CASES = {
         "tf.function train step, MLP 784-256-256-10, batch 128",
     ),
     "matmul_1024": (matmul_1024, "eager tf.matmul, 1024x1024 float32"),
+    "conv2d_step": (conv2d_step, "conv2d fwd+bwd, 32x32x64->64 3x3 SAME, batch 32"),
 }
 # name -> NumPy-only builder timed in the tensorflux worker, for goals set against NumPy
 NUMPY_BASELINES = {"matmul_1024": numpy_matmul_1024}
