@@ -6,6 +6,7 @@ This module is the `tf` namespace: it only re-exports names implemented under `_
 from tensorflux import autodiff as autodiff
 from tensorflux import autograph as autograph
 from tensorflux import bitwise as bitwise
+from tensorflux import compat as compat
 from tensorflux import config as config
 from tensorflux import debugging as debugging
 from tensorflux import dtypes as dtypes
@@ -217,6 +218,9 @@ from tensorflux._src.ops.reduction_ops import reduce_prod as reduce_prod
 from tensorflux._src.ops.reduction_ops import reduce_sum as reduce_sum
 from tensorflux._src.ops.script_ops import numpy_function as numpy_function
 from tensorflux._src.ops.script_ops import py_function as py_function
+from tensorflux._src.ops.space_ops import batch_to_space as batch_to_space
+from tensorflux._src.ops.space_ops import space_to_batch as space_to_batch
+from tensorflux._src.ops.space_ops import space_to_batch_nd as space_to_batch_nd
 from tensorflux._src.ops.sparse_tensor import SparseTensor as SparseTensor
 from tensorflux._src.ops.sparse_tensor import SparseTensorSpec as SparseTensorSpec
 from tensorflux._src.ops.string_ops import as_string as as_string

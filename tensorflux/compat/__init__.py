@@ -1,1 +1,3 @@
 """tf.compat."""
+
+from tensorflux.compat import v1 as v1

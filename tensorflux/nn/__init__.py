@@ -68,7 +68,24 @@ from tensorflux._src.ops.nn_ops import (
 )
 from tensorflux._src.ops.nn_ops import weighted_moments as weighted_moments
 from tensorflux._src.ops.nn_ops import zero_fraction as zero_fraction
+from tensorflux._src.ops.normalization_ops import (
+    local_response_normalization as local_response_normalization,
+)
+from tensorflux._src.ops.normalization_ops import lrn as lrn
+from tensorflux._src.ops.pooling_ops import avg_pool as avg_pool
+from tensorflux._src.ops.pooling_ops import avg_pool1d as avg_pool1d
+from tensorflux._src.ops.pooling_ops import avg_pool2d as avg_pool2d
+from tensorflux._src.ops.pooling_ops import avg_pool3d as avg_pool3d
+from tensorflux._src.ops.pooling_ops import max_pool as max_pool
+from tensorflux._src.ops.pooling_ops import max_pool1d as max_pool1d
+from tensorflux._src.ops.pooling_ops import max_pool2d as max_pool2d
+from tensorflux._src.ops.pooling_ops import max_pool3d as max_pool3d
+from tensorflux._src.ops.pooling_ops import max_pool_with_argmax as max_pool_with_argmax
+from tensorflux._src.ops.pooling_ops import pool as pool
 from tensorflux._src.ops.reduction_ops import in_top_k as in_top_k
+from tensorflux._src.ops.space_ops import depth_to_space as depth_to_space
+from tensorflux._src.ops.space_ops import space_to_batch as space_to_batch
+from tensorflux._src.ops.space_ops import space_to_depth as space_to_depth
 from tensorflux._src.ops.sparse_ops import embedding_lookup_sparse as embedding_lookup_sparse
 from tensorflux._src.ops.sparse_ops import (
     safe_embedding_lookup_sparse as safe_embedding_lookup_sparse,

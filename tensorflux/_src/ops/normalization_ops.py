@@ -1,0 +1,460 @@
+"""Fused batch normalization and local response normalization (FusedBatchNormV3, LRN)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tensorflux._src.core import dtypes, errors
+from tensorflux._src.core.convert import convert_to_tensor
+from tensorflux._src.core.dispatch import apply
+from tensorflux._src.core.registry import OpDef, register, vjp
+from tensorflux._src.core.spec import TensorSpec
+from tensorflux._src.core.tensor import Tensor
+from tensorflux._src.ops import array_ops, math_ops, reduction_ops
+
+_X_TYPES = frozenset((dtypes.float16, dtypes.bfloat16, dtypes.float32))
+_LRN_TYPES = _X_TYPES
+
+
+def _invalid(message: str) -> errors.InvalidArgumentError:
+    return errors.InvalidArgumentError(None, None, message)
+
+
+def _convert(x, dtype=None) -> Tensor:
+    return x if isinstance(x, Tensor) else convert_to_tensor(x, dtype=dtype)
+
+
+def _check_u(scale, allowed: str) -> None:
+    """The `U` attr (scale, offset, mean, variance dtype) of the fused batch norm ops."""
+    name = dtypes.as_dtype(scale.dtype).name
+    if name not in ("float32", "bfloat16") or (name == "bfloat16" and "bfloat16" not in allowed):
+        shown = {"float32": "float", "float64": "double", "float16": "half"}.get(name, name)
+        raise _invalid(
+            f"Value for attr 'U' of {shown} is not in the list of allowed values: {allowed}"
+        )
+
+
+def _dims_text(shape) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def _channels_last(xp, x, data_format: str):
+    """A (rows, channels) view of x: NHWC reshapes, NCHW transposes first."""
+    if data_format == "NCHW":
+        x = xp.moveaxis(x, 1, -1)
+    return x.reshape(-1, x.shape[-1])
+
+
+def _restore(xp, flat, shape, data_format: str):
+    if data_format == "NCHW":
+        n, c, h, w = shape
+        return xp.ascontiguousarray(xp.moveaxis(flat.reshape(n, h, w, c), -1, 1))
+    return flat.reshape(shape)
+
+
+_CHUNK_BYTES = 1 << 18
+
+
+def _row_chunks(rows: int, channels: int) -> list[slice]:
+    """Row blocks small enough to stay in cache: each sweep reads the input from memory once
+    and runs its few per-block operations on cached data."""
+    step = max(1, _CHUNK_BYTES // (4 * max(channels, 1)))
+    return [slice(start, min(start + step, rows)) for start in range(0, rows, step)]
+
+
+def _channel_moments(xp, flat):
+    """Per-channel mean and biased variance in one sweep: each block is centered on its own
+    mean, and the blocks' (mean, sum of squares) merge exactly (Chan et al.), so nothing
+    cancels the way sum(x * x) - sum(x) ** 2 / n would."""
+    rows, channels = flat.shape
+    if rows == 0:
+        return xp.zeros(channels, np.float32), xp.zeros(channels, np.float32)
+    chunks = _row_chunks(rows, channels)
+    sizes = xp.asarray([c.stop - c.start for c in chunks], dtype=np.float64)
+    means = xp.empty((len(chunks), channels), np.float64)
+    squares = xp.empty((len(chunks), channels), np.float64)
+    ones = xp.ones(chunks[0].stop - chunks[0].start, np.float32)
+    centered = xp.empty((chunks[0].stop - chunks[0].start, channels), np.float32)
+    for i, rows_block in enumerate(chunks):
+        block = flat[rows_block]
+        count = block.shape[0]
+        block_mean = (ones[:count] @ block) / np.float32(count)
+        shifted = xp.subtract(block, block_mean, out=centered[:count])
+        means[i] = block_mean
+        squares[i] = xp.einsum("ij,ij->j", shifted, shifted)
+    mean = sizes @ means / rows
+    spread = means - mean
+    total_squares = squares.sum(axis=0) + sizes @ (spread * spread)
+    return mean.astype(np.float32), (total_squares / rows).astype(np.float32)
+
+
+def _affine(xp, flat, multiplier, addend):
+    """flat * multiplier + addend, per channel, block by block."""
+    out = xp.empty(flat.shape, np.float32)
+    for rows_block in _row_chunks(*flat.shape):
+        block = out[rows_block]
+        xp.multiply(flat[rows_block], multiplier, out=block)
+        block += addend
+    return out
+
+
+# ---- FusedBatchNormV3 -------------------------------------------------------------------------
+def _fused_batch_norm_kernel(xp, x, scale, offset, mean, variance, epsilon=1e-4,
+                             exponential_avg_factor=1.0, data_format="NHWC",
+                             is_training=True):  # fmt: skip
+    _check_u(scale, "bfloat16, float")
+    if x.ndim != 4:
+        raise _invalid(f"input must be 4-dimensional{_dims_text(x.shape)}")
+    channels = x.shape[1] if data_format == "NCHW" else x.shape[-1]
+    for what, value in (("scale", scale), ("offset", offset)):
+        if value.ndim != 1 or value.size != channels:
+            raise _invalid(
+                f"{what} must have the same number of elements as the channels of x, got "
+                f"{value.size} and {channels}"
+            )
+    use_running = not is_training or exponential_avg_factor != 1.0
+    if use_running:
+        for what, value in (("mean", mean), ("variance", variance)):
+            if value.ndim != 1 or value.size != channels:
+                raise _invalid(
+                    f"{what} must have the same number of elements as the channels of x, got "
+                    f"{value.size} and {channels}"
+                )
+    flat = _channels_last(xp, x, data_format).astype(np.float32, copy=False)
+    if is_training:
+        count = flat.shape[0]
+        batch_mean, batch_var = _channel_moments(xp, flat)
+        unbiased = batch_var * np.float32(count / max(count - 1, 1))
+        if exponential_avg_factor != 1.0:
+            factor = np.float32(exponential_avg_factor)
+            running_mean = (1 - factor) * mean + factor * batch_mean
+            running_var = (1 - factor) * variance + factor * unbiased
+        else:
+            running_mean, running_var = batch_mean, unbiased
+        inv = (1.0 / xp.sqrt(batch_var + np.float32(epsilon))).astype(np.float32, copy=False)
+        y = _affine(xp, flat, inv * scale, offset - batch_mean * inv * scale)
+        outputs = (running_mean, running_var, batch_mean, batch_var)
+    else:
+        inv = (1.0 / xp.sqrt(variance + np.float32(epsilon))).astype(np.float32, copy=False)
+        y = _affine(xp, flat, inv * scale, offset - mean * inv * scale)
+        outputs = (mean, variance, mean, variance)
+    y = _restore(xp, y.astype(x.dtype, copy=False), x.shape, data_format)
+    return (y, *[o.astype(scale.dtype, copy=False) for o in outputs], xp.zeros(0, scale.dtype))
+
+
+def _fused_batch_norm_infer(x, scale, offset, mean, variance, **attrs):
+    rank = x.shape.rank
+    if rank is not None and rank != 4:
+        raise ValueError(f"Shape must be rank 4 but is rank {rank}")
+    if rank is None:
+        channels = None
+    else:
+        channels = x.shape[1] if attrs.get("data_format") == "NCHW" else x.shape[3]
+    if channels is None and scale.shape.rank == 1:
+        channels = scale.shape[0]
+    vector = TensorSpec([channels], scale.dtype)
+    return [
+        TensorSpec(x.shape, x.dtype),
+        vector,
+        vector,
+        vector,
+        vector,
+        TensorSpec([0], scale.dtype),
+    ]
+
+
+def _bn_attrs(op) -> dict:
+    return {
+        "epsilon": op.get_attr("epsilon"),
+        "data_format": op.get_attr("data_format"),
+        "is_training": op.get_attr("is_training"),
+    }
+
+
+def _fused_batch_norm_grad(op, dy, *unused):
+    x, scale = op.inputs[0], op.inputs[1]
+    attrs = _bn_attrs(op)
+    if attrs["is_training"]:
+        saved_mean, saved_var = op.outputs[3], op.outputs[4]
+    else:
+        saved_mean, saved_var = op.inputs[3], op.inputs[4]
+    dx, dscale, doffset, _, _ = apply(
+        FUSED_BATCH_NORM_GRAD_V3, (dy, x, scale, saved_mean, saved_var, op.outputs[5]), attrs
+    )
+    return [dx, dscale, doffset, None, None]
+
+
+FUSED_BATCH_NORM_V3 = register(
+    OpDef(
+        name="FusedBatchNormV3",
+        kernel=_fused_batch_norm_kernel,
+        infer=_fused_batch_norm_infer,
+        grad=_fused_batch_norm_grad,
+        inputs=("x", "scale", "offset", "mean", "variance"),
+        outputs=(
+            "y",
+            "batch_mean",
+            "batch_variance",
+            "reserve_space_1",
+            "reserve_space_2",
+            "reserve_space_3",
+        ),
+        attrs=("T", "U", "epsilon", "exponential_avg_factor", "data_format", "is_training"),
+        allowed=_X_TYPES,
+    )
+)
+
+
+# ---- FusedBatchNormGradV3 ---------------------------------------------------------------------
+def _fused_batch_norm_grad_kernel(xp, y_backprop, x, scale, reserve_space_1, reserve_space_2,
+                                  reserve_space_3, epsilon=1e-4, data_format="NHWC",
+                                  is_training=True):  # fmt: skip
+    _check_u(scale, "float")
+    if x.ndim != 4 or y_backprop.shape != x.shape:
+        raise _invalid(
+            f"x and y_backprop must be 4-dimensional and of the same shape: "
+            f"{_dims_text(x.shape)} vs {_dims_text(y_backprop.shape)}"
+        )
+    flat_x = _channels_last(xp, x, data_format).astype(np.float32, copy=False)
+    flat_dy = _channels_last(xp, y_backprop, data_format).astype(np.float32, copy=False)
+    mean = reserve_space_1
+    inv = (1.0 / xp.sqrt(reserve_space_2 + np.float32(epsilon))).astype(np.float32, copy=False)
+    rows, channels = flat_x.shape
+    chunks = _row_chunks(rows, channels)
+    doffset = xp.zeros(channels, np.float32)
+    cross = xp.zeros(channels, np.float32)
+    ones = xp.ones(chunks[0].stop - chunks[0].start if chunks else 0, np.float32)
+    for rows_block in chunks:
+        block_dy = flat_dy[rows_block]
+        doffset += ones[: block_dy.shape[0]] @ block_dy
+        cross += xp.einsum("ij,ij->j", block_dy, flat_x[rows_block])
+    # sum(dy * (x - mean)), without materializing x - mean.
+    dscale = (cross - mean * doffset) * inv
+    dy_scale = scale * inv
+    if not is_training:
+        dx = _affine(xp, flat_dy, dy_scale, np.float32(0))
+    else:
+        count = np.float32(rows)
+        x_scale = -dy_scale * dscale * inv / count
+        constant = -dy_scale * doffset / count - mean * x_scale
+        dx = xp.empty(flat_x.shape, np.float32)
+        scaled_dy = xp.empty((chunks[0].stop - chunks[0].start, channels), np.float32)
+        for rows_block in chunks:
+            block = dx[rows_block]
+            xp.multiply(flat_x[rows_block], x_scale, out=block)
+            block += constant
+            block += xp.multiply(flat_dy[rows_block], dy_scale, out=scaled_dy[: block.shape[0]])
+    dx = _restore(xp, dx.astype(x.dtype, copy=False), x.shape, data_format)
+    empty = xp.zeros((), scale.dtype)
+    return dx, dscale.astype(scale.dtype), doffset.astype(scale.dtype), empty, empty
+
+
+def _fused_batch_norm_grad_infer(y_backprop, x, scale, *rest, **attrs):
+    vector = TensorSpec(scale.shape, scale.dtype)
+    scalar = TensorSpec([], scale.dtype)
+    return [TensorSpec(x.shape, y_backprop.dtype), vector, vector, scalar, scalar]
+
+
+def _composite_batch_norm_grad(y_backprop, x, scale, mean, variance, epsilon, data_format,
+                               is_training):  # fmt: skip
+    """FusedBatchNormGradV3 in differentiable tensorflux ops (for its own gradient)."""
+    if data_format == "NCHW":
+        y_backprop = array_ops.transpose(y_backprop, [0, 2, 3, 1])
+        x = array_ops.transpose(x, [0, 2, 3, 1])
+    axes = [0, 1, 2]
+    inv = math_ops.rsqrt(variance + epsilon)
+    doffset = reduction_ops.reduce_sum(y_backprop, axes)
+    if is_training:
+        mean = reduction_ops.reduce_mean(x, axes)
+        inv = math_ops.rsqrt(reduction_ops.reduce_mean((x - mean) ** 2, axes) + epsilon)
+    centered = x - mean
+    dscale = reduction_ops.reduce_sum(y_backprop * centered, axes) * inv
+    if is_training:
+        count = math_ops.cast(array_ops.size(x) // array_ops.size(scale), x.dtype)
+        dx = (scale * inv) * (y_backprop - doffset / count - centered * (dscale * inv / count))
+    else:
+        dx = y_backprop * (scale * inv)
+    if data_format == "NCHW":
+        dx = array_ops.transpose(dx, [0, 3, 1, 2])
+    return [dx, dscale, doffset]
+
+
+def _fused_batch_norm_grad_grad(op, ddx, ddscale, ddoffset, *unused):
+    y_backprop, x, scale, mean, variance = op.inputs[:5]
+    attrs = _bn_attrs(op)
+
+    def run():
+        return _composite_batch_norm_grad(
+            y_backprop,
+            x,
+            scale,
+            mean,
+            variance,
+            attrs["epsilon"],
+            attrs["data_format"],
+            attrs["is_training"],
+        )
+
+    upstream = [ddx, ddscale, ddoffset]
+    d_dy, d_x, d_scale = vjp(run, [y_backprop, x, scale], upstream)
+    return [d_dy, d_x, d_scale, None, None, None]
+
+
+FUSED_BATCH_NORM_GRAD_V3 = register(
+    OpDef(
+        name="FusedBatchNormGradV3",
+        kernel=_fused_batch_norm_grad_kernel,
+        infer=_fused_batch_norm_grad_infer,
+        grad=_fused_batch_norm_grad_grad,
+        inputs=(
+            "y_backprop",
+            "x",
+            "scale",
+            "reserve_space_1",
+            "reserve_space_2",
+            "reserve_space_3",
+        ),
+        outputs=(
+            "x_backprop",
+            "scale_backprop",
+            "offset_backprop",
+            "reserve_space_4",
+            "reserve_space_5",
+        ),
+        attrs=("T", "U", "epsilon", "data_format", "is_training"),
+        allowed=_X_TYPES,
+        same_dtype=(1,),
+    )
+)
+
+
+def fused_batch_norm(x, scale, offset, mean=None, variance=None, epsilon=0.001,
+                     data_format="NHWC", is_training=True, name=None,
+                     exponential_avg_factor=1.0):  # fmt: skip
+    """Batch normalization of a 4-D tensor in one op; returns (y, running mean, running var).
+
+    TF 2 exposes it as `tf.compat.v1.nn.fused_batch_norm`.
+
+    >>> y, m, v = tf.compat.v1.nn.fused_batch_norm(tf.ones([1, 2, 2, 1]), [1.0], [0.0])
+    >>> m.numpy()
+    array([1.], dtype=float32)
+    """
+    if (not is_training or exponential_avg_factor != 1.0) and (mean is None or variance is None):
+        raise ValueError(
+            "Both `mean` and `variance` must be a 1D tensor when `is_training` is False or "
+            f"`exponential_avg_factor` != 1.0. Received: `mean` {mean!r} and `variance` "
+            f"{variance!r}"
+        )
+    x = _convert(x)
+    scale = _convert(scale, dtypes.float32 if not isinstance(scale, Tensor) else None)
+    offset = _convert(offset, scale.dtype)
+    mean = _convert(mean if mean is not None else np.zeros(0, scale.dtype.as_numpy_dtype),
+                    scale.dtype)  # fmt: skip
+    variance = _convert(
+        variance if variance is not None else np.zeros(0, scale.dtype.as_numpy_dtype),
+        scale.dtype,
+    )
+    attrs = {
+        # TF's kernels need epsilon above cuDNN's minimum; the Python layer clamps it.
+        "epsilon": max(float(epsilon), 1.001e-5),
+        "exponential_avg_factor": float(exponential_avg_factor),
+        "data_format": data_format,
+        "is_training": bool(is_training),
+    }
+    y, running_mean, running_var, *_ = apply(
+        FUSED_BATCH_NORM_V3, (x, scale, offset, mean, variance), attrs, name
+    )
+    return y, running_mean, running_var
+
+
+# ---- LRN / LRNGrad ----------------------------------------------------------------------------
+def _window_sums(xp, squares, depth_radius: int):
+    """Sum of squares over channels [c - r, c + r], through a cumulative sum on the last axis."""
+    channels = squares.shape[-1]
+    cumulative = xp.cumsum(squares, axis=-1, dtype=squares.dtype)
+    zero = xp.zeros((*squares.shape[:-1], 1), squares.dtype)
+    cumulative = xp.concatenate([zero, cumulative], axis=-1)
+    upper = xp.minimum(xp.arange(channels) + depth_radius + 1, channels)
+    lower = xp.maximum(xp.arange(channels) - depth_radius, 0)
+    return cumulative[..., upper] - cumulative[..., lower]
+
+
+def _lrn_kernel(xp, input, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5):
+    if input.ndim != 4:
+        raise _invalid("in must be 4-dimensional")
+    x = input.astype(np.float64)
+    norm = bias + alpha * _window_sums(xp, x * x, int(depth_radius))
+    return (x * norm**-beta).astype(input.dtype)
+
+
+def _lrn_grad_kernel(xp, input_grads, input_image, output_image, depth_radius=5, bias=1.0,
+                     alpha=1.0, beta=0.5):  # fmt: skip
+    if input_grads.ndim != 4 or input_image.shape != input_grads.shape:
+        raise _invalid(
+            "LRNGrad: input_grads, input_image and output_image must be 4-D of equal shape"
+        )
+    x = input_image.astype(np.float64)
+    dy = input_grads.astype(np.float64)
+    radius = int(depth_radius)
+    norm = bias + alpha * _window_sums(xp, x * x, radius)
+    scaled = norm**-beta
+    inner = dy * x * norm ** (-beta - 1)
+    dx = dy * scaled - 2 * alpha * beta * x * _window_sums(xp, inner, radius)
+    return dx.astype(input_grads.dtype)
+
+
+def _lrn_attrs(op) -> dict:
+    return {name: op.get_attr(name) for name in ("depth_radius", "bias", "alpha", "beta")}
+
+
+def _lrn_grad(op, dy):
+    inputs = (dy, op.inputs[0], op.outputs[0])
+    return [apply(LRN_GRAD, inputs, _lrn_attrs(op))]
+
+
+LRN_GRAD = register(
+    OpDef(
+        name="LRNGrad",
+        kernel=_lrn_grad_kernel,
+        infer=lambda input_grads, input_image, output_image, **attrs: TensorSpec(
+            input_grads.shape, input_grads.dtype
+        ),
+        grad=None,
+        inputs=("input_grads", "input_image", "output_image"),
+        outputs=("output",),
+        attrs=("depth_radius", "bias", "alpha", "beta", "T"),
+        allowed=_LRN_TYPES,
+        same_dtype=(1, 2),
+    )
+)
+LRN = register(
+    OpDef(
+        name="LRN",
+        kernel=_lrn_kernel,
+        infer=lambda image, **attrs: TensorSpec(image.shape, image.dtype),
+        grad=_lrn_grad,
+        inputs=("input",),
+        outputs=("output",),
+        attrs=("depth_radius", "bias", "alpha", "beta", "T"),
+        allowed=_LRN_TYPES,
+    )
+)
+
+
+def local_response_normalization(input, depth_radius=5, bias=1, alpha=1, beta=0.5,
+                                 name=None) -> Tensor:  # fmt: skip
+    """Divides each element by (bias + alpha * sum of squares of nearby channels) ** beta.
+
+    >>> tf.nn.local_response_normalization(tf.ones([1, 1, 1, 2]), depth_radius=1).numpy()
+    array([[[[0.57735026, 0.57735026]]]], dtype=float32)
+    """
+    attrs = {
+        "depth_radius": int(depth_radius),
+        "bias": float(bias),
+        "alpha": float(alpha),
+        "beta": float(beta),
+    }
+    return apply(LRN, (_convert(input),), attrs, name)
+
+
+lrn = local_response_normalization

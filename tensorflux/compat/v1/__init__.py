@@ -1,0 +1,3 @@
+"""tf.compat.v1: the TF1 names TF 2 programs still reach for (only those tensorflux has)."""
+
+from tensorflux.compat.v1 import nn as nn
