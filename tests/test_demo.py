@@ -43,4 +43,13 @@ def test_command_line_demo(capsys):
     assert main(["demo", "--epochs", "1", "--hidden", "16"]) == 0
     out = capsys.readouterr().out
     assert "model: MLP 64-16-10" in out
-    assert "epoch   1/1" in out
+    assert "model: CNN conv3x3(16)-maxpool-conv3x3(32)-dense" in out
+    assert out.count("epoch   1/1") == 2
+
+
+def test_cnn_learns_the_digits_in_one_compiled_step():
+    from tensorflux._src.demo import digits_cnn
+
+    history = digits_cnn.train(epochs=2, log=None)
+    assert history.test_accuracies[-1] > 0.9
+    assert history.train_losses[1] < history.train_losses[0]

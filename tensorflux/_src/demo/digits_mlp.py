@@ -65,21 +65,24 @@ class MLP(tf.Module):
 
 
 class Adam:
-    """Adam (Kingma & Ba, 2015) with its slots as variables, updated in place by assign ops."""
+    """Adam (Kingma & Ba, 2015) with its slots as variables, updated in place by assign ops.
+
+    The step count is a variable too, so the same code runs eagerly and inside a tf.function
+    (where a Python counter would be frozen at its value when the step was traced).
+    """
 
     def __init__(self, variables, learning_rate=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
         self.learning_rate = learning_rate
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
-        self.iterations = 0
+        self.iterations = tf.Variable(0.0, trainable=False)
         self.first_moments = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
         self.second_moments = [tf.Variable(tf.zeros_like(v), trainable=False) for v in variables]
 
     def apply_gradients(self, grads, variables):
-        self.iterations += 1
-        t = self.iterations
-        step_size = self.learning_rate * math.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
+        t = self.iterations.assign_add(1.0)
+        step_size = self.learning_rate * tf.sqrt(1.0 - self.beta_2**t) / (1.0 - self.beta_1**t)
         for grad, var, m, v in zip(grads, variables, self.first_moments, self.second_moments):
             m.assign_add((grad - m) * (1.0 - self.beta_1))
             v.assign_add((tf.square(grad) - v) * (1.0 - self.beta_2))
