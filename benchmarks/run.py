@@ -65,6 +65,8 @@ GOALS = {
     ),
     "matmul_1024": ("within 5% of NumPy", lambda tfx, tf, np_s: tfx <= 1.05 * np_s),
     "conv2d_step": (">= 1.0x TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
+    "max_pool_step": (">= 1.0x TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
+    "batch_norm_step": (">= 1.0x TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
 }
 
 

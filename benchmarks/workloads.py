@@ -142,6 +142,40 @@ def conv2d_step(tf):
     return step
 
 
+def max_pool_step(tf):
+    """Forward and backward of 2x2/2 VALID and 3x3/2 SAME max pooling, batch 32, 32x32x64."""
+    rng = np.random.default_rng(6)
+    x = tf.constant(rng.standard_normal((BATCH, 32, 32, 64), dtype=np.float32))
+
+    def step():
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            loss = tf.reduce_sum(tf.nn.max_pool2d(x, 2, 2, "VALID")) + tf.reduce_sum(
+                tf.nn.max_pool2d(x, 3, 2, "SAME")
+            )
+        return tape.gradient(loss, x)
+
+    return step
+
+
+def fused_batch_norm_step(tf):
+    """Training-mode fused batch norm, forward and gradients for x, scale and offset."""
+    rng = np.random.default_rng(7)
+    x = tf.constant(rng.standard_normal((BATCH, 32, 32, 64), dtype=np.float32))
+    scale = tf.Variable(np.ones(64, np.float32))
+    offset = tf.Variable(np.zeros(64, np.float32))
+    weights = tf.constant(rng.standard_normal((BATCH, 32, 32, 64), dtype=np.float32))
+
+    def step():
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y, _, _ = tf.compat.v1.nn.fused_batch_norm(x, scale, offset, is_training=True)
+            loss = tf.reduce_sum(y * weights)
+        return tape.gradient(loss, [x, scale, offset])
+
+    return step
+
+
 def matmul_1024(tf):
     """One eager tf.matmul of two 1024x1024 float32 matrices."""
     rng = np.random.default_rng(5)
@@ -171,6 +205,8 @@ EAGER_CASES = {
     ),
     "matmul_1024": (matmul_1024, "eager tf.matmul, 1024x1024 float32"),
     "conv2d_step": (conv2d_step, "conv2d fwd+bwd, 32x32x64->64 3x3 SAME, batch 32"),
+    "max_pool_step": (max_pool_step, "max_pool 2x2/2 + 3x3/2 fwd+bwd, 32x32x64, batch 32"),
+    "batch_norm_step": (fused_batch_norm_step, "fused batch norm training fwd+bwd, 32x32x64"),
 }
 # name -> NumPy-only builder timed in the tensorflux worker, for goals set against NumPy
 NUMPY_BASELINES = {"matmul_1024": numpy_matmul_1024}
