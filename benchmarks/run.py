@@ -137,12 +137,12 @@ def worker(framework: str, repeat: int, profile: bool) -> dict:
             cases[name] = {"check": check, **measure(fn, repeat)}
             if profile:
                 cases[name]["profile"] = profile_text(fn, cases[name]["number"])
+            if framework == "tensorflux" and name in workloads.NUMPY_BASELINES:
+                # right after the case, so both see the machine in the same state
+                cases[name]["numpy"] = measure(workloads.NUMPY_BASELINES[name](), repeat)
         except Exception as error:  # a missing op is reported in the table, not fatal
             cases[name] = {"error": f"{type(error).__name__}: {error}"}
         gc.collect()
-    if framework == "tensorflux":
-        for name, build in workloads.NUMPY_BASELINES.items():
-            cases[name]["numpy"] = measure(build(), repeat)
     return {"info": info, "cases": cases}
 
 
