@@ -856,3 +856,27 @@ def test_build_queries():
     assert tf.test.gpu_device_name() == expected
     assert tf.test.is_gpu_available() is bool(expected)
     assert tf.test.is_gpu_available(cuda_only=True, min_cuda_compute_capability=(99, 0)) is False
+
+
+def test_assertions_inside_functions_check_when_the_graph_runs():
+    @tf.function
+    def checked(x):
+        tf.debugging.assert_equal(x, 1, message="custom")
+        tf.debugging.assert_positive(x)
+        tf.debugging.assert_near(tf.cast(x, tf.float32), 1.0)
+        return x + 1
+
+    assert checked(tf.constant([1, 1])).numpy().tolist() == [2, 2]
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"assertion failed: \[custom\] \[Condition x == y did not hold element-wise:\] "
+        r"\[x \(x:0\) = \] \[2 1\]",
+    ):
+        checked(tf.constant([2, 1]))
+
+    @tf.function
+    def known_while_tracing():
+        tf.debugging.assert_less(tf.constant(3), 2)  # checked at trace time, as in TF
+
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Condition x < y did not hold"):
+        known_while_tracing()

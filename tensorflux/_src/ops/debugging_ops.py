@@ -13,13 +13,13 @@ import sys
 import numpy as np
 
 from tensorflux._src.core import context, dtypes, errors
-from tensorflux._src.core.convert import convert_to_tensor
+from tensorflux._src.core.convert import constant_tensor, convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
 from tensorflux._src.core.shape import TensorShape
-from tensorflux._src.core.tensor import Tensor
+from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.ops import _rules as rules
-from tensorflux._src.ops import logging_ops
+from tensorflux._src.ops import logging_ops, math_ops, reduction_ops
 
 _FLOATS = frozenset((dtypes.bfloat16, dtypes.float16, dtypes.float32, dtypes.float64))
 
@@ -327,9 +327,9 @@ _COMPARISONS = {
 }
 
 
-def _compare(symbol: str, x: Tensor, y: Tensor) -> np.ndarray:
-    """The element-wise comparison, with the errors TF's comparison op raises."""
-    op_name, compare, allowed = _COMPARISONS[symbol]
+def _check_comparable(symbol: str, x: Tensor, y: Tensor) -> None:
+    """The dtype errors TF's comparison op raises."""
+    op_name, _, allowed = _COMPARISONS[symbol]
     if allowed is not None and x.dtype not in allowed:
         names = ", ".join(dtypes.type_string(d) for d in dtypes.ALL if d in allowed)
         raise errors.op_error(
@@ -344,6 +344,12 @@ def _compare(symbol: str, x: Tensor, y: Tensor) -> np.ndarray:
             f"cannot compute {op_name} as input #1(zero-based) was expected to be a "
             f"{dtypes.type_string(x.dtype)} tensor but is a {dtypes.type_string(y.dtype)} tensor",
         )
+
+
+def _compare(symbol: str, x: Tensor, y: Tensor) -> np.ndarray:
+    """The element-wise comparison, with the errors TF's comparison op raises."""
+    _check_comparable(symbol, x, y)
+    op_name, compare, _ = _COMPARISONS[symbol]
     try:
         return np.asarray(compare(_value(x), _value(y)))
     except ValueError:
@@ -389,9 +395,53 @@ def _failure_data(symbol: str, x: Tensor, y: Tensor, holds: np.ndarray, summariz
     return data
 
 
+def _symbolic(*tensors) -> bool:
+    """Whether some tensor's value is known only when a graph runs."""
+    return any(not isinstance(t, EagerTensor) and t.static_value is None for t in tensors)
+
+
+def _known(tensor: Tensor) -> Tensor:
+    """An eager copy of a graph tensor whose value was known while tracing."""
+    return tensor if isinstance(tensor, EagerTensor) else constant_tensor(tensor.static_value)
+
+
+def _graph_name(tensor: Tensor) -> str:
+    return getattr(tensor, "name", "")
+
+
+_GRAPH_COMPARISONS = {
+    "==": "equal", "!=": "not_equal", "<": "less", "<=": "less_equal",
+    ">": "greater", ">=": "greater_equal",
+}  # fmt: skip
+
+
+def _graph_binary_assert(symbol: str, x: Tensor, y: Tensor, message, summarize, data):
+    """The assertion as an Assert op of the graph being traced: it checks when the graph runs
+    and reports as TF's graph assertions do."""
+    holds = getattr(math_ops, _GRAPH_COMPARISONS[symbol])(x, y)
+    if data is None:
+        data = [
+            f"Condition x {symbol} y did not hold element-wise:",
+            f"x ({_graph_name(x)}) = ",
+            x,
+            f"y ({_graph_name(y)}) = ",
+            y,
+        ]
+        data = data if message is None else [message, *data]
+    return Assert(reduction_ops.reduce_all(holds), data, summarize=summarize)
+
+
 def _binary_assert(symbol: str, x, y, message, summarize, data=None) -> None:
     x = convert_to_tensor(x)
     y = convert_to_tensor(y)
+    if context.state.graph is not None:
+        _check_comparable(symbol, x, y)
+        if _symbolic(x, y):
+            return _graph_binary_assert(symbol, x, y, message, summarize, data)
+        # Values known while tracing are checked now, as TF does.
+        data = [_known(d) if isinstance(d, Tensor) else d for d in data] if data else data
+        with context.init_scope():
+            return _binary_assert(symbol, _known(x), _known(y), message, summarize, data)
     holds = _compare(symbol, x, y)
     if holds.all():
         return None
@@ -459,6 +509,15 @@ def assert_greater_equal(x, y, message=None, summarize=None, name=None) -> None:
 def _sign_assert(x, message, summarize, condition: str, zero_first: bool, symbol: str) -> None:
     x = convert_to_tensor(x)
     zero = convert_to_tensor(0, dtype=x.dtype)
+    if context.state.graph is not None and _symbolic(x):
+        data = [
+            message or "",
+            condition.strip(),
+            f"x ({_graph_name(x)}) = ",
+            x,
+        ]
+        left, right = (zero, x) if zero_first else (x, zero)
+        return _graph_binary_assert(symbol, left, right, message, summarize, data)
     data = [_message_prefix(message), f"{condition}x ({_describe(x)}) = ", x]
     left, right = (zero, x) if zero_first else (x, zero)
     return _binary_assert(symbol, left, right, None, summarize, data)
@@ -525,6 +584,19 @@ def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=N
     eps = _finfo(np_type).eps
     rtol = convert_to_tensor(10 * eps if rtol is None else rtol, dtype=real)
     atol = convert_to_tensor(10 * eps if atol is None else atol, dtype=real)
+    if context.state.graph is not None and _symbolic(x, y):
+        distance, size = math_ops.abs(x - y), math_ops.abs(y)
+        close = reduction_ops.reduce_all(distance <= atol + rtol * size)
+        data = [
+            message or "",
+            f"x and y not equal to tolerance rtol = {rtol!s}, atol = {atol!s}",
+            f"x ({_graph_name(x)}) = ",
+            x,
+            f"y ({_graph_name(y)}) = ",
+            y,
+        ]
+        return Assert(close, data, summarize=summarize)
+    x, y, rtol, atol = _known(x), _known(y), _known(rtol), _known(atol)
     x_value, y_value = _value(x), _value(y)
     try:
         with np.errstate(invalid="ignore", over="ignore"):
