@@ -202,4 +202,10 @@ def _compile(records, targets, seeds, sources, layout: _Layout):
         outputs.append(grad)
         positions.append(position)
     outputs = pipeline.optimize(graph, outputs)
-    return Executor(graph, placeholders, outputs), feed_slots, positions
+    executor = Executor(graph, placeholders, outputs)
+    if not all(executor.used_inputs):  # feed only what the backward pass reads
+        used = executor.used_inputs
+        placeholders = [p for p, u in zip(placeholders, used) if u]
+        feed_slots = [s for s, u in zip(feed_slots, used) if u]
+        executor = Executor(graph, placeholders, outputs)
+    return executor, feed_slots, positions

@@ -33,6 +33,8 @@ class Executor:
         def slot(tensor) -> int:
             return slots.setdefault(id(tensor), len(slots))
 
+        read = {id(t) for node in keep for t in node.inputs} | {id(t) for t in outputs}
+        self.used_inputs = [id(t) in read for t in inputs]  # False: fed, but nothing reads it
         self._input_slots = [slot(t) for t in inputs]
         self._constants: list[tuple[int, np.ndarray]] = []
         steps = []

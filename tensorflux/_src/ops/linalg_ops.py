@@ -56,12 +56,20 @@ def _matrix_dims(shape: TensorShape, transpose: bool):
 def _matmul_kernel(xp, a, b, transpose_a=False, transpose_b=False):
     if a.ndim != 2 or b.ndim != 2 or a.dtype.kind == "u":
         _matmul_input_error(a, b)
+    if a.dtype.itemsize == 2:  # float16/bfloat16: through float32 (`_matmul_arrays`)
+        return _checked_matmul(xp, a.T if transpose_a else a, b.T if transpose_b else b, a, b)
     if transpose_b and not transpose_a and xp is np and _few_rows(a, b):
         # a @ b.T with a few rows in `a` (a gradient dY @ W.T at a small batch) is OpenBLAS's
         # slow case: at 32x128 @ (128x128).T it took twice as long as (b @ a.T).T, which is
         # copied to row-major order so the ops after it read it fast. At 128 rows it lost.
-        return xp.ascontiguousarray(_checked_matmul(xp, b, a.T, a, b).T)
-    return _checked_matmul(xp, a.T if transpose_a else a, b.T if transpose_b else b, a, b)
+        left, right, swapped = b, a.T, True
+    else:
+        left, right, swapped = a.T if transpose_a else a, b.T if transpose_b else b, False
+    try:  # inlined rather than through _checked_matmul: this runs on every training step
+        product = xp.matmul(left, right)
+    except ValueError:
+        _matmul_size_error(a, b)
+    return xp.ascontiguousarray(product.T) if swapped else product
 
 
 def _few_rows(a, b) -> bool:
@@ -73,11 +81,15 @@ def _checked_matmul(xp, left, right, a, b):
     try:
         return _matmul_arrays(xp, left, right)
     except ValueError:
-        raise errors.InvalidArgumentError(
-            None,
-            None,
-            f"Matrix size-incompatible: In[0]: {_dims_text(a.shape)}, In[1]: {_dims_text(b.shape)}",
-        ) from None
+        _matmul_size_error(a, b)
+
+
+def _matmul_size_error(a, b):
+    raise errors.InvalidArgumentError(
+        None,
+        None,
+        f"Matrix size-incompatible: In[0]: {_dims_text(a.shape)}, In[1]: {_dims_text(b.shape)}",
+    ) from None
 
 
 def _matmul_input_error(a, b):
