@@ -523,3 +523,14 @@ def test_python_protocols():
         bool(rt)
     assert rt.uniform_row_length is None
     assert int(RaggedTensor.from_tensor([[1, 2]]).uniform_row_length) == 2
+
+
+def test_row_partitions_are_validated_inside_functions_too():
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.int64)])
+    def rows(splits):
+        return tf.RaggedTensor.from_row_splits(tf.constant([1, 2, 3]), splits).row_lengths()
+
+    assert rows(tf.constant([0, 1, 3], tf.int64)).numpy().tolist() == [1, 2]
+    for bad, what in (([1, 1, 3], ":zero"), ([0, 2, 1, 3], ":monotonic"), ([0, 1, 2], "\\]")):
+        with pytest.raises(tf.errors.InvalidArgumentError, match="valid RaggedTensor" + what):
+            rows(tf.constant(bad, tf.int64))

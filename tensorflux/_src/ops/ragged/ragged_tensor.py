@@ -74,12 +74,22 @@ def _static_nrows(values) -> int | None:
 
 
 def _validate_splits(row_splits: Tensor, values, factory: str) -> None:
-    """Checks eagerly (TF's message) that the splits start at 0, rise and end at nvals."""
+    """Checks (TF's messages) that the splits start at 0, rise and end at nvals: now when they
+    are eager, with Assert ops when the graph runs inside a tf.function."""
+    header = f"Arguments to {factory} do not form a valid RaggedTensor"
     if not _is_eager(row_splits):
+        from tensorflux._src.ops import debugging_ops
+
+        zero = array_ops.zeros([1], row_splits.dtype)
+        debugging_ops.assert_equal(row_splits[:1], zero, message=f"{header}:zero")
+        debugging_ops.assert_non_negative(
+            row_splits[1:] - row_splits[:-1], message=f"{header}:monotonic"
+        )
+        nvals = array_ops.reshape(_nrows_of(values, row_splits.dtype), [1])
+        debugging_ops.assert_equal(row_splits[-1:], nvals, message=header)
         return
     splits = row_splits.numpy()
     nvals = _static_nrows(values)
-    header = f"Arguments to {factory} do not form a valid RaggedTensor"
     if splits.size == 0:
         raise ValueError(f"{header}: row_splits must have at least one element")
     if splits[0] != 0:
