@@ -11,6 +11,7 @@ from tensorflux import config as config
 from tensorflux import debugging as debugging
 from tensorflux import dtypes as dtypes
 from tensorflux import errors as errors
+from tensorflux import experimental as experimental
 from tensorflux import image as image
 from tensorflux import io as io
 from tensorflux import linalg as linalg

@@ -10,6 +10,7 @@ from tensorflux._src.ops.image_codec_ops import decode_png as decode_png
 from tensorflux._src.ops.image_codec_ops import encode_jpeg as encode_jpeg
 from tensorflux._src.ops.image_codec_ops import encode_png as encode_png
 from tensorflux._src.ops.image_codec_ops import extract_jpeg_shape as extract_jpeg_shape
+from tensorflux._src.ops.image_codec_ops import is_jpeg as is_jpeg
 from tensorflux._src.ops.image_codec_ops import random_jpeg_quality as random_jpeg_quality
 from tensorflux._src.ops.image_codec_ops import (
     stateless_random_jpeg_quality as stateless_random_jpeg_quality,
@@ -73,11 +74,17 @@ from tensorflux._src.ops.image_ops import resize as resize
 from tensorflux._src.ops.image_ops import resize_with_crop_or_pad as resize_with_crop_or_pad
 from tensorflux._src.ops.image_ops import resize_with_pad as resize_with_pad
 from tensorflux._src.ops.image_ops import rot90 as rot90
+from tensorflux._src.ops.image_ops import (
+    sample_distorted_bounding_box as sample_distorted_bounding_box,
+)
 from tensorflux._src.ops.image_ops import stateless_random_crop as stateless_random_crop
 from tensorflux._src.ops.image_ops import (
     stateless_random_flip_left_right as stateless_random_flip_left_right,
 )
 from tensorflux._src.ops.image_ops import (
     stateless_random_flip_up_down as stateless_random_flip_up_down,
+)
+from tensorflux._src.ops.image_ops import (
+    stateless_sample_distorted_bounding_box as stateless_sample_distorted_bounding_box,
 )
 from tensorflux._src.ops.image_ops import transpose as transpose

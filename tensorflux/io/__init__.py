@@ -8,5 +8,6 @@ from tensorflux._src.ops.image_codec_ops import decode_png as decode_png
 from tensorflux._src.ops.image_codec_ops import encode_jpeg as encode_jpeg
 from tensorflux._src.ops.image_codec_ops import encode_png as encode_png
 from tensorflux._src.ops.image_codec_ops import extract_jpeg_shape as extract_jpeg_shape
+from tensorflux._src.ops.image_codec_ops import is_jpeg as is_jpeg
 from tensorflux._src.ops.string_ops import decode_base64 as decode_base64
 from tensorflux._src.ops.string_ops import encode_base64 as encode_base64

@@ -16,8 +16,10 @@ from tensorflux._src.ops.sparse_ops import minimum as minimum
 from tensorflux._src.ops.sparse_ops import reduce_max as reduce_max
 from tensorflux._src.ops.sparse_ops import reduce_sum as reduce_sum
 from tensorflux._src.ops.sparse_ops import reorder as reorder
+from tensorflux._src.ops.sparse_ops import reset_shape as reset_shape
 from tensorflux._src.ops.sparse_ops import reshape as reshape
 from tensorflux._src.ops.sparse_ops import retain as retain
+from tensorflux._src.ops.sparse_ops import sampled_addmm as sampled_addmm
 from tensorflux._src.ops.sparse_ops import segment_mean as segment_mean
 from tensorflux._src.ops.sparse_ops import segment_sqrt_n as segment_sqrt_n
 from tensorflux._src.ops.sparse_ops import segment_sum as segment_sum

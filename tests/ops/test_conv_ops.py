@@ -766,3 +766,29 @@ def test_filter_gradient_reuses_patches_only_of_the_same_array():
     got = conv_ops.conv2d_backprop_filter(x, [3, 3, 3, 4], dy[:, ::2, ::2], [1, 2, 2, 1], "SAME")
     want = ref_conv_backprop_filter(first, [3, 3, 3, 4], dy[:, ::2, ::2], 2, "SAME")
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "kernel, strides, dilations, padding",
+    [
+        ((3, 3), 1, 1, "SAME"),
+        ((1, 3), 2, 1, "SAME"),
+        ((3, 1), 1, 2, "VALID"),
+        ((2, 3), [1, 3], 1, [[1, 2], [0, 3]]),
+        ((3, 3), 3, 1, "VALID"),
+    ],
+)
+def test_backprop_input_from_row_patches(kernel, strides, dilations, padding):
+    rng = np.random.default_rng(7)
+    sizes = [2, 7, 8, 3]
+    w = rng.standard_normal((*kernel, 3, 4)).astype(np.float32)
+    stride_pair = [strides] * 2 if isinstance(strides, int) else strides
+    explicit = padding if isinstance(padding, str) else [[0, 0], *padding, [0, 0]]
+    outs, _ = _pairs(sizes[1:3], kernel, stride_pair, [dilations] * 2, padding)
+    dy = rng.standard_normal((2, *outs, 4)).astype(np.float32)
+    for _ in range(2):  # the second call runs in the reused workspaces
+        got = conv_ops.conv2d_backprop_input(
+            sizes, w, dy, [1, *stride_pair, 1], explicit, dilations=dilations
+        )
+        want = ref_conv_backprop_input(sizes, w, dy, stride_pair, explicit, dilations=dilations)
+        np.testing.assert_allclose(got.numpy(), want, rtol=1e-4, atol=1e-4)

@@ -144,3 +144,15 @@ def test_decode_inside_tf_function(pil):
         return codec.decode_png(contents, channels=3)
 
     np.testing.assert_array_equal(decode(data).numpy(), IMAGE)
+
+
+def test_is_jpeg():
+    png = codec.encode_png(tf.zeros([2, 2, 1], tf.uint8))
+    assert codec.is_jpeg(b"\xff\xd8\xff\xe0rest").numpy().item() is True
+    assert codec.is_jpeg(png).numpy().item() is False
+    assert codec.is_jpeg(b"\xff\xd8").numpy().item() is False
+    assert codec.is_jpeg(b"").numpy().item() is False
+    batch = codec.is_jpeg(tf.constant([b"\xff\xd8\xff", b"BM", b"\xff\xd8\xfe"]))
+    assert batch.dtype == tf.bool and batch.numpy().tolist() == [True, False, False]
+    traced = tf.function(codec.is_jpeg)
+    assert traced(tf.constant(b"\xff\xd8\xff\x00")).numpy().item() is True

@@ -284,3 +284,178 @@ def test_random_flips_and_crops():
     assert image_ops.random_crop(image, [2, 2, 3, 1], seed=1).shape == (2, 2, 3, 1)
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"Need value\.shape >= size"):
         image_ops.random_crop(image, [3, 2, 2, 1])
+
+
+# ---- sample_distorted_bounding_box ---------------------------------------------------------------
+BOX = [[[0.1, 0.2, 0.5, 0.9]]]
+
+
+def _check_distorted(outputs, height, width, boxes, min_covered, aspect, area):
+    """The crop the outputs describe meets every constraint; returns it as (y, x, h, w)."""
+    begin, size, bboxes = (t.numpy() for t in outputs)
+    assert begin.shape == (3,) and size.shape == (3,) and bboxes.shape == (1, 1, 4)
+    assert begin[2] == 0 and size[2] == -1
+    top, left, crop_h, crop_w = int(begin[0]), int(begin[1]), int(size[0]), int(size[1])
+    assert min(top, left) >= 0 and top + crop_h <= height and left + crop_w <= width
+    expected = np.array(
+        [top / height, left / width, (top + crop_h) / height, (left + crop_w) / width]
+    )
+    np.testing.assert_allclose(bboxes.reshape(4), expected.astype(np.float32), rtol=1e-6)
+    if (top, left, crop_h, crop_w) == (0, 0, height, width):
+        return top, left, crop_h, crop_w
+    assert area[0] * height * width - 1e-3 <= crop_h * crop_w <= area[1] * height * width + 1e-3
+    assert aspect[0] - 0.5 / crop_h <= crop_w / crop_h <= aspect[1] + 0.5 / crop_h
+    scale = np.array([height, width, height, width], np.float32)
+    pixels = (np.asarray(boxes, np.float32).reshape(-1, 4) * scale).astype(int)
+    covered = []
+    for y0, x0, y1, x1 in pixels:
+        inter_h = min(y1, top + crop_h) - max(y0, top)
+        inter_w = min(x1, left + crop_w) - max(x0, left)
+        overlap = max(inter_h, 0) * max(inter_w, 0)
+        covered.append(overlap / ((y1 - y0) * (x1 - x0)))
+    assert max(covered) >= min_covered - 1e-6
+    return top, left, crop_h, crop_w
+
+
+@pytest.mark.parametrize(
+    "min_covered, aspect, area",
+    [
+        (0.1, (0.75, 1.33), (0.05, 1.0)),
+        (0.5, (0.5, 2.0), (0.1, 0.5)),
+        (0.0, (1.0, 1.0), (0.25, 0.35)),
+    ],
+)
+def test_stateless_distorted_box_meets_its_constraints(min_covered, aspect, area):
+    boxes = [[[0.1, 0.2, 0.5, 0.9], [0.6, 0.0, 1.0, 0.3]]]
+    crops = set()
+    for seed in range(60):
+        outputs = image_ops.stateless_sample_distorted_bounding_box(
+            [40, 50, 3], boxes, [seed, 7], min_covered, aspect, area
+        )
+        crops.add(_check_distorted(outputs, 40, 50, boxes, min_covered, aspect, area))
+    assert len(crops) > 20  # the crops really are random
+
+
+def test_stateful_distorted_box_constraints_and_seeding():
+    tf.random.set_seed(3)
+    first = [image_ops.sample_distorted_bounding_box([30, 20, 1], BOX, seed=5) for _ in range(30)]
+    for outputs in first:
+        _check_distorted(outputs, 30, 20, BOX, 0.1, (0.75, 1.33), (0.05, 1.0))
+    assert len({tuple(o[1].numpy()) for o in first}) > 5
+    tf.random.set_seed(3)
+    again = [image_ops.sample_distorted_bounding_box([30, 20, 1], BOX, seed=5) for _ in range(30)]
+    for a, b in zip(first, again):
+        np.testing.assert_array_equal(a[0].numpy(), b[0].numpy())
+        np.testing.assert_array_equal(a[1].numpy(), b[1].numpy())
+
+
+def test_stateless_distorted_box_depends_only_on_the_seed():
+    def sample():
+        return [
+            t.numpy()
+            for t in image_ops.stateless_sample_distorted_bounding_box([40, 50, 3], BOX, [4, 9])
+        ]
+
+    tf.random.set_seed(1)
+    first = sample()
+    tf.random.uniform([10])
+    image_ops.sample_distorted_bounding_box([40, 50, 3], BOX)
+    tf.random.set_seed(2)
+    for a, b in zip(first, sample()):
+        np.testing.assert_array_equal(a, b)
+    traced = tf.function(
+        lambda seed: image_ops.stateless_sample_distorted_bounding_box([40, 50, 3], BOX, seed)
+    )
+    for a, b in zip(first, traced(tf.constant([4, 9]))):
+        np.testing.assert_array_equal(a, b.numpy())
+    other = [
+        tuple(
+            image_ops.stateless_sample_distorted_bounding_box([40, 50, 3], BOX, [s, 9])[1].numpy()
+        )
+        for s in range(10)
+    ]
+    assert len(set(other)) > 3
+
+
+@pytest.mark.parametrize("dtype", [tf.uint8, tf.int8, tf.int16, tf.int32, tf.int64])
+def test_distorted_box_dtypes(dtype):
+    begin, size, bboxes = image_ops.stateless_sample_distorted_bounding_box(
+        tf.constant([40, 50, 3], dtype), BOX, [1, 2]
+    )
+    assert begin.dtype == dtype and size.dtype == dtype and bboxes.dtype == tf.float32
+    assert int(size.numpy()[2]) == (255 if dtype == tf.uint8 else -1)
+
+
+def test_distorted_box_falls_back_to_the_whole_image():
+    impossible = image_ops.sample_distorted_bounding_box(
+        [40, 50, 3], BOX, min_object_covered=1.0, area_range=[0.05, 0.06]
+    )
+    assert [t.numpy().tolist() for t in impossible] == [
+        [0, 0, 0],
+        [40, 50, -1],
+        [[[0.0, 0.0, 1.0, 1.0]]],
+    ]
+    inverted = image_ops.stateless_sample_distorted_bounding_box(
+        [40, 50, 3], [[[0.5, 0.2, 0.1, 0.9]]], [1, 1]
+    )
+    assert inverted[1].numpy().tolist() == [40, 50, -1]
+    empty_image = image_ops.sample_distorted_bounding_box([0, 50, 3], BOX)
+    assert empty_image[1].numpy().tolist() == [0, 50, -1]
+    assert np.isnan(empty_image[2].numpy()[0, 0, 0])
+
+
+def test_distorted_box_without_boxes_uses_the_image_when_asked():
+    for seed in range(10):
+        outputs = image_ops.stateless_sample_distorted_bounding_box(
+            [40, 50, 3], tf.zeros([1, 0, 4]), [seed, 0], use_image_if_no_bounding_boxes=True
+        )
+        _check_distorted(outputs, 40, 50, [[[0, 0, 1, 1]]], 0.1, (0.75, 1.33), (0.05, 1.0))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="No bounding boxes provided"):
+        image_ops.stateless_sample_distorted_bounding_box([40, 50, 3], tf.zeros([1, 0, 4]), [1, 2])
+
+
+def test_distorted_box_shape_inference():
+    traced = tf.function(
+        lambda size, boxes: image_ops.sample_distorted_bounding_box(size, boxes, seed=1)
+    ).get_concrete_function(
+        tf.TensorSpec([None], tf.int64), tf.TensorSpec([None, None, 4], tf.float32)
+    )
+    assert [o.shape.as_list() for o in traced.outputs] == [[3], [3], [1, 1, 4]]
+    assert [o.dtype for o in traced.outputs] == [tf.int64, tf.int64, tf.float32]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"image_size": [40, 50]}, r"image_size must contain 3 elements\[2\]"),
+        ({"image_size": [[40, 50, 3]]}, r"image_size must be 1-dimensional\[1,3\]"),
+        ({"bounding_boxes": np.zeros([2, 4])}, r"input boxes must be 3-dimensional"),
+        ({"bounding_boxes": np.zeros([1, 1, 3])}, r"must have shape \[4\] or \[\*, 4\]"),
+        ({"bounding_boxes": [[[0.1, 0.2, 1.5, 0.9]]]}, r"must be in \[0.0, 1.0\]: 1.5"),
+        ({"min_object_covered": -0.5}, "Min object covered must be non-negative: -0.5"),
+        ({"min_object_covered": [0.1]}, r"min_object_covered must be 0-D, got shape \[1\]"),
+        ({"aspect_ratio_range": [0.5]}, "Aspect ratio range field must specify 2 dimensions"),
+        ({"aspect_ratio_range": [-1.0, 1.0]}, r"non-negative: \[-1, 1\]"),
+        ({"area_range": [0.5]}, "Area range field must specify 2 dimensions"),
+        ({"area_range": [0.5, 2.0]}, r"less then or equal to 1.0: \[0.5, 2\]"),
+        ({"area_range": [0.0, 0.5]}, r"Area range must be non-negative: \[0, 0.5\]"),
+        ({"max_attempts": 0}, "Max attempts must be non-negative: 0"),
+    ],
+)
+def test_distorted_box_errors(kwargs, message):
+    args = {"image_size": [40, 50, 3], "bounding_boxes": BOX, **kwargs}
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        image_ops.sample_distorted_bounding_box(**args)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        image_ops.stateless_sample_distorted_bounding_box(seed=[1, 2], **args)
+
+
+def test_distorted_box_input_type_errors():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="attr 'T' of float"):
+        image_ops.sample_distorted_bounding_box([40.0, 50.0, 3.0], BOX)
+    with pytest.raises(ValueError, match="requested dtype float32"):
+        image_ops.sample_distorted_bounding_box([40, 50, 3], tf.constant(BOX, tf.float64))
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"seed must have shape \[2\], not \[3\]"
+    ):
+        image_ops.stateless_sample_distorted_bounding_box([40, 50, 3], BOX, [1, 2, 3])

@@ -183,3 +183,55 @@ def test_fused_batch_norm_second_order_in_graph():
     numeric = (first(x + eps * direction) - first(x - eps * direction)) / (2 * eps)
     analytic = float(np.sum(eager.numpy() * direction))
     assert abs(analytic - numeric) <= 2e-2 * max(1.0, abs(numeric))
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_fused_batch_norm_threads_and_large_mean(monkeypatch, threads):
+    """The row passes split across threads give the one-thread result; a mean far from zero
+    loses no variance precision."""
+    from tensorflux._src.core import config
+
+    monkeypatch.setattr(config, "get_intra_op_parallelism_threads", lambda: threads)
+    rng = np.random.default_rng(4)
+    x = (1000 + rng.standard_normal((3, 61, 68, 4))).astype(np.float32)  # 3 * 4148 rows
+    weights = rng.standard_normal(x.shape).astype(np.float32)
+    scale, offset = np.array([1.0, 2.0, 0.5, 1.5], np.float32), np.zeros(4, np.float32)
+    xt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y, mean, var = normalization_ops.fused_batch_norm(xt, scale, offset)
+        loss = tf.reduce_sum(y * weights)
+    dx = tape.gradient(loss, xt).numpy()
+    x64 = x.astype(np.float64)
+    want_mean, want_var = x64.mean((0, 1, 2)), x64.var((0, 1, 2))
+    n = x.size // 4
+    np.testing.assert_allclose(mean.numpy(), want_mean, rtol=1e-6)
+    np.testing.assert_allclose(var.numpy(), want_var * n / (n - 1), rtol=1e-4)
+    inv = 1 / np.sqrt(want_var + 1e-3)
+    centered = (x64 - want_mean) * inv
+    np.testing.assert_allclose(y.numpy(), centered * scale + offset, rtol=1e-3, atol=1e-3)
+    dy = weights.astype(np.float64)
+    want_dx = (scale * inv) * (dy - dy.mean((0, 1, 2)) - centered * (dy * centered).mean((0, 1, 2)))
+    np.testing.assert_allclose(dx, want_dx, rtol=1e-3, atol=1e-3)
+
+
+def test_results_reuse_only_released_memory():
+    """A live result keeps its values; a conv over a result whose memory was reused sees
+    the new values, not patches cached for the array that held that memory before."""
+    from tensorflux._src.ops import conv_ops
+
+    rng = np.random.default_rng(6)
+    first, second = (rng.standard_normal((2, 5, 5, 3)).astype(np.float32) for _ in range(2))
+    scale, offset = np.ones(3, np.float32), np.zeros(3, np.float32)
+    w = rng.standard_normal((3, 3, 3, 2)).astype(np.float32)
+    kept = normalization_ops.fused_batch_norm(first, scale, offset)[0]
+    kept_values = kept.numpy().copy()
+    for x in (first, second, first):
+        y = normalization_ops.fused_batch_norm(x, scale, offset)[0]
+        want_y = _bn_ref(x, scale, offset)[0]
+        np.testing.assert_allclose(y.numpy(), want_y, rtol=1e-4, atol=1e-4)
+        conv = conv_ops.conv2d(y, w, 1, "VALID").numpy()
+        want = np.einsum("nhwc,hwco->no", want_y[:, :3, :3], w)
+        np.testing.assert_allclose(conv[:, 0, 0], want, rtol=1e-4, atol=1e-4)
+        del y
+    np.testing.assert_array_equal(kept.numpy(), kept_values)

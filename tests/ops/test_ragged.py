@@ -534,3 +534,277 @@ def test_row_partitions_are_validated_inside_functions_too():
     for bad, what in (([1, 1, 3], ":zero"), ([0, 2, 1, 3], ":monotonic"), ([0, 1, 2], "\\]")):
         with pytest.raises(tf.errors.InvalidArgumentError, match="valid RaggedTensor" + what):
             rows(tf.constant(bad, tf.int64))
+
+
+# ---- broadcasting across ranks and ragged ranks -----------------------------------------------
+def _nested():
+    return [[[1, 2]], [[3, 4], [5, 6]]]
+
+
+def test_broadcast_between_ragged_ranks():
+    uniform_inner = ragged.constant(_nested(), ragged_rank=1)
+    fully_ragged = ragged.constant(_nested())
+    product = uniform_inner * fully_ragged
+    assert product.ragged_rank == 2 and product.shape.as_list() == [2, None, None]
+    assert product.to_list() == [[[1, 4]], [[9, 16], [25, 36]]]
+    lower = ragged.constant([[1, 2], [3]]) + ragged.constant(
+        [[[1, 1], [1]], [[2, 2], [2]], [[3, 3], [3]]]
+    )
+    assert lower.to_list() == [[[2, 3], [4]], [[3, 4], [5]], [[4, 5], [6]]]
+
+
+def test_broadcast_with_dense_of_higher_rank():
+    rt = ragged.constant([[1.0, 2.0], [3.0]])
+    result = rt + tf.constant([[[10.0]], [[20.0]], [[30.0]]])
+    assert result.shape.as_list() == [3, 2, None] and result.ragged_rank == 2
+    assert result.to_list() == [
+        [[11.0, 12.0], [13.0]],
+        [[21.0, 22.0], [23.0]],
+        [[31.0, 32.0], [33.0]],
+    ]
+    inner = tf.ones([2, 1, 1], tf.int32) + ragged.constant(_nested(), ragged_rank=1)
+    assert inner.to_list() == [[[2, 3]], [[4, 5], [6, 7]]] and inner.ragged_rank == 1
+    assert tf.maximum(
+        ragged.constant([[1, 5], [3]]), tf.ones([2, 1, 2, 1], tf.int32)
+    ).to_list() == [[[[1, 5], [3]]], [[[1, 5], [3]]]]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: ragged.constant([[1, 2], [3]]) + ragged.constant([[[1], [2]], [[3]]]),
+        lambda: ragged.constant([[1], [2, 3]]) + ragged.constant([[10], [20]]),
+        lambda: ragged.constant([[1, 2], [3]]) + tf.ones([2, 2, 2], tf.int32),
+        lambda: ragged.constant([[1, 2], [3]]) + tf.ones([3, 3, 1], tf.int32),
+    ],
+)
+def test_broadcast_incompatible_shapes(make):
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Condition x == y did not hold"):
+        make()
+
+
+def test_broadcast_inside_functions_and_gradients():
+    @tf.function(
+        input_signature=[
+            RaggedTensorSpec([None, None, 2], tf.float32, 1),
+            RaggedTensorSpec([None, None, None], tf.float32, 2),
+            tf.TensorSpec([None, 1, 1], tf.float32),
+        ]
+    )
+    def run(a, b, dense):
+        return a * b, ragged.constant([[1.0, 2.0], [3.0]]) + dense
+
+    product, shifted = run(
+        ragged.constant([[[1.0, 2.0]], [[3.0, 4.0]]], ragged_rank=1),
+        ragged.constant([[[2.0, 2.0]], [[3.0, 3.0]]]),
+        tf.ones([2, 1, 1]),
+    )
+    assert product.to_list() == [[[2.0, 4.0]], [[9.0, 12.0]]]
+    assert shifted.to_list() == [[[2.0, 3.0], [4.0]], [[2.0, 3.0], [4.0]]]
+    values = tf.constant([1.0, 2.0, 3.0])
+    dense = tf.constant([[[1.0]], [[2.0]]])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch([values, dense])
+        total = tf.reduce_sum((RaggedTensor.from_row_lengths(values, [2, 1]) * dense).flat_values)
+    gradient = tf.convert_to_tensor(tape.gradient(total, values))
+    assert gradient.numpy().tolist() == [3.0, 3.0, 3.0]
+    assert tf.convert_to_tensor(tape.gradient(total, dense)).numpy().ravel().tolist() == [6.0, 6.0]
+
+
+# ---- gather with axis / batch_dims, gather_nd -------------------------------------------------
+def _params():
+    return ragged.constant([[1, 2, 3], [4], [5, 6]])
+
+
+def test_gather_batch_dims_and_axis():
+    assert tf.gather(_params(), [[0, 1], [0, 0], [1, 0]], batch_dims=1).numpy().tolist() == [
+        [1, 2],
+        [4, 4],
+        [6, 5],
+    ]
+    by_rows = tf.gather(_params(), ragged.constant([[0, 2], [0], [1, 0, 1]]), batch_dims=1)
+    assert by_rows.to_list() == [[1, 3], [4], [6, 5, 6]]
+    assert tf.gather(_params(), [0, 0], axis=1).numpy().tolist() == [[1, 1], [4, 4], [5, 5]]
+    tiled = tf.gather(_params(), ragged.constant([[0], [0, 0]]), axis=1)
+    assert tiled.shape.as_list() == [3, 2, None]
+    assert tiled.to_list() == [[[1], [1, 1]], [[4], [4, 4]], [[5], [5, 5]]]
+    inner = ragged.constant([[[1, 2], [3, 4]], [[5, 6]]], ragged_rank=1)
+    assert tf.gather(inner, [1, 0], axis=-1).to_list() == [[[2, 1], [4, 3]], [[6, 5]]]
+    assert tf.gather(inner, [[1], [0]], axis=2, batch_dims=1).to_list() == [[[2], [4]], [[5]]]
+    deep = tf.gather(
+        ragged.constant([[[1, 2], [3]], [[4]]]),
+        ragged.constant([[[0, 0], [0]], [[0]]]),
+        batch_dims=2,
+    )
+    assert deep.to_list() == [[[1, 1], [3]], [[4]]]
+
+
+@pytest.mark.parametrize(
+    "kwargs, indices, message",
+    [
+        ({"batch_dims": 1}, [0, 1], "batch shape from indices \\(2,\\) does not match"),
+        ({"batch_dims": 2}, [[0], [0], [0]], "batch_dims must be less than rank\\(params\\)"),
+        ({"axis": 3}, [0], "axis=3 out of bounds: expected -2<=axis<2"),
+        ({"axis": 0, "batch_dims": 1}, [[0], [0], [0]], "axis must be greater than or equal"),
+    ],
+)
+def test_gather_argument_errors(kwargs, indices, message):
+    with pytest.raises(ValueError, match=message):
+        tf.gather(_params(), indices, **kwargs)
+
+
+def test_gather_nd():
+    assert ragged_ops.gather_nd(_params(), [[0, 1], [2, 0]]).numpy().tolist() == [2, 5]
+    assert ragged_ops.gather_nd(_params(), [[0], [2]]).to_list() == [[1, 2, 3], [5, 6]]
+    batched = ragged_ops.gather_nd(_params(), [[[0], [2]], [[1], [1]]])
+    assert batched.shape.as_list() == [2, 2, None]
+    assert batched.to_list() == [[[1, 2, 3], [5, 6]], [[4], [4]]]
+    assert int(ragged_ops.gather_nd(_params(), [0, 2])) == 3
+    inner = ragged.constant([[[1, 2], [3, 4]], [[5, 6]]], ragged_rank=1)
+    assert ragged_ops.gather_nd(inner, [[0, 1, 1], [1, 0, 0]]).numpy().tolist() == [4, 5]
+    assert ragged_ops.gather_nd(inner, [[0, 1], [1, 0]]).numpy().tolist() == [[3, 4], [5, 6]]
+    by_rows = ragged_ops.gather_nd(
+        _params(), ragged.constant([[[0, 1]], [[1, 0], [0, 0]]], ragged_rank=1)
+    )
+    assert by_rows.to_list() == [[2], [4, 1]]
+    with pytest.raises(ValueError, match="innermost dimension of indices may not be ragged"):
+        ragged_ops.gather_nd(_params(), ragged.constant([[[0]], [[2], [1]]]))
+    with pytest.raises(ValueError, match="batch_dims != 0"):
+        ragged_ops.gather_nd(_params(), [[0], [1]], batch_dims=1)
+    assert ragged_ops.gather_nd(tf.constant([[1, 2]]), [[0, 1]]).numpy().tolist() == [2]
+
+
+# ---- Ellipsis and tf.newaxis ------------------------------------------------------------------
+def test_getitem_ellipsis_and_newaxis():
+    rt = _params()
+    assert rt[...].to_list() == rt.to_list()
+    assert rt[..., 1:].to_list() == [[2, 3], [], [6]]
+    assert rt[1, ...].numpy().tolist() == [4]
+    front = rt[tf.newaxis]
+    assert front.shape.as_list() == [1, 3, None] and front.to_list() == [rt.to_list()]
+    middle = rt[:, tf.newaxis, 1:]
+    assert middle.shape.as_list() == [3, 1, None] and middle.to_list() == [[[2, 3]], [[]], [[6]]]
+    back = rt[1:, ..., tf.newaxis]
+    assert back.shape.as_list() == [2, None, 1] and back.to_list() == [[[4]], [[5], [6]]]
+    assert rt[0, tf.newaxis].numpy().tolist() == [[1, 2, 3]]
+    inner = ragged.constant([[[1, 2], [3, 4]], [[5, 6]]], ragged_rank=1)
+    assert inner[..., 0].to_list() == [[1, 3], [5]]
+    assert inner[..., 0, tf.newaxis].to_list() == [[[1], [3]], [[5]]]
+    with pytest.raises(ValueError, match="Cannot index into an inner ragged dimension"):
+        rt[..., 0]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Multiple ellipses"):
+        rt[..., ...]
+
+
+# ---- map_fn with an unknown number of rows ----------------------------------------------------
+def test_map_fn_ragged_rows_in_function_with_unknown_row_count():
+    spec = RaggedTensorSpec([None, None], tf.int32)
+
+    @tf.function(input_signature=[spec])
+    def doubled(x):
+        return tf.map_fn(
+            lambda row: row * 2, x, fn_output_signature=RaggedTensorSpec([None], tf.int32, 0)
+        )
+
+    @tf.function(input_signature=[spec])
+    def nested(x):
+        return tf.map_fn(
+            lambda row: RaggedTensor.from_row_lengths(row, [tf.size(row)]),
+            x,
+            fn_output_signature=RaggedTensorSpec([None, None], tf.int32, 1),
+        )
+
+    @tf.function(input_signature=[RaggedTensorSpec([None, None], tf.float32)])
+    def pair(x):
+        return tf.map_fn(
+            lambda row: (row, tf.reduce_max(row)),
+            x,
+            fn_output_signature=(RaggedTensorSpec([None], tf.float32, 0), tf.float32),
+        )
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.int32)])
+    def ranges(x):
+        return tf.map_fn(
+            lambda row: tf.range(row[0]),
+            x,
+            fn_output_signature=RaggedTensorSpec([None], tf.int32, 0),
+        )
+
+    rows = ragged.constant([[1, 2, 3], [4], []])
+    assert doubled(rows).to_list() == [[2, 4, 6], [8], []]
+    assert doubled(rows[:0]).to_list() == []
+    assert nested(rows).to_list() == [[[1, 2, 3]], [[4]], [[]]]
+    values, maxima = pair(ragged.constant([[1.0, 2.0], [4.0]]))
+    assert values.to_list() == [[1.0, 2.0], [4.0]] and maxima.numpy().tolist() == [2.0, 4.0]
+    assert ranges(tf.constant([[2, 0], [0, 0], [3, 1]])).to_list() == [[0, 1], [], [0, 1, 2]]
+
+
+# ---- tf.shape: DynamicRaggedShape -------------------------------------------------------------
+def test_shape_of_ragged_is_a_dynamic_ragged_shape():
+    shape = tf.shape(ragged.constant([[[1, 2], [3, 4]], [[5, 6]]], ragged_rank=1))
+    assert repr(shape) == "<DynamicRaggedShape lengths=[2, (2, 1), 2] num_row_partitions=1>"
+    assert (shape.rank, shape.num_row_partitions, shape.inner_rank) == (3, 1, 2)
+    assert shape.dtype == tf.int32 and shape.inner_shape.numpy().tolist() == [3, 2]
+    assert shape.static_lengths(ragged_lengths=False) == [2, None, 2]
+    assert [shape.is_uniform(axis) for axis in range(3)] == [True, False, True]
+    assert int(shape[0]) == 2 and int(shape[-1]) == 2 and shape[2].dtype == tf.int32
+    assert repr(shape[0:1]) == "<DynamicRaggedShape lengths=[2] num_row_partitions=0>"
+    assert shape[:] is shape
+    with pytest.raises(ValueError, match="Index 1 is not uniform"):
+        shape[1]
+    with pytest.raises(ValueError, match="All relevant dimensions must be uniform"):
+        shape[2:]
+    with pytest.raises(IndexError, match="Index is too big: 5>=3"):
+        shape[5]
+    wide = tf.shape(ragged.constant([[[1], [2]], [[3]]]), out_type=tf.int64)
+    assert wide.static_lengths() == [2, (2, 1), (1, 1, 1)] and wide.dtype == tf.int64
+    assert repr(wide[0:2]) == "<DynamicRaggedShape lengths=[2, (2, 1)] num_row_partitions=1>"
+    assert wide.with_dtype(tf.int32)[0].dtype == tf.int32
+    uniform = tf.shape(RaggedTensor.from_uniform_row_length([1, 2, 3, 4], 2))
+    assert uniform.static_lengths() == [2, 2] and int(uniform[1]) == 2
+    assert int(uniform[1:][0]) == 2
+
+    @tf.function(input_signature=[RaggedTensorSpec([None, None, 2], tf.int32, 1)])
+    def dims(x):
+        shape = tf.shape(x)
+        assert shape.static_lengths() == [None, None, 2]
+        return shape[0], shape[2]
+
+    rows, width = dims(ragged.constant([[[1, 2]], [[3, 4], [5, 6]]], ragged_rank=1))
+    assert (int(rows), int(width)) == (2, 2)
+
+
+# ---- bincount and unicode_encode --------------------------------------------------------------
+def test_bincount_of_ragged():
+    rt = ragged.constant([[1, 1, 3], [], [0, 4]])
+    weights = ragged.constant([[1.0, 2.0, 3.0], [], [4.0, 5.0]])
+    assert ragged_ops.bincount(rt).numpy().tolist() == [1, 2, 0, 1, 1]
+    per_row = ragged_ops.bincount(rt, axis=-1)
+    assert per_row.dtype == tf.int32
+    assert per_row.numpy().tolist() == [[0, 2, 0, 1, 0], [0, 0, 0, 0, 0], [1, 0, 0, 0, 1]]
+    weighted = ragged_ops.bincount(rt, weights=weights, axis=-1, maxlength=2)
+    assert weighted.dtype == tf.float32 and weighted.numpy().tolist() == [[0, 3], [0, 0], [4, 0]]
+    binary = ragged_ops.bincount(rt, axis=-1, minlength=6, binary_output=True)
+    assert binary.numpy().tolist()[0] == [0, 1, 0, 1, 0, 0]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Input must be non-negative"):
+        ragged_ops.bincount(ragged.constant([[1, -1]]), axis=-1)
+    with pytest.raises(ValueError, match="`weights` must be a RaggedTensor"):
+        ragged_ops.bincount(rt, weights=tf.ones([5]))
+    with pytest.raises(ValueError, match="axis=1"):
+        ragged_ops.bincount(rt, axis=1)
+
+
+def test_unicode_encode_of_ragged():
+    flat = ragged_ops.unicode_encode(ragged.constant([[104, 105], [], [233]]), "UTF-8")
+    assert flat.numpy().tolist() == [b"hi", b"", "é".encode()]
+    nested = ragged_ops.unicode_encode(ragged.constant([[[104, 105], [33]], [[233]]]), "UTF-8")
+    assert nested.to_list() == [[b"hi", b"!"], ["é".encode()]]
+    uniform = ragged_ops.unicode_encode(
+        ragged.constant([[[104, 105]], [[33, 34], [35, 36]]], ragged_rank=1), "UTF-8"
+    )
+    assert uniform.to_list() == [[b"hi"], [b'!"', b"#$"]]
+
+
+def test_empty_row_selection():
+    assert ragged.constant([[1]])[:0].to_list() == []
+    assert ragged.constant([[1, 2]])[:0, 1:].to_list() == []

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import tensorflux as tf
+from tensorflux._src.core.dispatch import apply
 from tensorflux._src.ops import sparse_ops as ops
 from tensorflux._src.ops.sparse_tensor import SparseTensor, SparseTensorSpec
 from tensorflux._src.testing.opspec import OpSpec, check_op
@@ -12,6 +13,9 @@ INDICES = np.array([[0, 0], [0, 2], [1, 1], [2, 0], [2, 3]], np.int64)
 SHAPE = [3, 4]
 UNORDERED = INDICES[[3, 0, 4, 2, 1]]
 OTHER = np.array([[0, 2], [1, 0], [2, 3]], np.int64)
+
+
+ADDMM_INDICES = np.array([[0, 0], [0, 3], [1, 2], [2, 1]], np.int32)
 
 
 def _dense(indices, values, shape=SHAPE):
@@ -188,6 +192,38 @@ OPS = [
         lambda d: np.concatenate([_segment_reference(_sqrt_n)(d), np.zeros((1, 2), d.dtype)]),
         args=lambda rng, dtype: [rng.uniform(0.5, 2, (4, 2)).astype(dtype)],
         name="segment_sqrt_n_num_segments",
+    ),
+    OpSpec(
+        lambda d: ops.segment_sum(d, DATA_INDICES, SEGMENT_IDS, sparse_gradient=True),
+        _segment_reference(lambda rows: rows.sum(axis=0)),
+        args=lambda rng, dtype: [rng.uniform(0.5, 2, (4, 2)).astype(dtype)],
+        name="segment_sum_sparse_gradient",
+    ),
+    OpSpec(
+        lambda d: ops.segment_mean(d, DATA_INDICES, SEGMENT_IDS, sparse_gradient=True),
+        _segment_reference(lambda rows: rows.mean(axis=0)),
+        args=lambda rng, dtype: [rng.uniform(0.5, 2, (4, 2)).astype(dtype)],
+        name="segment_mean_sparse_gradient",
+    ),
+    OpSpec(
+        lambda d: ops.segment_sqrt_n(
+            d, DATA_INDICES, SEGMENT_IDS, num_segments=4, sparse_gradient=True
+        ),
+        lambda d: np.concatenate([_segment_reference(_sqrt_n)(d), np.zeros((1, 2), d.dtype)]),
+        args=lambda rng, dtype: [rng.uniform(0.5, 2, (4, 2)).astype(dtype)],
+        name="segment_sqrt_n_sparse_gradient",
+    ),
+    OpSpec(
+        lambda v, a, b: ops.sampled_addmm(
+            ADDMM_INDICES, v, [3, 4], a, b, beta=0.5, alpha=2.0, output_type=v.dtype
+        )[1],
+        lambda v, a, b: 2.0 * (a @ b)[tuple(ADDMM_INDICES.T)] + 0.5 * v,
+        args=lambda rng, dtype: [
+            rng.uniform(-1, 1, 4).astype(dtype),
+            rng.uniform(-1, 1, (3, 5)).astype(dtype),
+            rng.uniform(-1, 1, (5, 4)).astype(dtype),
+        ],
+        name="sampled_addmm",
     ),
     OpSpec(
         lambda p, w: ops.embedding_lookup_sparse(
@@ -554,3 +590,135 @@ def test_public_ops_dispatch_on_sparse_tensors():
         sp * sp
     with pytest.raises(ValueError, match="unsupported type"):  # exp(0) != 0: no sparse exp
         tf.math.exp(sp)
+
+
+def _segment_gradient(fn, data, indices, segment_ids, **kwargs):
+    with tf.GradientTape() as tape:
+        tape.watch(data)
+        loss = tf.reduce_sum(fn(data, indices, segment_ids, **kwargs) * 1.5)
+    return tape.gradient(loss, data)
+
+
+@pytest.mark.parametrize("fn", [ops.segment_sum, ops.segment_mean, ops.segment_sqrt_n])
+@pytest.mark.parametrize("index_dtype", [tf.int32, tf.int64])
+def test_sparse_gradient_gives_indexed_slices(fn, index_dtype):
+    data = tf.constant(np.arange(12.0).reshape(4, 3), tf.float32)
+    indices = tf.constant([3, 0, 3, 1], index_dtype)
+    segment_ids = tf.constant([0, 0, 1, 2], tf.int32)
+    dense = _segment_gradient(fn, data, indices, segment_ids)
+    sparse = _segment_gradient(fn, data, indices, segment_ids, sparse_gradient=True)
+    assert isinstance(sparse, tf.IndexedSlices) and not isinstance(dense, tf.IndexedSlices)
+    assert sparse.indices.dtype == index_dtype and sparse.indices.numpy().tolist() == [0, 1, 3]
+    assert sparse.dense_shape.dtype == tf.int32 and sparse.dense_shape.numpy().tolist() == [4, 3]
+    np.testing.assert_allclose(tf.convert_to_tensor(sparse).numpy(), dense.numpy(), rtol=1e-6)
+    with_count = _segment_gradient(
+        fn, data, indices, segment_ids, num_segments=5, sparse_gradient=True
+    )
+    assert isinstance(with_count, tf.IndexedSlices)
+    np.testing.assert_allclose(tf.convert_to_tensor(with_count).numpy(), dense.numpy(), rtol=1e-6)
+
+
+def test_sparse_gradient_inside_tf_function():
+    @tf.function
+    def gradient(data):
+        return tf.convert_to_tensor(
+            _segment_gradient(ops.segment_mean, data, [2, 0, 2], [0, 0, 1], sparse_gradient=True)
+        )
+
+    data = tf.ones([3, 2])
+    expected = _segment_gradient(ops.segment_mean, data, [2, 0, 2], [0, 0, 1])
+    np.testing.assert_allclose(gradient(data).numpy(), expected.numpy())
+
+
+def test_segment_grad_v2_ops():
+    grad = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    inputs = (grad, tf.constant([2, 0, 2]), tf.constant([0, 0, 1]), tf.constant(3))
+    values, unique = apply(ops.SPARSE_SEGMENT_GRAD_V2["mean"], inputs, {})
+    assert values.numpy().tolist() == [[0.5, 1.0], [3.5, 5.0]] and unique.numpy().tolist() == [0, 2]
+    bad = (grad, tf.constant([2, 0, 5]), tf.constant([0, 0, 1]), tf.constant(3))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Index 5 out of range \[0, 3\)"):
+        apply(ops.SPARSE_SEGMENT_GRAD_V2["sum"], bad, {})
+
+
+def test_reset_shape():
+    sp = SparseTensor([[0, 1], [2, 0]], [1.0, 2.0], [5, 5])
+    assert ops.reset_shape(sp).dense_shape.numpy().tolist() == [3, 2]
+    grown = ops.reset_shape(sp, [6, 7])
+    assert grown.dense_shape.numpy().tolist() == [6, 7] and grown.shape.as_list() == [6, 7]
+    assert grown.values is sp.values
+    empty = SparseTensor(np.zeros([0, 2], np.int64), np.zeros([0], np.float32), [4, 4])
+    assert ops.reset_shape(empty).dense_shape.numpy().tolist() == [0, 0]
+    with pytest.raises(
+        ValueError, match=r"Found new_shape \(\[5 5\]\), sp_input.shape \(\[4 5\]\)"
+    ):
+        ops.reset_shape(sp, [4, 5])
+    with pytest.raises(ValueError, match="Dimensions 3 and 2 are not compatible"):
+        ops.reset_shape(sp, [5, 5, 5])
+    with pytest.raises(ValueError, match=r"Shape \(\) must have rank 1"):
+        ops.reset_shape(sp, 5)
+    with pytest.raises(TypeError, match=r"Input must be a SparseTensor\."):
+        ops.reset_shape(tf.ones([2, 2]))
+
+    @tf.function
+    def reset(values, new_shape):
+        return ops.reset_shape(SparseTensor([[0, 1]], values, [2, 2]), new_shape).dense_shape
+
+    assert reset(tf.constant([1.0]), tf.constant([3, 3])).numpy().tolist() == [3, 3]
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        reset(tf.constant([1.0]), tf.constant([1, 3]))
+
+
+def test_concat_rejects_dense_inputs_and_passes_one_through():
+    sp = SparseTensor([[0, 1]], [1.0], [2, 2])
+    for inputs in ([sp, tf.ones([2, 2])], [tf.ones([2, 2]), sp], [np.ones([2, 2])]):
+        with pytest.raises(TypeError, match=r"^Input must be a SparseTensor\.$"):
+            ops.concat(1, inputs)
+    unordered = SparseTensor([[1, 0], [0, 1]], [1.0, 2.0], [2, 2])
+    assert ops.concat(0, [unordered]) is unordered
+
+
+def test_bincount_ragged():
+    ragged = tf.ragged.constant([[1, 1, 3], [], [2, 5, 5, 5]])
+    flat = ops.bincount(ragged)
+    assert flat.indices.numpy().tolist() == [[1], [2], [3], [5]]
+    assert flat.values.numpy().tolist() == [2, 1, 1, 3] and flat.values.dtype == tf.int32
+    rows = ops.bincount(ragged, axis=-1)
+    assert rows.indices.numpy().tolist() == [[0, 1], [0, 3], [2, 2], [2, 5]]
+    assert rows.dense_shape.numpy().tolist() == [3, 6]
+    binary = ops.bincount(ragged, axis=-1, binary_output=True, minlength=7)
+    assert binary.values.numpy().tolist() == [1] * 4
+    assert binary.dense_shape.numpy().tolist() == [3, 7]
+    weights = tf.ragged.constant([[0.5, 1.0, 2.0], [], [1.0, 1.0, 1.0, 3.0]])
+    weighted = ops.bincount(ragged, weights=weights, axis=-1, maxlength=5)
+    assert weighted.values.numpy().tolist() == [1.5, 2.0, 1.0]
+    assert weighted.dense_shape.numpy().tolist() == [3, 5]
+    all_weighted = ops.bincount(ragged, weights=weights)
+    assert all_weighted.values.numpy().tolist() == [1.5, 1.0, 2.0, 5.0]
+    wide = ops.bincount(tf.ragged.constant([[1, 1, 3], [], [2]], dtype=tf.int64), axis=-1)
+    assert wide.values.dtype == tf.int64 and wide.dense_shape.numpy().tolist() == [3, 4]
+    traced = tf.function(lambda r: ops.bincount(r, axis=-1).values)
+    assert traced(ragged).numpy().tolist() == [2, 1, 1, 3]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must all be non-negative"):
+        ops.bincount(tf.ragged.constant([[1, -1]]), axis=-1)
+    with pytest.raises(ValueError, match="`weights` must be a RaggedTensor"):
+        ops.bincount(ragged, weights=tf.constant([1.0, 2.0, 3.0]), axis=-1)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        ops.bincount(ragged, weights=tf.ragged.constant([[1.0]]), axis=-1)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="'T' of float"):
+        ops.bincount(tf.ragged.constant([[1.0]]), axis=-1)
+    with pytest.raises(ValueError, match="mutually exclusive"):
+        ops.bincount(ragged, weights=weights, binary_output=True)
+
+
+def test_sampled_addmm_batched_and_errors():
+    indices = tf.constant([0, 1, 1, 0, 0, 0, 1, 0], shape=[2, 2, 2])
+    values = tf.constant([3.0, 5.0, 2.0, 7.0], shape=[2, 2])
+    mat1 = tf.constant(np.arange(1, 13), shape=[2, 2, 3], dtype=tf.float32)
+    mat2 = tf.constant(np.arange(13, 25), shape=[2, 3, 2], dtype=tf.float32)
+    out_indices, out_values, out_shape = ops.sampled_addmm(
+        indices, values, [2, 2], mat1, mat2, alpha=0.75, beta=0.25
+    )
+    assert out_indices is indices and out_shape.dtype == tf.int32
+    np.testing.assert_allclose(out_values.numpy(), [[75.75, 173.0], [381.5, 524.5]])
+    with pytest.raises(ValueError, match=r"Dense shape: \[3 2\] does not match output shape"):
+        ops.sampled_addmm(indices, values, [3, 2], mat1, mat2)

@@ -484,3 +484,158 @@ def test_image_graph_def_runs_in_tf():
     theirs = _run_graph_def_in_tf(concrete.graph.as_graph_def(), outputs, {"x:0": x})
     for mine, real in zip(ours, theirs):
         np.testing.assert_allclose(mine.numpy(), real, rtol=1e-5, atol=1e-5)
+
+
+# ---- sample_distorted_bounding_box, is_jpeg -------------------------------------------------------
+DISTORT_BOX = [[[0.1, 0.2, 0.5, 0.9], [0.6, 0.0, 1.0, 0.3]]]
+
+
+def _crop_stats(sampler, seeds, **kwargs):
+    """Mean area fraction, mean aspect ratio, share of whole-image fallbacks, mean offsets."""
+    crops = []
+    for seed in seeds:
+        begin, size, _ = sampler([40, 50, 3], DISTORT_BOX, [seed * 7919 + 3, seed + 11], **kwargs)
+        crops.append([*begin.numpy()[:2], *size.numpy()[:2]])
+    top, left, height, width = np.asarray(crops, np.float64).T
+    whole = (height == 40) & (width == 50)
+    return np.array(
+        [
+            (height * width).mean() / 2000,
+            (width / height).mean(),
+            whole.mean(),
+            top.mean() / 40,
+            left.mean() / 50,
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"min_object_covered": 0.5, "aspect_ratio_range": (0.5, 2.0), "area_range": (0.1, 0.5)},
+        {"min_object_covered": 0.8, "area_range": (0.05, 0.5), "max_attempts": 4},
+    ],
+    ids=["defaults", "wide", "hard"],
+)
+def test_distorted_box_statistics_match_tf(kwargs):
+    seeds = range(600)
+    mine = _crop_stats(tfx_image.stateless_sample_distorted_bounding_box, seeds, **kwargs)
+    theirs = _crop_stats(tf_real.image.stateless_sample_distorted_bounding_box, seeds, **kwargs)
+    # About four standard errors of the difference of each mean over 600 crops.
+    assert np.all(np.abs(mine - theirs) <= [0.06, 0.1, 0.1, 0.04, 0.04]), (mine, theirs)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [
+        (
+            ([40, 50, 3], [[[0.1, 0.2, 0.5, 0.9]]]),
+            {"min_object_covered": 1.0, "area_range": [0.05, 0.06]},
+        ),
+        (
+            ([40, 50, 3], [[[0.1, 0.2, 0.5, 0.9]]]),
+            {"aspect_ratio_range": [1.0, 1.0], "area_range": [0.3, 0.3]},
+        ),
+        (([40, 50, 3], [[[0.1, 0.2, 0.5, 0.9]]]), {"area_range": [0.6, 0.5]}),
+        (([40, 50, 3], [[[0.5, 0.2, 0.1, 0.9]]]), {}),
+        (([0, 50, 3], [[[0.1, 0.2, 0.5, 0.9]]]), {}),
+    ],
+    ids=["uncoverable", "no_integer_crop", "empty_area_range", "inverted_box", "empty_image"],
+)
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "int64"])
+def test_distorted_box_fallbacks_and_dtypes_match_tf(args, kwargs, dtype):
+    size, boxes = args
+    for seed in range(3):
+        theirs = tf_real.image.stateless_sample_distorted_bounding_box(
+            tf_real.constant(size, dtype), boxes, [seed, 1], **kwargs
+        )
+        mine = tfx_image.stateless_sample_distorted_bounding_box(
+            tfx.constant(size, dtype), boxes, [seed, 1], **kwargs
+        )
+        for a, b in zip(mine, theirs):
+            assert a.dtype.name == b.dtype.name and a.shape.as_list() == b.shape.as_list()
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
+    stateful = tfx_image.sample_distorted_bounding_box(tfx.constant(size, dtype), boxes, **kwargs)
+    real = tf_real.image.sample_distorted_bounding_box(
+        tf_real.constant(size, dtype), boxes, **kwargs
+    )
+    for a, b in zip(stateful, real):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"image_size": [40, 50]},
+        {"image_size": [[40, 50, 3]]},
+        {"bounding_boxes": np.zeros([2, 4], np.float32)},
+        {"bounding_boxes": np.zeros([1, 1, 3], np.float32)},
+        {"bounding_boxes": np.zeros([1, 0, 4], np.float32)},
+        {"bounding_boxes": [[[0.1, 0.2, 1.5, 0.9]]]},
+        {"min_object_covered": -0.5},
+        {"min_object_covered": [0.1]},
+        {"aspect_ratio_range": [0.5]},
+        {"aspect_ratio_range": [-1.0, 1.0]},
+        {"area_range": [0.5]},
+        {"area_range": [0.5, 2.0]},
+        {"area_range": [0.0, 0.5]},
+        {"max_attempts": 0},
+        {"seed": [1, 2, 3]},
+        {"seed": 1},
+    ],
+)
+def test_distorted_box_errors_match_tf(kwargs):
+    args = {"image_size": [40, 50, 3], "bounding_boxes": [[[0.1, 0.2, 0.5, 0.9]]], "seed": [1, 2]}
+    args.update(kwargs)
+    with pytest.raises(tf_real.errors.InvalidArgumentError) as real_error:
+        tf_real.image.stateless_sample_distorted_bounding_box(**args)
+    with pytest.raises(tfx.errors.InvalidArgumentError) as my_error:
+        tfx_image.stateless_sample_distorted_bounding_box(**args)
+    expected = real_error.value.message.split("}} ")[1].replace("Stateless", "")
+    assert my_error.value.message.replace("Stateless", "") == expected
+    if "seed" not in kwargs:
+        del args["seed"]
+        with pytest.raises(tfx.errors.InvalidArgumentError) as stateful_error:
+            tfx_image.sample_distorted_bounding_box(**args)
+        assert stateful_error.value.message.replace("V2]", "]") == expected
+
+
+def test_distorted_box_input_conversion_errors_match_tf():
+    boxes64 = np.array([[[0.1, 0.2, 0.5, 0.9]]], np.float64)
+    with pytest.raises(ValueError):
+        tf_real.image.sample_distorted_bounding_box([40, 50, 3], tf_real.constant(boxes64))
+    with pytest.raises(ValueError):
+        tfx_image.sample_distorted_bounding_box([40, 50, 3], tfx.constant(boxes64))
+    with pytest.raises(tf_real.errors.InvalidArgumentError):
+        tf_real.image.sample_distorted_bounding_box([40.0, 50.0, 3.0], [[[0.1, 0.2, 0.5, 0.9]]])
+    with pytest.raises(tfx.errors.InvalidArgumentError):
+        tfx_image.sample_distorted_bounding_box([40.0, 50.0, 3.0], [[[0.1, 0.2, 0.5, 0.9]]])
+
+
+@pytest.mark.parametrize(
+    "contents",
+    [b"\xff\xd8\xff\xe0abc", b"\xff\xd8", b"", b"\x89PNG\r\n\x1a\n", [b"\xff\xd8\xff", b"GIF89a"]],
+)
+def test_is_jpeg_matches_tf(contents):
+    mine, theirs = tfx_image.is_jpeg(contents), tf_real.io.is_jpeg(contents)
+    assert mine.dtype.name == theirs.dtype.name and mine.shape.as_list() == theirs.shape.as_list()
+    assert mine.numpy().tolist() == theirs.numpy().tolist()
+
+
+def test_distorted_box_graph_def_runs_in_tf():
+    @tfx.function
+    def pipeline(size):
+        stateless = tfx_image.stateless_sample_distorted_bounding_box(
+            size, DISTORT_BOX, [1, 2], min_object_covered=1.0, area_range=[0.05, 0.06]
+        )
+        stateful = tfx_image.sample_distorted_bounding_box(size, DISTORT_BOX, seed=3)
+        return (*stateless, tfx.size(stateful[1]) + tfx.size(stateful[2]))
+
+    size = np.array([40, 50, 3], np.int32)
+    concrete = pipeline.get_concrete_function(tfx.constant(size))
+    ours = concrete(tfx.constant(size))
+    outputs = [t.name for t in concrete.outputs]
+    theirs = _run_graph_def_in_tf(concrete.graph.as_graph_def(), outputs, {"size:0": size})
+    for mine, real in zip(ours, theirs):
+        np.testing.assert_array_equal(mine.numpy(), real)

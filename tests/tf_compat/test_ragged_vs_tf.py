@@ -357,3 +357,368 @@ def test_gradients_match_tf():
         return tape.gradient(loss, values).numpy().tolist()
 
     np.testing.assert_allclose(grads(TFX), grads(tf_real), rtol=1e-6)
+
+
+# ---- ragged broadcasting, gather, indexing, map_fn in graphs, shape, bincount -----------------
+def _nested():
+    return [[[1, 2]], [[3, 4], [5, 6]]]
+
+
+BROADCAST_CASES = {
+    "ragged_ranks_1_and_2": lambda tf: (
+        tf.ragged.constant(_nested(), ragged_rank=1) * tf.ragged.constant(_nested())
+    ),
+    "dense_higher_rank": lambda tf: (
+        tf.ragged.constant([[1, 2], [3]]) + tf.ones([3, 2, 1], tf.int32)
+    ),
+    "dense_higher_rank_ones": lambda tf: (
+        tf.ragged.constant([[1.0], [2.0, 3.0]]) - tf.ones([4, 1, 1])
+    ),
+    "dense_rank_4": lambda tf: tf.maximum(
+        tf.ragged.constant([[1, 5], [3]]), tf.ones([2, 1, 2, 1], tf.int32)
+    ),
+    "dense_first_ragged_second": lambda tf: (
+        tf.ones([2, 1, 1], tf.int32) + tf.ragged.constant(_nested(), ragged_rank=1)
+    ),
+    "ragged_rank_2_vs_inner_dense": lambda tf: (
+        tf.ragged.constant(_nested())
+        + tf.ragged.constant([[[10, 20]], [[30, 40], [50, 60]]], ragged_rank=1)
+    ),
+    "compare": lambda tf: (
+        tf.ragged.constant(_nested(), ragged_rank=1)
+        > tf.ragged.constant([[[1, 1]], [[4, 4], [4, 4]]])
+    ),
+}
+BROADCAST_ERRORS = {
+    "ragged_lengths_differ": lambda tf: (
+        tf.ragged.constant([[1, 2], [3]]) + tf.ragged.constant([[[1], [2]], [[3]]])
+    ),
+    "ragged_row_of_one": lambda tf: (
+        tf.ragged.constant([[1], [2, 3]]) + tf.ragged.constant([[10], [20]])
+    ),
+    "dense_uniform_vs_ragged": lambda tf: (
+        tf.ragged.constant([[1, 2], [3]]) + tf.ones([2, 2, 2], tf.int32)
+    ),
+    "dense_wrong_rows": lambda tf: tf.ragged.constant([[1, 2], [3]]) + tf.ones([3, 3, 1], tf.int32),
+    "splits_dtypes": lambda tf: (
+        tf.ragged.constant([[1, 2], [3]], row_splits_dtype=tf.int32)
+        + tf.ragged.constant([[[1]], [[3]]])
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROADCAST_CASES))
+def test_ragged_broadcasting_matches_tf(name):
+    assert _plain(BROADCAST_CASES[name](TFX)) == _plain(BROADCAST_CASES[name](tf_real))
+
+
+@pytest.mark.parametrize("name", sorted(BROADCAST_ERRORS))
+def test_ragged_broadcasting_errors_match_tf(name):
+    with pytest.raises(Exception) as theirs:
+        BROADCAST_ERRORS[name](tf_real)
+    with pytest.raises(Exception) as ours:
+        BROADCAST_ERRORS[name](TFX)
+    assert _error_class(ours.value) == _error_class(theirs.value)
+
+
+def _params(tf):
+    return tf.ragged.constant([[1, 2, 3], [4], [5, 6]])
+
+
+def _inner(tf):
+    return tf.ragged.constant([[[1, 2], [3, 4]], [[5, 6]]], ragged_rank=1)
+
+
+GATHER_CASES = {
+    "batch_dims_1": lambda tf: tf.gather(_params(tf), [[0, 1], [0, 0], [1, 0]], batch_dims=1),
+    "batch_dims_1_axis_1": lambda tf: tf.gather(
+        _params(tf), [[0, 1], [0, 0], [1, 0]], axis=1, batch_dims=1
+    ),
+    "batch_dims_1_ragged_indices": lambda tf: tf.gather(
+        _params(tf), tf.ragged.constant([[0, 2], [0], [1, 0, 1]]), batch_dims=1
+    ),
+    "axis_1": lambda tf: tf.gather(_params(tf), [0, 0], axis=1),
+    "axis_1_ragged_indices": lambda tf: tf.gather(
+        _params(tf), tf.ragged.constant([[0], [0, 0]]), axis=1
+    ),
+    "negative": lambda tf: tf.gather(_params(tf), [1], axis=-1, batch_dims=-1),
+    "inner_axis": lambda tf: tf.gather(_inner(tf), [1, 0], axis=2),
+    "inner_axis_negative": lambda tf: tf.gather(_inner(tf), [1, 0], axis=-1),
+    "inner_axis_batch": lambda tf: tf.gather(_inner(tf), [[1], [0]], axis=2, batch_dims=1),
+    "batch_dims_2": lambda tf: tf.gather(
+        tf.ragged.constant([[[1, 2], [3]], [[4]]]),
+        tf.ragged.constant([[[0, 0], [0]], [[0]]]),
+        batch_dims=2,
+    ),
+    "batch_axis_2": lambda tf: tf.gather(
+        tf.ragged.constant([[[1, 2], [3, 5]], [[4, 7]]]), [[0, 1], [1, 1]], axis=2, batch_dims=1
+    ),
+    "dense_params_ragged_indices": lambda tf: tf.gather(
+        tf.constant([[1, 2], [3, 4]]), tf.ragged.constant([[0], [1, 0]]), batch_dims=1
+    ),
+}
+GATHER_ERRORS = {
+    "batch_shape": lambda tf: tf.gather(_params(tf), [0, 1], batch_dims=1),
+    "batch_dims_rank": lambda tf: tf.gather(_params(tf), [[0, 1], [0, 0], [1, 0]], batch_dims=2),
+    "axis_bounds": lambda tf: tf.gather(_params(tf), [0], axis=3),
+    "axis_below_batch": lambda tf: tf.gather(_params(tf), [[0], [0], [0]], axis=0, batch_dims=1),
+}
+
+
+@pytest.mark.parametrize("name", sorted(GATHER_CASES))
+def test_gather_axis_and_batch_dims_match_tf(name):
+    assert _plain(GATHER_CASES[name](TFX)) == _plain(GATHER_CASES[name](tf_real))
+
+
+@pytest.mark.parametrize("name", sorted(GATHER_ERRORS))
+def test_gather_errors_match_tf(name):
+    with pytest.raises(Exception) as theirs:
+        GATHER_ERRORS[name](tf_real)
+    with pytest.raises(Exception) as ours:
+        GATHER_ERRORS[name](TFX)
+    assert _error_class(ours.value) == _error_class(theirs.value)
+    assert str(ours.value) == str(theirs.value)
+
+
+GATHER_ND = [
+    (_params, [[0, 1], [2, 0]]),
+    (_params, [[0], [2]]),
+    (_params, [[[0], [2]], [[1], [1]]]),
+    (_params, [[[0, 0]], [[2, 1]]]),
+    (_params, [0, 2]),
+    (_params, [1]),
+    (_inner, [[0, 1, 1], [1, 0, 0]]),
+    (_inner, [[0, 1], [1, 0]]),
+    (_inner, [[0], [1]]),
+    (_params, [[0, 5]]),
+]
+
+
+@pytest.mark.parametrize("index", range(len(GATHER_ND)))
+def test_gather_nd_matches_tf(index):
+    make, indices = GATHER_ND[index]
+    theirs = tf_real.gather_nd(make(tf_real), indices)
+    assert _plain(ragged_ops.gather_nd(make(TFX), indices)) == _plain(theirs)
+
+
+def test_gather_nd_ragged_indices_and_errors_match_tf():
+    indices = [[[0, 1]], [[1, 0], [0, 0]]]
+    ours = ragged_ops.gather_nd(_params(TFX), tfx_ragged.constant(indices, ragged_rank=1))
+    theirs = tf_real.gather_nd(_params(tf_real), tf_real.ragged.constant(indices, ragged_rank=1))
+    assert _plain(ours) == _plain(theirs)
+    ours = ragged_ops.gather_nd(
+        _params(TFX), tfx_ragged.constant([[[0]], [[2], [1]]], ragged_rank=1)
+    )
+    theirs = tf_real.gather_nd(
+        _params(tf_real), tf_real.ragged.constant([[[0]], [[2], [1]]], ragged_rank=1)
+    )
+    assert _plain(ours) == _plain(theirs)
+    for args, kwargs in (
+        ((tfx_ragged.constant([[[0]], [[2], [1]]]),), {}),
+        (([[0], [1]],), {"batch_dims": 1}),
+    ):
+        real_args = [
+            tf_real.ragged.constant(a.to_list()) if hasattr(a, "to_list") else a for a in args
+        ]
+        with pytest.raises(ValueError) as theirs:
+            tf_real.gather_nd(_params(tf_real), *real_args, **kwargs)
+        with pytest.raises(ValueError) as ours:
+            ragged_ops.gather_nd(_params(TFX), *args, **kwargs)
+        assert str(ours.value) == str(theirs.value)
+
+
+GETITEM_KEYS = [
+    (Ellipsis,),
+    (0, Ellipsis),
+    (Ellipsis, slice(1, None)),
+    (None,),
+    (0, None),
+    (slice(None), None),
+    (slice(None), None, slice(1, None)),
+    (Ellipsis, None),
+    (slice(1, None), Ellipsis, None),
+    (None, Ellipsis),
+    (1, Ellipsis, 0),
+    (Ellipsis, 0),
+    (slice(None), Ellipsis, 1),
+    (Ellipsis, 0, None),
+]
+
+
+@pytest.mark.parametrize("index", range(len(GETITEM_KEYS)))
+def test_getitem_ellipsis_and_newaxis_match_tf(index):
+    key = GETITEM_KEYS[index]
+    for make in (_params, _inner):
+        try:
+            theirs = _plain(make(tf_real)[key])
+        except ValueError as error:
+            with pytest.raises(ValueError, match="Cannot index into an inner ragged dimension"):
+                make(TFX)[key]
+            assert "inner ragged dimension" in str(error)
+            continue
+        assert _plain(make(TFX)[key]) == theirs
+
+
+def test_map_fn_ragged_rows_with_unknown_row_count_matches_tf():
+    def body(tf):
+        spec = tf.RaggedTensorSpec([None, None], tf.int32)
+
+        @tf.function(input_signature=[spec])
+        def doubled(x):
+            return tf.map_fn(
+                lambda r: r * 2, x, fn_output_signature=tf.RaggedTensorSpec([None], tf.int32, 0)
+            )
+
+        @tf.function(input_signature=[spec])
+        def nested(x):
+            return tf.map_fn(
+                lambda r: tf.RaggedTensor.from_row_lengths(r, [tf.size(r)]),
+                x,
+                fn_output_signature=tf.RaggedTensorSpec([None, None], tf.int32, 1),
+            )
+
+        @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.int32)])
+        def ranges(x):
+            return tf.map_fn(
+                lambda r: tf.range(r[0]),
+                x,
+                fn_output_signature=tf.RaggedTensorSpec([None], tf.int32, 0),
+            )
+
+        @tf.function(input_signature=[tf.RaggedTensorSpec([None, None], tf.float32)])
+        def pair(x):
+            return tf.map_fn(
+                lambda r: (r, tf.reduce_max(r)),
+                x,
+                fn_output_signature=(tf.RaggedTensorSpec([None], tf.float32, 0), tf.float32),
+            )
+
+        @tf.function(input_signature=[spec])
+        def sums(x):
+            return tf.map_fn(tf.reduce_sum, x, fn_output_signature=tf.int32)
+
+        rows = tf.ragged.constant(_rows())
+        return [
+            doubled(rows),
+            doubled(tf.ragged.constant([[1]])[:0]),
+            nested(rows),
+            ranges(tf.constant([[2, 0], [0, 0], [3, 1]])),
+            pair(tf.ragged.constant([[1.0, 2.0], [4.0]])),
+            sums(rows),
+        ]
+
+    assert _plain(body(TFX)) == _plain(body(tf_real))
+
+
+def _shape_facts(tf, rows, ragged_rank=None, out_type=None):
+    rt = tf.ragged.constant(rows, ragged_rank=ragged_rank)
+    shape = tf.shape(rt) if out_type is None else tf.shape(rt, out_type=out_type)
+    facts = [
+        repr(shape),
+        shape.rank,
+        shape.num_row_partitions,
+        shape.inner_rank,
+        shape.dtype.name,
+        _plain(shape.inner_shape),
+        shape.static_lengths(),
+        shape.static_lengths(ragged_lengths=False),
+        [shape.is_uniform(axis) for axis in range(shape.rank)],
+    ]
+    for key in [*range(-shape.rank, shape.rank + 1), slice(0, 1), slice(0, 2), slice(None)]:
+        key = slice(1, None) if key == shape.rank else key
+        try:
+            item = shape[key]
+        except (ValueError, IndexError) as error:
+            facts.append((type(error).__name__, str(error)))
+            continue
+        facts.append(repr(item) if not hasattr(item, "numpy") else _plain(item))
+    return facts
+
+
+@pytest.mark.parametrize(
+    "rows, ragged_rank, out_type",
+    [
+        ([[[1, 2], [3, 4]], [[5, 6]]], 1, None),
+        ([[[1], [2]], [[3]]], None, "int64"),
+        ([[1, 2], [3]], None, None),
+        ([[1, 2], [3, 4]], None, "int32"),
+    ],
+)
+def test_shape_is_a_dynamic_ragged_shape_like_tf(rows, ragged_rank, out_type):
+    ours = _shape_facts(TFX, rows, ragged_rank, out_type and getattr(tfx, out_type))
+    theirs = _shape_facts(tf_real, rows, ragged_rank, out_type and getattr(tf_real, out_type))
+    assert ours == theirs
+
+
+def test_shape_inside_function_matches_tf():
+    def body(tf):
+        @tf.function(input_signature=[tf.RaggedTensorSpec([None, None, 2], tf.int32, 1)])
+        def dims(x):
+            shape = tf.shape(x)
+            dims.seen = (repr(shape), shape.static_lengths())
+            return shape[0], shape[2], shape.inner_shape
+
+        result = _plain(dims(tf.ragged.constant([[[1, 2], [3, 4]], [[5, 6]]], ragged_rank=1)))
+        return result, dims.seen
+
+    assert body(TFX) == body(tf_real)
+
+
+BINCOUNT = [
+    ({}, False),
+    ({"axis": -1}, False),
+    ({}, True),
+    ({"axis": -1}, True),
+    ({"minlength": 7, "axis": -1}, False),
+    ({"maxlength": 2, "axis": -1}, False),
+    ({"maxlength": 2, "axis": -1}, True),
+    ({"binary_output": True, "axis": -1}, False),
+    ({"binary_output": True}, False),
+    ({"dtype": "float32"}, False),
+    ({"dtype": "float64", "axis": -1}, False),
+]
+
+
+@pytest.mark.parametrize("index", range(len(BINCOUNT)))
+def test_bincount_of_ragged_matches_tf(index):
+    kwargs, weighted = BINCOUNT[index]
+
+    def run(tf, bincount):
+        args = dict(kwargs)
+        if "dtype" in args:
+            args["dtype"] = getattr(tf, args["dtype"])
+        if weighted:
+            args["weights"] = tf.ragged.constant([[1.0, 2.0, 3.0], [], [4.0, 5.0]])
+        return _plain(bincount(tf.ragged.constant([[1, 1, 3], [], [0, 4]]), **args))
+
+    assert run(TFX, ragged_ops.bincount) == run(tf_real, tf_real.math.bincount)
+
+
+def test_bincount_of_ragged_errors_match_tf():
+    for call in (
+        lambda tf, count: count(tf.ragged.constant([[1]]), axis=1),
+        lambda tf, count: count(tf.ragged.constant([[1, -1]]), axis=-1),
+        lambda tf, count: count(tf.ragged.constant([[1, 2]]), weights=tf.constant([1, 2])),
+    ):
+        with pytest.raises(Exception) as theirs:
+            call(tf_real, tf_real.math.bincount)
+        with pytest.raises(Exception) as ours:
+            call(TFX, ragged_ops.bincount)
+        assert _error_class(ours.value) == _error_class(theirs.value)
+
+
+@pytest.mark.parametrize(
+    "rows, ragged_rank, encoding",
+    [
+        ([[104, 105], [], [233]], None, "UTF-8"),
+        ([[[104, 105], [33]], [[233]]], None, "UTF-8"),
+        ([[[104, 105]], [[33, 34], [35, 36]]], 1, "UTF-16-BE"),
+        ([[104, 0x110000]], None, "UTF-32-BE"),
+    ],
+)
+def test_unicode_encode_of_ragged_matches_tf(rows, ragged_rank, encoding):
+    ours = ragged_ops.unicode_encode(tfx_ragged.constant(rows, ragged_rank=ragged_rank), encoding)
+    theirs = tf_real.strings.unicode_encode(
+        tf_real.ragged.constant(rows, ragged_rank=ragged_rank), encoding
+    )
+    assert _plain(ours) == _plain(theirs)

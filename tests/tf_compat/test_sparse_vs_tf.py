@@ -387,3 +387,189 @@ def test_other_dispatch():
         (tfx.rank, tf_real.rank),
     ):
         _same(my_fn(mine), real_fn(theirs))
+
+
+# ---- reset_shape, concat of dense inputs, ragged bincount, sparse gradients, sampled_addmm ------
+@pytest.mark.parametrize("new_shape", [None, [3, 4], [9, 9], [2, 4], [3, 4, 1], 5])
+def test_reset_shape_matches_tf(new_shape):
+    mine, theirs = _pair(_values(np.float32), shape=np.array([7, 8], np.int64))
+    try:
+        expected = tf_real.sparse.reset_shape(theirs, new_shape)
+    except ValueError as real_error:
+        with pytest.raises(ValueError) as my_error:
+            sparse_ops.reset_shape(mine, new_shape)
+        assert str(my_error.value) == str(real_error)
+        return
+    _same(sparse_ops.reset_shape(mine, new_shape), expected)
+
+
+def test_reset_shape_of_empty_matches_tf():
+    indices, values = np.zeros([0, 3], np.int64), np.zeros([0], np.float32)
+    mine = sparse_ops.reset_shape(SparseTensor(indices, values, [4, 4, 4]))
+    _same(mine, tf_real.sparse.reset_shape(tf_real.SparseTensor(indices, values, [4, 4, 4])))
+
+
+@pytest.mark.parametrize("dense_first", [True, False])
+def test_concat_with_dense_inputs_matches_tf(dense_first):
+    mine, theirs = _pair(_values(np.float32))
+    dense = np.ones([3, 4], np.float32)
+    real_inputs = [dense, theirs] if dense_first else [theirs, dense]
+    my_inputs = [dense, mine] if dense_first else [mine, dense]
+    with pytest.raises(TypeError) as real_error:
+        tf_real.sparse.concat(1, real_inputs)
+    with pytest.raises(TypeError) as my_error:
+        sparse_ops.concat(1, my_inputs)
+    assert str(my_error.value) == str(real_error.value)
+    _same(sparse_ops.concat(1, [mine]), tf_real.sparse.concat(1, [theirs]))
+
+
+RAGGED_VALUES = [[1, 1, 3], [], [2, 5, 5, 5], [0]]
+RAGGED_WEIGHTS = [[0.5, 1.0, 2.0], [], [1.0, 1.0, 1.0, 3.0], [4.0]]
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int64"])
+@pytest.mark.parametrize("axis", [0, -1])
+@pytest.mark.parametrize(
+    "kwargs",
+    [{}, {"minlength": 8}, {"maxlength": 4}, {"binary_output": True}, {"weights": True}],
+    ids=["plain", "minlength", "maxlength", "binary", "weights"],
+)
+def test_bincount_ragged_matches_tf(dtype, axis, kwargs):
+    kwargs = dict(kwargs)
+    mine_kwargs, real_kwargs = dict(kwargs), dict(kwargs)
+    if kwargs.pop("weights", False):
+        mine_kwargs["weights"] = tfx.ragged.constant(RAGGED_WEIGHTS)
+        real_kwargs["weights"] = tf_real.ragged.constant(RAGGED_WEIGHTS)
+    mine = sparse_ops.bincount(
+        tfx.ragged.constant(RAGGED_VALUES, dtype=getattr(tfx, dtype)), axis=axis, **mine_kwargs
+    )
+    theirs = tf_real.sparse.bincount(
+        tf_real.ragged.constant(RAGGED_VALUES, dtype=dtype), axis=axis, **real_kwargs
+    )
+    _same(mine, theirs)
+
+
+@pytest.mark.parametrize(
+    "values, weights",
+    [
+        ([[1, -1]], None),
+        ([[1.0, 2.0]], None),
+        (RAGGED_VALUES, "dense"),
+    ],
+    ids=["negative", "float_values", "dense_weights"],
+)
+def test_bincount_ragged_errors_match_tf(values, weights):
+    def call(module, bincount):
+        ragged = module.ragged.constant(values)
+        extra = {} if weights is None else {"weights": module.constant([1.0, 2.0])}
+        return bincount(ragged, axis=-1, **extra)
+
+    with pytest.raises(Exception) as real_error:
+        call(tf_real, tf_real.sparse.bincount)
+    with pytest.raises(Exception) as my_error:
+        call(tfx, sparse_ops.bincount)
+    assert type(my_error.value).__name__ == type(real_error.value).__name__
+
+
+@pytest.mark.parametrize("name", ["segment_sum", "segment_mean", "segment_sqrt_n"])
+@pytest.mark.parametrize("num_segments", [None, 5])
+@pytest.mark.parametrize("index_dtype", [np.int32, np.int64])
+def test_sparse_segment_gradients_match_tf(name, num_segments, index_dtype):
+    data = np.arange(15.0, dtype=np.float32).reshape(5, 3)
+    indices = np.array([4, 0, 4, 1, 1], index_dtype)
+    segment_ids = np.array([0, 0, 1, 3, 3], np.int32)
+    weights = np.arange(1.0, 16.0, dtype=np.float32).reshape(5, 3)
+    results = []
+    for module, fn in ((tf_real, getattr(tf_real.sparse, name)), (tfx, getattr(sparse_ops, name))):
+        for sparse_gradient in (False, True):
+            tensor = module.constant(data)
+            with module.GradientTape() as tape:
+                tape.watch(tensor)
+                out = fn(
+                    tensor,
+                    indices if sparse_gradient else module.constant(indices),
+                    segment_ids,
+                    num_segments=num_segments,
+                    sparse_gradient=sparse_gradient,
+                )
+                loss = module.reduce_sum(out * weights[: out.shape[0]])
+            results.append(tape.gradient(loss, tensor))
+    real_dense, real_sparse, my_dense, my_sparse = results
+    _same(my_dense, real_dense)
+    assert type(my_sparse).__name__ == type(real_sparse).__name__ == "IndexedSlices"
+    _same(my_sparse.indices, real_sparse.indices)
+    _same(my_sparse.values, real_sparse.values)
+    _same(my_sparse.dense_shape, real_sparse.dense_shape)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("batch", [(), (2,), (2, 3)])
+def test_sampled_addmm_matches_tf(dtype, batch):
+    rng = np.random.default_rng(len(batch))
+    mat1 = rng.uniform(-1, 1, (*batch, 4, 5)).astype(dtype)
+    mat2 = rng.uniform(-1, 1, (*batch, 5, 3)).astype(dtype)
+    pairs = np.array([[0, 0], [1, 2], [3, 1]], np.int32)
+    indices = np.broadcast_to(pairs, (*batch, 3, 2))
+    if batch:
+        grid = np.indices(batch).reshape(len(batch), -1).T.reshape(*batch, 1, len(batch))
+        indices = np.concatenate([np.broadcast_to(grid, (*batch, 3, len(batch))), indices], -1)
+        indices = indices[..., len(batch) :]
+    values = rng.uniform(-1, 1, (*batch, 3)).astype(dtype)
+    args = (indices, values, [4, 3], mat1, mat2)
+    kwargs = {"beta": 0.5, "alpha": 2.0, "output_type": dtype}
+    _same(
+        sparse_ops.sampled_addmm(*args, **kwargs),
+        tf_real.sparse.sampled_addmm(*args, **kwargs),
+        rtol=1e-5,
+    )
+
+
+def test_sampled_addmm_shape_error_matches_tf():
+    args = ([[0, 0]], [1.0], [3, 3], np.ones([2, 4], np.float32), np.ones([4, 3], np.float32))
+    with pytest.raises(ValueError) as real_error:
+        tf_real.sparse.sampled_addmm(*args)
+    with pytest.raises(ValueError) as my_error:
+        sparse_ops.sampled_addmm(*args)
+    assert str(my_error.value) == str(real_error.value)
+
+
+def test_segment_and_count_graph_def_runs_in_tf():
+    @tfx.function
+    def pipeline(data, values):
+        with tfx.GradientTape() as tape:
+            tape.watch(data)
+            total = sparse_ops.segment_mean(
+                data, [2, 0, 2], tfx.constant([0, 0, 1], tfx.int64), sparse_gradient=True
+            )
+            counted = sparse_ops.segment_sqrt_n(data, [1, 2], [0, 2], num_segments=4)
+        slices = tape.gradient(total, data)
+        dense_count = sparse_ops.bincount(values, axis=-1)
+        sparse_count = sparse_ops.bincount(sparse_ops.from_dense(values), axis=-1)
+        ragged = tfx.RaggedTensor.from_row_splits(tfx.reshape(values, [-1]), [0, 2, 2, 6])
+        ragged_count = sparse_ops.bincount(ragged, axis=-1, minlength=9)
+        return (
+            total,
+            counted,
+            slices.values,
+            slices.indices,
+            dense_count.values,
+            sparse_count.indices,
+            ragged_count.indices,
+            ragged_count.dense_shape,
+        )
+
+    data = np.arange(6.0, dtype=np.float32).reshape(3, 2)
+    values = np.array([[1, 2, 2], [0, 5, 5]], np.int32)
+    concrete = pipeline.get_concrete_function(tfx.constant(data), tfx.constant(values))
+    ours = concrete(tfx.constant(data), tfx.constant(values))
+    outputs = [t.name for t in concrete.outputs]
+    parsed = tf_real.compat.v1.GraphDef.FromString(
+        concrete.graph.as_graph_def().SerializeToString()
+    )
+    graph = tf_real.Graph()
+    with graph.as_default():
+        tf_real.compat.v1.import_graph_def(parsed, name="")
+    with tf_real.compat.v1.Session(graph=graph) as session:
+        theirs = session.run(outputs, {"data:0": data, "values:0": values})
+    for mine, real in zip(ours, theirs):
+        np.testing.assert_allclose(mine.numpy(), real, rtol=1e-6)

@@ -11,6 +11,7 @@ others, so second order works.
 from __future__ import annotations
 
 import numbers
+import sys
 import threading
 import weakref
 
@@ -214,6 +215,32 @@ def _workspace(xp, role, shape, dtype, zero_outside=None):
     return buffer
 
 
+def reusable_output(xp, role: str, shape, dtype):
+    """An uninitialized array for a kernel's result.
+
+    Fresh memory costs a page fault per 4 KiB page on its first write, as much as a pass
+    over the data. So this thread keeps the memory it last handed out for `role` and hands
+    it out again once nothing refers to it any more (the tensor that held it is gone). Each
+    result is a new array object over that memory, so caches keyed on an array object (the
+    patches below) never see one object change its values.
+    """
+    shape, dtype = tuple(shape), np.dtype(dtype)
+    memory = getattr(_scratch, "output_" + role, None)
+    # References: the thread-local attribute, `memory` and getrefcount's argument.
+    if (
+        memory is not None
+        and memory.shape == shape
+        and memory.dtype == dtype
+        and sys.getrefcount(memory) == 3
+    ):
+        return memory.view()
+    if xp is not np:
+        return xp.empty(shape, dtype)
+    memory = np.empty(shape, dtype)
+    setattr(_scratch, "output_" + role, memory)
+    return memory.view()
+
+
 def _windows(xp, padded, kernel, strides, dilations, outs):
     """A view (N, *outs, *kernel, C) of the windows of a padded channels-last array."""
     batch_stride, *spatial_strides, channel_stride = padded.strides
@@ -275,7 +302,11 @@ def _conv_cl(xp, x, w, strides, dilations, pairs, outs, role="patches"):
         return xp.zeros((batch, *outs, out_depth), x.dtype)
     cols = _patches(xp, x, kernel, strides, dilations, pairs, outs, role)
     if groups == 1:
-        out = cols @ w.reshape(-1, out_depth)
+        weights = w.reshape(-1, out_depth)
+        out_dtype = np.result_type(cols.dtype, weights.dtype)
+        out = xp.matmul(
+            cols, weights, out=reusable_output(xp, role, (len(cols), out_depth), out_dtype)
+        )
     else:
         taps = int(np.prod(kernel))
         grouped = cols.reshape(-1, taps, groups, filter_depth).transpose(2, 0, 1, 3)
@@ -302,9 +333,48 @@ def _backprop_input_cl(xp, sizes, w, dy, strides, dilations, pairs):
     rank = len(kernel)
     flipped = flipped.transpose(*range(rank), rank + 2, rank + 1, rank)
     flipped = flipped.reshape(*kernel, out_depth // groups, -1)
-    ones = [1] * len(kernel)
     outs = list(sizes[1:-1])
+    if len(kernel) == 2 and groups == 1:
+        return _conv_rows(xp, spread, flipped, dilations, borders, outs)
+    ones = [1] * len(kernel)
     return _conv_cl(xp, spread, flipped, ones, dilations, borders, outs, "grad_patches")
+
+
+def _conv_rows(xp, x, w, dilations, pairs, outs):
+    """Stride-1 2-D convolution of channels-last `x` with filter (kh, kw, C, O) from patches
+    that span only the width: a third of im2col's copy for a 3x3 filter.
+
+    One GEMM multiplies every padded row's width patches (kw * C) by the filter laid out as
+    (kw * C, kh * O); output row r then sums the products of padded rows r + i * dilation
+    with filter row i.
+    """
+    kh, kw, depth, out_depth = w.shape
+    batch, (height, width) = x.shape[0], outs
+    if batch == 0 or height == 0 or width == 0 or depth == 0:
+        return xp.zeros((batch, height, width, out_depth), x.dtype)
+    rows = height + (kh - 1) * dilations[0]
+    padded = _pad(xp, x, pairs, scratch=True)[:, :rows]
+    batch_stride, row_stride, column_stride, channel_stride = padded.strides
+    windows = xp.lib.stride_tricks.as_strided(
+        padded,
+        (batch, rows, width, kw, depth),
+        (batch_stride, row_stride, column_stride, column_stride * dilations[1], channel_stride),
+    )
+    cols = _workspace(xp, "row_patches", windows.shape, windows.dtype)
+    xp.copyto(cols, windows)
+    weights = w.transpose(1, 2, 0, 3).reshape(kw * depth, kh * out_depth)
+    products = _workspace(xp, "row_products", (batch * rows * width, kh * out_depth), x.dtype)
+    xp.matmul(cols.reshape(-1, kw * depth), weights, out=products)
+    products = products.reshape(batch, rows, width, kh, out_depth)
+    shifted = [products[:, i * dilations[0] : i * dilations[0] + height, :, i] for i in range(kh)]
+    out = reusable_output(xp, "row_patches", shifted[0].shape, shifted[0].dtype)
+    if kh > 1:
+        xp.add(shifted[0], shifted[1], out=out)
+    else:
+        out[...] = shifted[0]
+    for part in shifted[2:]:
+        out += part
+    return out
 
 
 def _backprop_filter_cl(xp, x, kernel, dy, strides, dilations, pairs, groups):

@@ -753,3 +753,15 @@ def extract_jpeg_shape(contents, output_type=dtypes.int32, name=None):
     """
     attrs = {"output_type": dtypes.as_dtype(output_type)}
     return apply(EXTRACT_JPEG_SHAPE, (_contents(contents),), attrs, name)
+
+
+def is_jpeg(contents, name=None):
+    """Whether each string in `contents` starts with the JPEG signature (bool, same shape).
+
+    >>> bool(tf.image.is_jpeg(b"\\xff\\xd8\\xff\\xe0"))
+    True
+    """
+    from tensorflux._src.ops import math_ops, string_ops
+
+    prefix = string_ops.substr(_contents(contents), 0, 3)
+    return math_ops.equal(prefix, b"\xff\xd8\xff", name=name)

@@ -1272,3 +1272,309 @@ def crop_and_resize(
     )
     attrs = {"method": method, "extrapolation_value": float(extrapolation_value)}
     return apply(CROP_AND_RESIZE, inputs, attrs, name)
+
+
+# ---- SampleDistortedBoundingBoxV2, StatelessSampleDistortedBoundingBox --------------------------
+_BOX_SIZE_TYPES = frozenset((dtypes.uint8, dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64))
+_DRAWS_PER_ATTEMPT = 4  # aspect ratio, crop height, top offset, left offset
+
+
+def _ranges_text(values) -> str:
+    return "[" + ", ".join(f"{float(v):g}" for v in values) + "]"
+
+
+def _check_distortion_attrs(aspect_ratio_range, area_range, max_attempts):
+    if len(aspect_ratio_range) != 2:
+        raise _invalid("Aspect ratio range field must specify 2 dimensions")
+    if min(aspect_ratio_range) <= 0:
+        raise _invalid(
+            f"Aspect ratio range must be non-negative: {_ranges_text(aspect_ratio_range)}"
+        )
+    if len(area_range) != 2:
+        raise _invalid("Area range field must specify 2 dimensions")
+    if max(area_range) > 1:
+        raise _invalid(f"Area range must be less then or equal to 1.0: {_ranges_text(area_range)}")
+    if min(area_range) <= 0:
+        raise _invalid(f"Area range must be non-negative: {_ranges_text(area_range)}")
+    if max_attempts <= 0:
+        raise _invalid(f"Max attempts must be non-negative: {max_attempts}")
+
+
+def _object_boxes(image_size, bounding_boxes, min_object_covered, use_image):
+    """Image height and width, and the object boxes in pixels as int64 [N, 4] (x0, y0, x1, y1)."""
+    if image_size.ndim != 1:
+        raise _invalid(f"image_size must be 1-dimensional{_dims_text(image_size.shape)}")
+    if image_size.shape[0] != 3:
+        raise _invalid(f"image_size must contain 3 elements{_dims_text(image_size.shape)}")
+    if bounding_boxes.ndim != 3:
+        raise _invalid(
+            "input boxes must be 3-dimensional [batch, num_boxes, coords]: "
+            f"{_dims_text(bounding_boxes.shape)}"
+        )
+    if bounding_boxes.shape[-1] != 4:
+        raise _invalid(
+            f"bounding boxes must have shape [4] or [*, 4], got {_dims_text(bounding_boxes.shape)}"
+        )
+    if np.ndim(min_object_covered) != 0:
+        raise _invalid(
+            f"min_object_covered must be 0-D, got shape {_dims_text(np.shape(min_object_covered))}"
+        )
+    if float(min_object_covered) < 0:
+        raise _invalid(f"Min object covered must be non-negative: {float(min_object_covered):g}")
+    height, width = int(image_size[0]), int(image_size[1])
+    boxes = np.asarray(bounding_boxes, np.float32).reshape(-1, 4)
+    outside = (boxes < 0) | (boxes > 1)
+    if outside.any():
+        bad = float(boxes.reshape(-1)[np.argmax(outside.reshape(-1))])
+        raise _invalid(f"All bounding box coordinates must be in [0.0, 1.0]: {bad:g}")
+    if boxes.shape[0] == 0:
+        if not use_image:
+            raise _invalid(
+                "No bounding boxes provided as input. One must enable "
+                "use_image_if_no_bounding_boxes if you wish to not provide any bounding boxes."
+            )
+        return height, width, np.asarray([[0, 0, width, height]], np.int64)
+    scale = np.asarray([width, height, width, height], np.float32)
+    pixels = (boxes[:, [1, 0, 3, 2]] * scale).astype(np.int64)  # truncation, as TF's int cast
+    return height, width, pixels
+
+
+def _area(x0, y0, x1, y1):
+    return (x1 - x0) * (y1 - y0)
+
+
+def _distorted_box(image_size, bounding_boxes, min_object_covered, uniforms, attrs):
+    """TF's crop search, all attempts at once: the first candidate crop that meets every
+    constraint, else the whole image. `uniforms` is [max_attempts, 4] in [0, 1)."""
+    height, width, boxes = _object_boxes(
+        image_size, bounding_boxes, min_object_covered, attrs["use_image_if_no_bounding_boxes"]
+    )
+    ratio_low, ratio_high = (np.float32(r) for r in attrs["aspect_ratio_range"])
+    ratio = ratio_low + uniforms[:, 0].astype(np.float32) * (ratio_high - ratio_low)
+    image_area = np.float32(height * width)
+    min_area = np.float32(attrs["area_range"][0]) * image_area
+    max_area = np.float32(attrs["area_range"][1]) * image_area
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        min_height = np.rint(np.sqrt(min_area / ratio)).astype(np.int64)
+        max_height = np.rint(np.sqrt(max_area / ratio)).astype(np.int64)
+        too_wide = np.rint(max_height * ratio) > width
+        narrowed = ((width + 0.5 - 1e-7) / ratio).astype(np.int64)
+        narrowed -= np.rint(narrowed * ratio) > width
+        max_height = np.minimum(np.where(too_wide, narrowed, max_height), height)
+        min_height = np.minimum(min_height, max_height)
+        span = max_height - min_height + 1
+        crop_height = min_height + np.where(
+            min_height < max_height, (uniforms[:, 1] * span).astype(np.int64), 0
+        )
+        crop_width = np.rint(crop_height * ratio).astype(np.int64)
+        # One step up when rounding left the crop too small, then one down when too large.
+        grow = crop_width * crop_height < min_area
+        crop_height = crop_height + grow
+        crop_width = np.where(grow, np.rint(crop_height * ratio).astype(np.int64), crop_width)
+        shrink = crop_width * crop_height > max_area
+        crop_height = crop_height - shrink
+        crop_width = np.where(shrink, np.rint(crop_height * ratio).astype(np.int64), crop_width)
+    crop_area = crop_width * crop_height
+    valid = (
+        (crop_area >= min_area)
+        & (crop_area <= max_area)
+        & (crop_width <= width)
+        & (crop_height <= height)
+        & (crop_width > 0)
+        & (crop_height > 0)
+    )
+    top = (uniforms[:, 2] * np.maximum(height - crop_height, 0)).astype(np.int64)
+    left = (uniforms[:, 3] * np.maximum(width - crop_width, 0)).astype(np.int64)
+    x0, y0, x1, y1 = (boxes[:, k][None, :] for k in range(4))
+    object_area = _area(x0, y0, x1, y1)
+    overlap_width = np.minimum(x1, (left + crop_width)[:, None]) - np.maximum(x0, left[:, None])
+    overlap_height = np.minimum(y1, (top + crop_height)[:, None]) - np.maximum(y0, top[:, None])
+    overlap = np.where(
+        (overlap_width > 0) & (overlap_height > 0), overlap_width * overlap_height, 0
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        covered = overlap.astype(np.float32) / object_area.astype(np.float32)
+    covers = (object_area >= 1) & (covered >= np.float32(min_object_covered))
+    accepted = valid & (crop_area >= 1) & covers.any(axis=1)
+    if accepted.any():
+        pick = int(np.argmax(accepted))
+        return int(top[pick]), int(left[pick]), int(crop_height[pick]), int(crop_width[pick])
+    return 0, 0, height, width
+
+
+def _distorted_outputs(xp, image_size, box):
+    top, left, crop_height, crop_width = box
+    height, width = int(image_size[0]), int(image_size[1])
+    begin = np.asarray([top, left, 0]).astype(image_size.dtype)
+    size = np.asarray([crop_height, crop_width, -1]).astype(image_size.dtype)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        corners = np.asarray([top, left, top + crop_height, left + crop_width], np.float32)
+        bboxes = corners / np.asarray([height, width, height, width], np.float32)
+    return xp.asarray(begin), xp.asarray(size), xp.asarray(bboxes.reshape(1, 1, 4))
+
+
+def _distortion_attrs(aspect_ratio_range, area_range, max_attempts, use_image) -> dict:
+    return {
+        "aspect_ratio_range": [0.75, 1.33]
+        if aspect_ratio_range is None
+        else [float(r) for r in aspect_ratio_range],
+        "area_range": [0.05, 1.0] if area_range is None else [float(r) for r in area_range],
+        "max_attempts": 100 if max_attempts is None else int(max_attempts),
+        "use_image_if_no_bounding_boxes": bool(use_image),
+    }
+
+
+def _distorted_box_infer(image_size, *rest, **attrs):
+    return [
+        TensorSpec([3], image_size.dtype),
+        TensorSpec([3], image_size.dtype),
+        TensorSpec([1, 1, 4], dtypes.float32),
+    ]
+
+
+def _sample_box_kernel(
+    xp,
+    image_size,
+    bounding_boxes,
+    min_object_covered,
+    seed=0,
+    seed2=0,
+    T=None,
+    **attrs,
+):
+    from tensorflux._src.core import random_seed
+    from tensorflux._src.ops import _samplers
+
+    _check_distortion_attrs(attrs["aspect_ratio_range"], attrs["area_range"], attrs["max_attempts"])
+    image_size, bounding_boxes = np.asarray(image_size), np.asarray(bounding_boxes)
+    count = attrs["max_attempts"] * _DRAWS_PER_ATTEMPT
+    kernel_key = ("SampleDistortedBoundingBoxV2", seed, seed2, image_size.dtype.str)
+    stream = _samplers.Stream(np, *random_seed.reserve(kernel_key, seed, seed2, count))
+    uniforms = np.asarray(stream.uniform(count)).reshape(-1, _DRAWS_PER_ATTEMPT)
+    box = _distorted_box(
+        image_size, bounding_boxes, np.asarray(min_object_covered), uniforms, attrs
+    )
+    return _distorted_outputs(xp, image_size, box)
+
+
+_DISTORTION_ATTRS = (
+    "aspect_ratio_range",
+    "area_range",
+    "max_attempts",
+    "use_image_if_no_bounding_boxes",
+)
+SAMPLE_DISTORTED_BOUNDING_BOX_V2 = register(
+    OpDef(
+        name="SampleDistortedBoundingBoxV2",
+        kernel=_sample_box_kernel,
+        infer=_distorted_box_infer,
+        inputs=("image_size", "bounding_boxes", "min_object_covered"),
+        outputs=("begin", "size", "bboxes"),
+        attrs=("seed", "seed2", "T", *_DISTORTION_ATTRS),
+        allowed=_BOX_SIZE_TYPES,
+        stateful=True,
+    )
+)
+
+
+def sample_distorted_bounding_box(
+    image_size,
+    bounding_boxes,
+    seed=0,
+    min_object_covered=0.1,
+    aspect_ratio_range=None,
+    area_range=None,
+    max_attempts=None,
+    use_image_if_no_bounding_boxes=None,
+    name=None,
+):
+    """Samples a random crop of an image of `image_size` ([height, width, channels]) that
+    covers at least `min_object_covered` of one of `bounding_boxes` ([batch, N, 4] of
+    normalized [y_min, x_min, y_max, x_max]); returns (begin, size, bboxes) for tf.slice.
+
+    >>> begin, size, box = tf.image.sample_distorted_bounding_box(
+    ...     [40, 50, 3], [[[0.1, 0.2, 0.5, 0.9]]], seed=1)
+    >>> box.shape
+    TensorShape([1, 1, 4])
+    """
+    from tensorflux._src.core import random_seed
+
+    seed1, seed2 = random_seed.op_seed_attrs(seed) if seed else (0, 0)
+    attrs = {
+        "seed": seed1,
+        "seed2": seed2,
+        **_distortion_attrs(
+            aspect_ratio_range, area_range, max_attempts, use_image_if_no_bounding_boxes
+        ),
+    }
+    inputs = (
+        convert_to_tensor(image_size),
+        convert_to_tensor(bounding_boxes, dtype=dtypes.float32),
+        convert_to_tensor(min_object_covered, dtype=dtypes.float32),
+    )
+    return apply(SAMPLE_DISTORTED_BOUNDING_BOX_V2, inputs, attrs, name)
+
+
+def _stateless_box_kernel(
+    xp, image_size, bounding_boxes, min_object_covered, seed, T=None, Tseed=None, **attrs
+):
+    from tensorflux._src.ops import _samplers, stateless_random_ops
+
+    _check_distortion_attrs(attrs["aspect_ratio_range"], attrs["area_range"], attrs["max_attempts"])
+    image_size, bounding_boxes = np.asarray(image_size), np.asarray(bounding_boxes)
+    stream = _samplers.Stream(np, *stateless_random_ops.seed_key_counter(np.asarray(seed)))
+    count = attrs["max_attempts"] * _DRAWS_PER_ATTEMPT
+    uniforms = np.asarray(stream.uniform(count)).reshape(-1, _DRAWS_PER_ATTEMPT)
+    box = _distorted_box(
+        image_size, bounding_boxes, np.asarray(min_object_covered), uniforms, attrs
+    )
+    return _distorted_outputs(xp, image_size, box)
+
+
+STATELESS_SAMPLE_DISTORTED_BOUNDING_BOX = register(
+    OpDef(
+        name="StatelessSampleDistortedBoundingBox",
+        kernel=_stateless_box_kernel,
+        infer=_distorted_box_infer,
+        inputs=("image_size", "bounding_boxes", "min_object_covered", "seed"),
+        outputs=("begin", "size", "bboxes"),
+        attrs=("T", "Tseed", *_DISTORTION_ATTRS),
+        allowed=_BOX_SIZE_TYPES,
+    )
+)
+
+
+def stateless_sample_distorted_bounding_box(
+    image_size,
+    bounding_boxes,
+    seed,
+    min_object_covered=0.1,
+    aspect_ratio_range=None,
+    area_range=None,
+    max_attempts=None,
+    use_image_if_no_bounding_boxes=None,
+    name=None,
+):
+    """`sample_distorted_bounding_box` with the crop determined only by the [2] `seed`.
+
+    >>> begin, size, box = tf.image.stateless_sample_distorted_bounding_box(
+    ...     [40, 50, 3], [[[0.1, 0.2, 0.5, 0.9]]], seed=[1, 2])
+    >>> size.shape
+    TensorShape([3])
+    """
+    from tensorflux._src.ops import stateless_random_ops
+
+    seed = stateless_random_ops.seed_tensor(seed, "StatelessSampleDistortedBoundingBox")
+    attrs = {
+        "Tseed": seed.dtype,
+        **_distortion_attrs(
+            aspect_ratio_range, area_range, max_attempts, use_image_if_no_bounding_boxes
+        ),
+    }
+    inputs = (
+        convert_to_tensor(image_size),
+        convert_to_tensor(bounding_boxes, dtype=dtypes.float32),
+        convert_to_tensor(min_object_covered, dtype=dtypes.float32),
+        seed,
+    )
+    return apply(STATELESS_SAMPLE_DISTORTED_BOUNDING_BOX, inputs, attrs, name)

@@ -861,6 +861,7 @@ def _batch_coordinates(indices: Tensor, batch_dims: int) -> Tensor:
     return array_ops.concat([array_ops.stack(columns, axis=-1), indices], -1)
 
 
+@dispatchable
 def gather_nd(params, indices, batch_dims=0, name=None, bad_indices_policy="") -> Tensor:
     """Gathers slices of `params` at the index tuples in the last dim of `indices`.
 

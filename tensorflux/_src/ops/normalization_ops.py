@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
-from tensorflux._src.core import dtypes, errors
+from tensorflux._src.core import config, dtypes, errors
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register, vjp
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import Tensor
-from tensorflux._src.ops import array_ops, math_ops, reduction_ops
+from tensorflux._src.ops import array_ops, conv_ops, math_ops, reduction_ops
 
 _X_TYPES = frozenset((dtypes.float16, dtypes.bfloat16, dtypes.float32))
 _LRN_TYPES = _X_TYPES
@@ -52,14 +56,81 @@ def _restore(xp, flat, shape, data_format: str):
     return flat.reshape(shape)
 
 
-_CHUNK_BYTES = 1 << 18
+_CHUNK_BYTES = 1 << 19
+# Fewer rows than this per thread are not worth a thread hand-off.
+_MIN_ROWS_PER_THREAD = 4096
+
+
+def _chunk_rows(rows: int, channels: int) -> int:
+    return min(rows, max(1, _CHUNK_BYTES // (4 * max(channels, 1))))
 
 
 def _row_chunks(rows: int, channels: int) -> list[slice]:
     """Row blocks small enough to stay in cache: each sweep reads the input from memory once
     and runs its few per-block operations on cached data."""
-    step = max(1, _CHUNK_BYTES // (4 * max(channels, 1)))
+    step = max(1, _chunk_rows(rows, channels))
     return [slice(start, min(start + step, rows)) for start in range(0, rows, step)]
+
+
+_pool = {"lock": threading.Lock(), "workers": 0, "executor": None}
+
+
+def _forget_pool() -> None:
+    # A forked child has the executor object but not its threads.
+    _pool.update(lock=threading.Lock(), workers=0, executor=None)
+
+
+os.register_at_fork(after_in_child=_forget_pool)
+
+
+def _executor(workers: int) -> ThreadPoolExecutor:
+    with _pool["lock"]:
+        if _pool["workers"] < workers:
+            if _pool["executor"] is not None:
+                _pool["executor"].shutdown(wait=False)
+            _pool["executor"] = ThreadPoolExecutor(workers, "tensorflux-normalization")
+            _pool["workers"] = workers
+        return _pool["executor"]
+
+
+def _map_row_parts(xp, work, rows: int) -> list:
+    """[work(part) for part in row slices covering range(rows)], the parts run on as many
+    threads as the intra-op setting allows (0: all cores). NumPy's loops release the GIL, so
+    the parts run at the same time; on a device array, or with one thread, it is one part."""
+    threads = config.get_intra_op_parallelism_threads() or os.cpu_count() or 1
+    parts = min(threads, rows // _MIN_ROWS_PER_THREAD) if xp is np else 1
+    if parts < 2:
+        return [work(slice(0, rows))]
+    executor = _executor(parts - 1)
+    bounds = [rows * i // parts for i in range(parts + 1)]
+    slices = [slice(bounds[i], bounds[i + 1]) for i in range(parts)]
+    others = [executor.submit(work, part) for part in slices[1:]]
+    return [work(slices[0]), *(future.result() for future in others)]
+
+
+def _block_moments(xp, part):
+    """Per row block of `part`: its row count, its per-channel mean and the sum of squares
+    around that mean.
+
+    Each block is centered on a shift near its mean (the mean of the block before it), so
+    the float32 sums see small numbers; what is left of the centered block's sum corrects
+    the mean and the sum of squares exactly.
+    """
+    rows, channels = part.shape
+    chunks = _row_chunks(rows, channels)
+    sizes = xp.asarray([c.stop - c.start for c in chunks], dtype=np.float64)
+    means = xp.empty((len(chunks), channels), np.float64)
+    squares = xp.empty((len(chunks), channels), np.float64)
+    centered = xp.empty((_chunk_rows(rows, channels), channels), np.float32)
+    shift = xp.einsum("ij->j", part[chunks[0]]) / np.float32(chunks[0].stop)
+    for i, rows_block in enumerate(chunks):
+        count = rows_block.stop - rows_block.start
+        shifted = xp.subtract(part[rows_block], shift, out=centered[:count])
+        residual = xp.einsum("ij->j", shifted).astype(np.float64)
+        means[i] = shift + residual / count
+        squares[i] = xp.einsum("ij,ij->j", shifted, shifted) - residual * residual / count
+        shift = means[i].astype(np.float32)
+    return sizes, means, squares
 
 
 def _channel_moments(xp, flat):
@@ -69,32 +140,26 @@ def _channel_moments(xp, flat):
     rows, channels = flat.shape
     if rows == 0:
         return xp.zeros(channels, np.float32), xp.zeros(channels, np.float32)
-    chunks = _row_chunks(rows, channels)
-    sizes = xp.asarray([c.stop - c.start for c in chunks], dtype=np.float64)
-    means = xp.empty((len(chunks), channels), np.float64)
-    squares = xp.empty((len(chunks), channels), np.float64)
-    ones = xp.ones(chunks[0].stop - chunks[0].start, np.float32)
-    centered = xp.empty((chunks[0].stop - chunks[0].start, channels), np.float32)
-    for i, rows_block in enumerate(chunks):
-        block = flat[rows_block]
-        count = block.shape[0]
-        block_mean = (ones[:count] @ block) / np.float32(count)
-        shifted = xp.subtract(block, block_mean, out=centered[:count])
-        means[i] = block_mean
-        squares[i] = xp.einsum("ij,ij->j", shifted, shifted)
+    parts = _map_row_parts(xp, lambda part: _block_moments(xp, flat[part]), rows)
+    sizes, means, squares = (xp.concatenate(arrays) for arrays in zip(*parts))
     mean = sizes @ means / rows
     spread = means - mean
     total_squares = squares.sum(axis=0) + sizes @ (spread * spread)
     return mean.astype(np.float32), (total_squares / rows).astype(np.float32)
 
 
-def _affine(xp, flat, multiplier, addend):
+def _affine(xp, flat, multiplier, addend, role="batch_norm"):
     """flat * multiplier + addend, per channel, block by block."""
-    out = xp.empty(flat.shape, np.float32)
-    for rows_block in _row_chunks(*flat.shape):
-        block = out[rows_block]
-        xp.multiply(flat[rows_block], multiplier, out=block)
-        block += addend
+    out = conv_ops.reusable_output(xp, role, flat.shape, np.float32)
+
+    def work(part):
+        source, target = flat[part], out[part]
+        for rows_block in _row_chunks(*source.shape):
+            block = target[rows_block]
+            xp.multiply(source[rows_block], multiplier, out=block)
+            block += addend
+
+    _map_row_parts(xp, work, flat.shape[0])
     return out
 
 
@@ -220,30 +285,42 @@ def _fused_batch_norm_grad_kernel(xp, y_backprop, x, scale, reserve_space_1, res
     mean = reserve_space_1
     inv = (1.0 / xp.sqrt(reserve_space_2 + np.float32(epsilon))).astype(np.float32, copy=False)
     rows, channels = flat_x.shape
-    chunks = _row_chunks(rows, channels)
+
+    def sums(part):
+        part_dy, part_x = flat_dy[part], flat_x[part]
+        offset_sum = xp.zeros(channels, np.float32)
+        cross_sum = xp.zeros(channels, np.float32)
+        for rows_block in _row_chunks(*part_x.shape):
+            offset_sum += xp.einsum("ij->j", part_dy[rows_block])
+            cross_sum += xp.einsum("ij,ij->j", part_dy[rows_block], part_x[rows_block])
+        return offset_sum, cross_sum
+
     doffset = xp.zeros(channels, np.float32)
     cross = xp.zeros(channels, np.float32)
-    ones = xp.ones(chunks[0].stop - chunks[0].start if chunks else 0, np.float32)
-    for rows_block in chunks:
-        block_dy = flat_dy[rows_block]
-        doffset += ones[: block_dy.shape[0]] @ block_dy
-        cross += xp.einsum("ij,ij->j", block_dy, flat_x[rows_block])
+    for offset_sum, cross_sum in _map_row_parts(xp, sums, rows):
+        doffset += offset_sum
+        cross += cross_sum
     # sum(dy * (x - mean)), without materializing x - mean.
     dscale = (cross - mean * doffset) * inv
     dy_scale = scale * inv
     if not is_training:
-        dx = _affine(xp, flat_dy, dy_scale, np.float32(0))
+        dx = _affine(xp, flat_dy, dy_scale, np.float32(0), "batch_norm_x_backprop")
     else:
         count = np.float32(rows)
         x_scale = -dy_scale * dscale * inv / count
         constant = -dy_scale * doffset / count - mean * x_scale
-        dx = xp.empty(flat_x.shape, np.float32)
-        scaled_dy = xp.empty((chunks[0].stop - chunks[0].start, channels), np.float32)
-        for rows_block in chunks:
-            block = dx[rows_block]
-            xp.multiply(flat_x[rows_block], x_scale, out=block)
-            block += constant
-            block += xp.multiply(flat_dy[rows_block], dy_scale, out=scaled_dy[: block.shape[0]])
+        dx = conv_ops.reusable_output(xp, "batch_norm_x_backprop", flat_x.shape, np.float32)
+
+        def combine(part):
+            part_x, part_dy, part_dx = flat_x[part], flat_dy[part], dx[part]
+            scaled_dy = xp.empty((_chunk_rows(*part_x.shape), channels), np.float32)
+            for rows_block in _row_chunks(*part_x.shape):
+                block = part_dx[rows_block]
+                xp.multiply(part_x[rows_block], x_scale, out=block)
+                block += constant
+                block += xp.multiply(part_dy[rows_block], dy_scale, out=scaled_dy[: block.shape[0]])
+
+        _map_row_parts(xp, combine, rows)
     dx = _restore(xp, dx.astype(x.dtype, copy=False), x.shape, data_format)
     empty = xp.zeros((), scale.dtype)
     return dx, dscale.astype(scale.dtype), doffset.astype(scale.dtype), empty, empty

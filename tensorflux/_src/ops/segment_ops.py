@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from tensorflux._src.core import dtypes, errors, indexed_slices
+from tensorflux._src.core.composite import dispatchable
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
@@ -632,6 +633,7 @@ DENSE_BINCOUNT = register(
 _BINCOUNT_TYPES = frozenset((dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64))
 
 
+@dispatchable
 def bincount(
     arr,
     weights=None,

@@ -897,7 +897,9 @@ def concat(axis, sp_inputs, expand_nonconcat_dims=False, name=None) -> SparseTen
     >>> tf.sparse.concat(1, [a, a]).dense_shape.numpy()
     array([1, 4])
     """
-    sp_inputs = [_sparse(s, "sp_inputs") for s in sp_inputs]
+    sp_inputs = [_sparse(s) for s in sp_inputs]
+    if len(sp_inputs) == 1:
+        return sp_inputs[0]
     shapes = [s.dense_shape for s in sp_inputs]
     if expand_nonconcat_dims:
         largest = reduction_ops.reduce_max(array_ops.stack(shapes), axis=0)
@@ -1416,7 +1418,9 @@ def _count(xp, batch, values, weights, batches, minlength, maxlength, binary_out
     return indices, counts, xp.asarray(np.asarray([batches, size], np.int64))
 
 
-def _dense_count_kernel(xp, values, weights, minlength=-1, maxlength=-1, binary_output=False):
+def _dense_count_kernel(
+    xp, values, weights, minlength=-1, maxlength=-1, binary_output=False, **type_attrs
+):
     if values.ndim not in (1, 2):
         raise _invalid(
             f"Input must be a 1 or 2-dimensional tensor. Got: {_dims_text(values.shape)}"
@@ -1439,7 +1443,15 @@ def _dense_count_kernel(xp, values, weights, minlength=-1, maxlength=-1, binary_
 
 
 def _sparse_count_kernel(
-    xp, indices, values, dense_shape, weights, minlength=-1, maxlength=-1, binary_output=False
+    xp,
+    indices,
+    values,
+    dense_shape,
+    weights,
+    minlength=-1,
+    maxlength=-1,
+    binary_output=False,
+    **type_attrs,
 ):
     if dense_shape.shape[0] == 1:
         return _count(xp, None, values, weights, 1, minlength, maxlength, binary_output)
@@ -1473,6 +1485,39 @@ def _sparse_count_rank(specs):
     return rank if rank in (1, 2) else None
 
 
+def _ragged_count_kernel(
+    xp, splits, values, weights, minlength=-1, maxlength=-1, binary_output=False, **type_attrs
+):
+    if splits.shape[0] < 2:
+        raise _invalid("Must provide at least 2 elements for the splits argument")
+    if int(splits[0]) != 0:
+        raise _invalid(f"Splits must start with 0, not with {int(splits[0])}")
+    if int(splits[-1]) != values.shape[0]:
+        raise _invalid(
+            f"Splits must end with the number of values, got {int(splits[-1])} instead of "
+            f"{values.shape[0]}"
+        )
+    positions = xp.arange(values.shape[0])
+    rows = xp.searchsorted(splits[1:], positions, side="right").astype(np.int64)
+    inner = int(np.prod(values.shape[1:], dtype=np.int64))
+    rows = xp.repeat(rows, inner)
+    flat_weights = weights.reshape(-1) if weights.size else weights
+    return _count(
+        xp,
+        rows,
+        values.reshape(-1),
+        flat_weights,
+        splits.shape[0] - 1,
+        minlength,
+        maxlength,
+        binary_output,
+    )
+
+
+def _ragged_count_rank(specs):
+    return 2
+
+
 _COUNT_ATTRS = ("T", "minlength", "maxlength", "binary_output", "output_type")
 DENSE_COUNT_SPARSE_OUTPUT = register(
     OpDef(
@@ -1497,6 +1542,57 @@ SPARSE_COUNT_SPARSE_OUTPUT = register(
 )
 
 
+RAGGED_COUNT_SPARSE_OUTPUT = register(
+    OpDef(
+        name="RaggedCountSparseOutput",
+        kernel=_ragged_count_kernel,
+        infer=_count_infer(_ragged_count_rank),
+        inputs=("splits", "values", "weights"),
+        outputs=("output_indices", "output_values", "output_dense_shape"),
+        attrs=_COUNT_ATTRS,
+    )
+)
+
+
+def _ragged_weights(values, weights, what_values: Tensor):
+    """The flat weights of ragged `values`: empty when not given, else checked against its
+    row splits."""
+    from tensorflux._src.ops import debugging_ops
+    from tensorflux._src.ops.ragged import ragged_tensor
+
+    if weights is None:
+        return array_ops.zeros([0], what_values.dtype)
+    if not isinstance(weights, ragged_tensor.RaggedTensor):
+        raise ValueError(
+            "`weights` must be a RaggedTensor if `values` is a RaggedTensor. Received argument "
+            f"weights={weights} of type: {type(weights).__name__}."
+        )
+    if weights.row_splits is not values.row_splits:
+        debugging_ops.assert_equal(
+            weights.row_splits,
+            values.row_splits,
+            message="'weights' and 'values' must have the same row splits.",
+        )
+    return weights.values
+
+
+def _ragged_bincount(values, weights, axis, attrs, name) -> SparseTensor:
+    from tensorflux._src.ops.ragged import ragged_tensor
+
+    if axis == 0:
+        if weights is not None:
+            weights = _ragged_weights(values, weights, values.flat_values)
+        values = values.values
+    if not isinstance(values, ragged_tensor.RaggedTensor):
+        weights = _count_weights(weights, values)
+        return _count_call(DENSE_COUNT_SPARSE_OUTPUT, (values, weights), values, attrs, name)
+    _check_values("RaggedCountSparseOutput", values.dtype, rules.INDEX)
+    weights = _ragged_weights(values, weights, values.flat_values)
+    splits = math_ops.cast(values.row_splits, _INT64)
+    inputs = (splits, values.values, weights)
+    return _count_call(RAGGED_COUNT_SPARSE_OUTPUT, inputs, values.values, attrs, name)
+
+
 def bincount(
     values,
     weights=None,
@@ -1507,11 +1603,19 @@ def bincount(
     name=None,
 ) -> SparseTensor:
     """Counts how often each non-negative integer occurs in `values` (a tensor or
-    SparseTensor), over everything (`axis=0`) or per row (`axis=-1`), as a SparseTensor.
+    SparseTensor or RaggedTensor), over everything (`axis=0`) or per row (`axis=-1`), as a
+    SparseTensor.
 
     >>> tf.sparse.bincount(tf.constant([1, 1, 3])).values.numpy()
     array([2, 1], dtype=int32)
     """
+    from tensorflux._src.ops.ragged import ragged_tensor
+
+    if weights is not None and binary_output:
+        raise ValueError(
+            "Arguments `binary_output` and `weights` are mutually exclusive. Please specify "
+            "only one."
+        )
     if axis not in (0, -1):
         raise ValueError(
             f"Unsupported value for argument axis={axis}. Only 0 and -1 are currently supported."
@@ -1521,6 +1625,8 @@ def bincount(
         "maxlength": -1 if maxlength is None else int(maxlength),
         "binary_output": bool(binary_output),
     }
+    if isinstance(values, ragged_tensor.RaggedTensor):
+        return _ragged_bincount(values, weights, axis, attrs, name)
     if isinstance(values, SparseTensor):
         if axis == 0:
             values = reshape(values, [-1])
@@ -1528,13 +1634,19 @@ def bincount(
         _check_values("SparseCountSparseOutput", values.dtype, rules.INDEX)
         weights = _count_weights(weights.values if weights is not None else None, values.values)
         inputs = (values.indices, values.values, values.dense_shape, weights)
-        return _wrap(*apply(SPARSE_COUNT_SPARSE_OUTPUT, inputs, attrs, name))
+        return _count_call(SPARSE_COUNT_SPARSE_OUTPUT, inputs, values.values, attrs, name)
     values = convert_to_tensor(values)
     if axis == 0:
         values = array_ops.reshape(values, [-1])
         weights = None if weights is None else array_ops.reshape(weights, [-1])
     weights = _count_weights(weights, values)
-    return _wrap(*apply(DENSE_COUNT_SPARSE_OUTPUT, (values, weights), attrs, name))
+    return _count_call(DENSE_COUNT_SPARSE_OUTPUT, (values, weights), values, attrs, name)
+
+
+def _count_call(op: OpDef, inputs, values: Tensor, attrs: dict, name) -> SparseTensor:
+    """Runs a count op with its type attrs: T is the values' dtype, output_type the weights'."""
+    attrs = {**attrs, "T": values.dtype, "output_type": inputs[-1].dtype}
+    return _wrap(*apply(op, inputs, attrs, name))
 
 
 def _count_weights(weights, values: Tensor) -> Tensor:
@@ -1784,6 +1896,84 @@ def retain(sp_input, to_retain) -> SparseTensor:
     return SparseTensor._from_parts(indices, values, sp_input.dense_shape, sp_input.shape)
 
 
+def reset_shape(sp_input, new_shape=None) -> SparseTensor:
+    """The same entries with dense_shape `new_shape` (each dim at least the old one), or when
+    None the tightest shape that holds the indices.
+
+    >>> sp = tf.SparseTensor([[0, 1]], [1.0], [5, 5])
+    >>> tf.sparse.reset_shape(sp).dense_shape.numpy()
+    array([1, 2])
+    """
+    sp_input = _sparse(sp_input)
+    if new_shape is None:
+        largest = reduction_ops.reduce_max(sp_input.indices, axis=0)
+        tight = math_ops.maximum(largest + 1, array_ops.zeros_like(largest))
+        return SparseTensor._from_parts(sp_input.indices, sp_input.values, tight)
+    new_shape = convert_to_tensor(new_shape)
+    new_shape.shape.assert_has_rank(1)
+    new_shape = math_ops.cast(new_shape, _INT64)
+    sparse_tensor._same_dim(new_shape.shape[0], sp_input.dense_shape.shape[0])
+    requested = rules.constant_value(new_shape)
+    if requested is not None and sp_input.shape.is_fully_defined():
+        current = np.asarray(sp_input.shape.as_list())
+        if not np.all(current <= requested):
+            # TF's message names the two shapes the other way round; kept for parity.
+            raise ValueError(
+                "Requested new_shape should have dimension sizes >= sp_input.shape."
+                f"  Found new_shape ({current}), sp_input.shape ({requested})."
+            )
+    else:
+        from tensorflux._src.ops import debugging_ops
+
+        debugging_ops.assert_equal(
+            array_ops.shape(sp_input.dense_shape), array_ops.shape(new_shape)
+        )
+        debugging_ops.assert_less_equal(sp_input.dense_shape, new_shape)
+    return SparseTensor._from_parts(sp_input.indices, sp_input.values, new_shape)
+
+
+def sampled_addmm(
+    indices, values, dense_shape, mat1, mat2, beta=1.0, alpha=1.0, output_type=dtypes.float32
+):
+    """`alpha * (mat1 @ mat2) + beta * values` at the positions `indices` only (batched over
+    leading dims); returns the (indices, values, dense_shape) components.
+
+    >>> _, out, _ = tf.sparse.sampled_addmm([[0, 0]], [1.0], [2, 2], tf.ones([2, 3]), tf.ones([3, 2]))
+    >>> out.numpy()
+    array([4.], dtype=float32)
+    """
+    indices = convert_to_tensor(indices)
+    values = convert_to_tensor(values, dtype=output_type)
+    dense_shape = convert_to_tensor(dense_shape, dtype=dtypes.int32)
+    mat1 = convert_to_tensor(mat1, dtype=output_type)
+    mat2 = convert_to_tensor(mat2, dtype=output_type)
+    product_shape = array_ops.stack([array_ops.shape(mat1)[-2], array_ops.shape(mat2)[-1]])
+    wanted, got = rules.constant_value(dense_shape), rules.constant_value(product_shape)
+    if wanted is not None and got is not None:
+        if np.shape(wanted) != np.shape(got) or not np.all(wanted == got):
+            raise ValueError(
+                f"Dense shape: {dense_shape} does not match output shape: {product_shape}"
+            )
+    else:
+        from tensorflux._src.ops import debugging_ops
+
+        debugging_ops.assert_equal(
+            dense_shape,
+            product_shape,
+            message=f"Dense shape: {dense_shape} does not match output shape: {product_shape}",
+        )
+    batch_dims = mat1.shape.rank - 2
+    batch_part = indices[..., :-2]
+    row_indices = indices[..., :-1]
+    column_indices = array_ops.concat([batch_part, indices[..., -1:]], axis=-1)
+    rows = indexing_ops.gather_nd(mat1, row_indices, batch_dims=batch_dims)
+    columns = indexing_ops.gather_nd(
+        array_ops.matrix_transpose(mat2), column_indices, batch_dims=batch_dims
+    )
+    products = reduction_ops.reduce_sum(rows * columns, axis=-1)
+    return indices, products * alpha + values * beta, dense_shape
+
+
 def expand_dims(sp_input, axis=None, name=None) -> SparseTensor:
     """Inserts a dimension of size 1 at `axis` (-1: at the end).
 
@@ -1930,7 +2120,7 @@ def _segment_plan(data, indices, segment_ids, num_segments):
 
 
 def _segment_kernel(mode: str, with_count: bool):
-    def kernel(xp, data, indices, segment_ids, *rest):
+    def kernel(xp, data, indices, segment_ids, *rest, sparse_gradient=False, **type_attrs):
         count = _segment_plan(data, indices, segment_ids, rest[0] if with_count else None)
         rows = data[indices]
         total = segment_ops._scatter_reduce(xp, "add", rows, segment_ids, count, 0)
@@ -1946,7 +2136,7 @@ def _segment_kernel(mode: str, with_count: bool):
 
 
 def _segment_infer(with_count: bool):
-    def infer(data, indices, segment_ids, *rest):
+    def infer(data, indices, segment_ids, *rest, **attrs):
         if data.shape.rank is None:
             return TensorSpec(TensorShape(None), data.dtype)
         rows = None
@@ -1961,9 +2151,72 @@ def _segment_infer(with_count: bool):
     return infer
 
 
+def _segment_divisors(xp, segment_ids, count: int, mode: str, dtype):
+    """What each selected row is divided by: n or sqrt(n) for a segment of n rows."""
+    sizes = xp.bincount(segment_ids.astype(np.int64), minlength=count).astype(dtype)
+    sizes = xp.maximum(sizes, xp.ones((), dtype))
+    return (xp.sqrt(sizes) if mode == "sqrt_n" else sizes)[segment_ids]
+
+
+def _segment_grad_v2_kernel(mode: str):
+    def kernel(xp, grad, indices, segment_ids, dense_output_dim0, **type_attrs):
+        rows = int(dense_output_dim0)
+        bad = (indices < 0) | (indices >= rows)
+        if bad.any():
+            first = int(indices[int(np.argmax(bad))])
+            raise _invalid(f"Index {first} out of range [0, {rows}).")
+        if segment_ids.shape[0] and (
+            int(segment_ids.min()) < 0 or int(segment_ids.max()) >= grad.shape[0]
+        ):
+            raise _invalid(f"Segment id out of range [0, {grad.shape[0]}).")
+        unique, inverse = xp.unique(indices, return_inverse=True)
+        picked = grad[segment_ids]
+        if mode != "sum":
+            divisors = _segment_divisors(xp, segment_ids, grad.shape[0], mode, grad.dtype)
+            picked = picked / divisors.reshape((-1,) + (1,) * (grad.ndim - 1))
+        output = xp.zeros((unique.shape[0], *grad.shape[1:]), grad.dtype)
+        xp.add.at(output, inverse.reshape(-1), picked)
+        return output, unique.astype(indices.dtype)
+
+    return kernel
+
+
+def _segment_grad_v2_infer(grad, indices, segment_ids, dense_output_dim0, **attrs):
+    rest = [None] if grad.shape.rank is None else grad.shape.as_list()[1:]
+    values_shape = TensorShape(None) if grad.shape.rank is None else [None, *rest]
+    return [TensorSpec(values_shape, grad.dtype), TensorSpec([None], indices.dtype)]
+
+
+def _segment_grad_v2_op(name: str, mode: str) -> OpDef:
+    return register(
+        OpDef(
+            name=name,
+            kernel=_segment_grad_v2_kernel(mode),
+            infer=_segment_grad_v2_infer,
+            inputs=("grad", "indices", "segment_ids", "dense_output_dim0"),
+            outputs=("output", "sorted_unique_indices"),
+            attrs=("T", "Tidx", "Tsegmentids"),
+            allowed=_SEGMENT_FLOAT,
+        )
+    )
+
+
+SPARSE_SEGMENT_GRAD_V2 = {
+    "sum": _segment_grad_v2_op("SparseSegmentSumGradV2", "sum"),
+    "mean": _segment_grad_v2_op("SparseSegmentMeanGradV2", "mean"),
+    "sqrt_n": _segment_grad_v2_op("SparseSegmentSqrtNGradV2", "sqrt_n"),
+}
+
+
 def _segment_grad(mode: str):
     def grad(op, dy):
         data, indices, segment_ids = op.inputs[:3]
+        if op.get_attr("sparse_gradient"):
+            data_shape = array_ops.shape(data)
+            inputs = (dy, indices, segment_ids, data_shape[0])
+            attrs = {"Tsegmentids": segment_ids.dtype}
+            values, unique = apply(SPARSE_SEGMENT_GRAD_V2[mode], inputs, attrs)
+            return [IndexedSlices(values, unique, data_shape)] + [None] * (len(op.inputs) - 1)
         picked = indexing_ops.gather(dy, segment_ids)
         if mode != "sum":
             ones = array_ops.ones_like(segment_ids, dtype=dy.dtype)
@@ -1989,7 +2242,9 @@ def _segment_op(name: str, mode: str, with_count: bool, allowed) -> OpDef:
             grad=_segment_grad(mode),
             inputs=inputs,
             outputs=("output",),
-            attrs=("T", "Tidx", "Tsegmentids") + (("Tnumsegments",) if with_count else ()),
+            attrs=("T", "Tidx", "Tsegmentids")
+            + (("Tnumsegments",) if with_count else ())
+            + ("sparse_gradient",),
             allowed=allowed,
         )
     )
@@ -2007,17 +2262,22 @@ SPARSE_SEGMENT_SQRT_N_N = _segment_op(
 )
 
 
-def _segment_call(op, op_with_count, data, indices, segment_ids, num_segments, name):
+def _segment_call(
+    op, op_with_count, data, indices, segment_ids, num_segments, name, sparse_gradient
+):
     data = convert_to_tensor(data)
-    indices = convert_to_tensor(indices)
-    segment_ids = convert_to_tensor(segment_ids)
+    # Like TF's op wrappers, non-tensor index arguments take the attrs' int32 default.
+    indices = convert_to_tensor(indices, dtype_hint=dtypes.int32)
+    segment_ids = convert_to_tensor(segment_ids, dtype_hint=dtypes.int32)
     for tensor, attr in ((indices, "Tidx"), (segment_ids, "Tsegmentids")):
         if data.dtype in op.allowed:
             segment_ops._check_index_dtype(op.name, attr, tensor)
+    attrs = {"sparse_gradient": bool(sparse_gradient), "Tsegmentids": segment_ids.dtype}
     if num_segments is None:
-        return apply(op, (data, indices, segment_ids), _NO_ATTRS, name)
+        return apply(op, (data, indices, segment_ids), attrs, name)
     num_segments = convert_to_tensor(num_segments)
-    return apply(op_with_count, (data, indices, segment_ids, num_segments), _NO_ATTRS, name)
+    attrs["Tnumsegments"] = num_segments.dtype
+    return apply(op_with_count, (data, indices, segment_ids, num_segments), attrs, name)
 
 
 def segment_sum(data, indices, segment_ids, num_segments=None, name=None, sparse_gradient=False):
@@ -2027,7 +2287,14 @@ def segment_sum(data, indices, segment_ids, num_segments=None, name=None, sparse
     array([[5.]], dtype=float32)
     """
     return _segment_call(
-        SPARSE_SEGMENT_SUM, SPARSE_SEGMENT_SUM_N, data, indices, segment_ids, num_segments, name
+        SPARSE_SEGMENT_SUM,
+        SPARSE_SEGMENT_SUM_N,
+        data,
+        indices,
+        segment_ids,
+        num_segments,
+        name,
+        sparse_gradient,
     )
 
 
@@ -2038,7 +2305,14 @@ def segment_mean(data, indices, segment_ids, num_segments=None, name=None, spars
     array([[2.5]], dtype=float32)
     """
     return _segment_call(
-        SPARSE_SEGMENT_MEAN, SPARSE_SEGMENT_MEAN_N, data, indices, segment_ids, num_segments, name
+        SPARSE_SEGMENT_MEAN,
+        SPARSE_SEGMENT_MEAN_N,
+        data,
+        indices,
+        segment_ids,
+        num_segments,
+        name,
+        sparse_gradient,
     )
 
 
@@ -2056,6 +2330,7 @@ def segment_sqrt_n(data, indices, segment_ids, num_segments=None, name=None, spa
         segment_ids,
         num_segments,
         name,
+        sparse_gradient,
     )
 
 

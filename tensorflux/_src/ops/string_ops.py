@@ -16,6 +16,7 @@ import re
 import numpy as np
 
 from tensorflux._src.core import dtypes, errors
+from tensorflux._src.core.composite import dispatchable
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
@@ -1485,6 +1486,7 @@ def _unicode_encode_flat(codes, row_splits, output_encoding, errors, replacement
     return apply(UNICODE_ENCODE, (codes, row_splits), attrs, name)
 
 
+@dispatchable
 def unicode_encode(input, output_encoding, errors="replace", replacement_char=65533, name=None):
     """Encodes code points along the last axis of `input` as strings in `output_encoding`.
 

@@ -13,8 +13,15 @@ import numpy as np
 from tensorflux._src.core import composite, dtypes, errors
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.tensor import Tensor
-from tensorflux._src.ops import array_ops, indexing_ops, math_ops, reduction_ops, segment_ops
-from tensorflux._src.ops.ragged import ragged_ops, ragged_tensor
+from tensorflux._src.ops import (
+    array_ops,
+    indexing_ops,
+    math_ops,
+    reduction_ops,
+    segment_ops,
+    string_ops,
+)
+from tensorflux._src.ops.ragged import dynamic_ragged_shape, ragged_ops, ragged_tensor
 from tensorflux._src.ops.ragged.ragged_tensor import RaggedTensor
 
 
@@ -59,20 +66,22 @@ def _broadcast_to_flat(dense: Tensor, rt: RaggedTensor) -> Tensor:
     return current
 
 
-def _check_broadcast(size: Tensor, lengths: Tensor) -> None:
-    """Eagerly: a dense dimension of `size` broadcasts to rows of `lengths` (1 or equal)."""
+def _check_broadcast(size: Tensor, lengths: Tensor, allow_one: bool = True) -> None:
+    """Eagerly: a dense dimension of `size` (a scalar or one size per row) broadcasts to rows of
+    `lengths`: it is equal, or 1 where `allow_one`."""
     if not ragged_tensor._is_eager(size, lengths):
         return
-    width, expected = int(size), lengths.numpy()
-    if width == 1 or np.all(expected == width):
+    width, expected = size.numpy(), lengths.numpy()
+    if (allow_one and np.all(width == 1)) or np.all(expected == width):
         return
     bad = np.flatnonzero(expected != width)[:3]
+    widths = np.broadcast_to(width, expected.shape)
     raise errors.InvalidArgumentError(
         None,
         None,
         "Condition x == y did not hold.\nIndices of first "
         f"{len(bad)} different values:\n{np.array(bad)[:, None]}\nCorresponding x values:\n"
-        f"{expected[bad]}\nCorresponding y values:\n{np.full(len(bad), width)}",
+        f"{expected[bad]}\nCorresponding y values:\n{widths[bad]}",
     )
 
 
@@ -80,31 +89,175 @@ def elementwise(op, *args):
     """op applied to the flat values of ragged args and dense args broadcast to match them."""
     ragged = [a for a in args if isinstance(a, RaggedTensor)]
     reference = ragged[0]
-    for other in ragged[1:]:
-        if other.ragged_rank != reference.ragged_rank:
-            raise ValueError(
-                "Ragged broadcasting between RaggedTensors of different ragged ranks "
-                f"({reference.ragged_rank} and {other.ragged_rank}) is not supported"
-            )
-        for a, b in zip(reference.nested_row_splits, other.nested_row_splits):
-            if a.dtype != b.dtype:
-                raise ValueError(
-                    "Input RaggedTensors have mismatched row_splits dtypes; use "
-                    "RaggedTensor.with_row_splits_dtype() to convert them to compatible dtypes."
-                )
-            _check_broadcast_splits(a, b)
+    splits_dtypes = {r.row_splits.dtype for r in ragged}
+    if len(splits_dtypes) > 1:
+        raise ValueError(
+            "Input RaggedTensors have mismatched row_splits dtypes; use "
+            "RaggedTensor.with_row_splits_dtype() to convert them to compatible dtypes."
+        )
     hint = ragged[-1].dtype
+    args = [
+        arg
+        if isinstance(arg, (RaggedTensor, Tensor)) or np.ndim(arg) == 0
+        else convert_to_tensor(arg, dtype_hint=hint)
+        for arg in args
+    ]
+    rank = reference.shape.rank
+    same_layout = all(
+        r.ragged_rank == reference.ragged_rank and r.shape.rank == rank for r in ragged
+    ) and all(
+        isinstance(a, RaggedTensor)
+        or np.ndim(a) == 0
+        or a.shape.rank is None
+        or a.shape.rank <= rank
+        for a in args
+    )
+    if not same_layout:
+        return _broadcast_elementwise(op, args)
+    for other in ragged[1:]:
+        for a, b in zip(reference.nested_row_splits, other.nested_row_splits):
+            _check_broadcast_splits(a, b)
     flat = []
     for arg in args:
         if isinstance(arg, RaggedTensor):
             flat.append(arg.flat_values)
-            continue
-        if not isinstance(arg, Tensor) and np.ndim(arg) == 0:
+        elif not isinstance(arg, Tensor):
             flat.append(arg)
-            continue
-        dense = convert_to_tensor(arg, dtype_hint=hint)
-        flat.append(_broadcast_to_flat(dense, reference))
+        else:
+            flat.append(_broadcast_to_flat(arg, reference))
     return reference.with_flat_values(op(*flat))
+
+
+class _Operand:
+    """One argument of a broadcast element-wise op, its shape aligned on the right with the
+    result's: `levels[d]` says how dimension d (d <= the result's ragged rank) partitions the
+    elements of dimension d - 1: ("uniform", size tensor, static size or None) or ("ragged",
+    row splits); `base` is the argument with dimensions 0..ragged rank merged into one."""
+
+    __slots__ = ("base", "levels")
+
+    def __init__(self, arg, rank: int, depth: int, splits_dtype):
+        lead = rank - arg.shape.rank
+        uniform_one = ("uniform", array_ops.ones([], splits_dtype), 1)
+        levels = [uniform_one] * lead
+        if isinstance(arg, RaggedTensor):
+            levels.append(("uniform", arg.nrows(), arg.shape[0]))
+            for splits, width in zip(arg.nested_row_splits, arg._ragged_dims()):
+                levels.append(("ragged", splits) if width is None else _uniform(splits, width))
+            tensor = arg.flat_values
+            first = lead + arg.ragged_rank
+            shape = array_ops.shape(tensor, out_type=splits_dtype)
+        else:
+            tensor, first = arg, lead
+            shape = array_ops.shape(tensor, out_type=splits_dtype)
+            levels.append(("uniform", shape[0], tensor.shape[0]))
+        for axis in range(1, depth - first + 1):
+            levels.append(("uniform", shape[axis], tensor.shape[axis]))
+        if depth > first:
+            tensor = array_ops.reshape(
+                tensor, array_ops.concat([[-1], array_ops.shape(tensor)[depth - first + 1 :]], 0)
+            )
+        self.levels = levels
+        self.base = tensor
+
+
+def _uniform(splits: Tensor, width: int) -> tuple:
+    return ("uniform", array_ops.constant(width, splits.dtype), width)
+
+
+def _broadcast_elementwise(op, args: list):
+    """TF's ragged broadcasting of arguments of different ranks or ragged ranks: shapes align
+    on the right; a uniform dimension of size 1 stretches to the other arguments' size (uniform
+    or ragged), a ragged dimension must match the others exactly."""
+    shaped = [a for a in args if isinstance(a, (RaggedTensor, Tensor))]
+    if any(a.shape.rank is None for a in shaped):
+        raise ValueError("Ragged broadcasting needs tensors of known rank")
+    rank = max(a.shape.rank for a in shaped)
+    ragged = [a for a in shaped if isinstance(a, RaggedTensor)]
+    splits_dtype = ragged[0].row_splits.dtype
+    depth = max(rank - r.shape.rank + r.ragged_rank for r in ragged)
+    # Dense arguments of no more dims than the result's inner uniform dims broadcast as they are.
+    operands = [
+        _Operand(a, rank, depth, splits_dtype)
+        if isinstance(a, RaggedTensor) or a.shape.rank > rank - depth - 1
+        else None
+        for a in shaped
+    ]
+    active = [o for o in operands if o is not None]
+    size, static = _target_size([o.levels[0] for o in active])
+    indices = [math_ops.range_(size, dtype=splits_dtype) * _stretch(o.levels[0]) for o in active]
+    partitions = []
+    for level in range(1, depth + 1):
+        kinds = [o.levels[level] for o in active]
+        lengths_by_operand = [
+            indexing_ops.gather(kind[1][1:] - kind[1][:-1], index)
+            if kind[0] == "ragged"
+            else kind[1]
+            for kind, index in zip(kinds, indices)
+        ]
+        parent_count = array_ops.shape(indices[0], out_type=splits_dtype)[0]
+        lengths, static = _target_lengths(kinds, lengths_by_operand, parent_count)
+        splits = ragged_tensor._lengths_to_splits(lengths)
+        rowids = ragged_tensor._splits_to_rowids(splits)
+        position = math_ops.range_(splits[-1], dtype=splits_dtype) - indexing_ops.gather(
+            splits, rowids
+        )
+        next_indices = []
+        for kind, index in zip(kinds, indices):
+            parent = indexing_ops.gather(index, rowids)
+            if kind[0] == "ragged":
+                next_indices.append(indexing_ops.gather(kind[1], parent) + position)
+            else:
+                next_indices.append(parent * kind[1] + position * _stretch(kind))
+        indices = next_indices
+        partitions.append((splits, static))
+    gathered = iter(indexing_ops.gather(o.base, index) for o, index in zip(active, indices))
+    operand_of = iter(operands)
+    flat = []
+    for arg in args:
+        if isinstance(arg, (RaggedTensor, Tensor)) and next(operand_of) is not None:
+            flat.append(next(gathered))
+        else:
+            flat.append(arg)
+    result = op(*flat)
+    for splits, static in reversed(partitions):
+        result = RaggedTensor._from_splits(result, splits, static)
+    return result
+
+
+def _stretch(kind: tuple) -> Tensor:
+    """0 where a uniform dimension of size 1 is stretched, else 1."""
+    return math_ops.cast(math_ops.not_equal(kind[1], 1), kind[1].dtype)
+
+
+def _target_size(kinds: list):
+    size = None
+    for kind in kinds:
+        size = (
+            kind[1]
+            if size is None
+            else indexing_ops.where(math_ops.equal(kind[1], 1), size, kind[1])
+        )
+    statics = [kind[2] for kind in kinds]
+    static = None
+    if all(s is not None for s in statics):
+        static = max(statics) if 0 not in statics else 0
+    for kind in kinds:
+        _check_broadcast(kind[1], array_ops.reshape(size, [1]), allow_one=True)
+    return size, static
+
+
+def _target_lengths(kinds: list, lengths_by_operand: list, parent_count: Tensor):
+    """The row lengths of the result at one dimension: ragged arguments set them; uniform ones
+    must be 1 or match."""
+    ragged_lengths = [n for kind, n in zip(kinds, lengths_by_operand) if kind[0] == "ragged"]
+    if not ragged_lengths:
+        size, static = _target_size(kinds)
+        return array_ops.fill(array_ops.reshape(parent_count, [1]), size), static
+    lengths = ragged_lengths[0]
+    for kind, other in zip(kinds, lengths_by_operand):
+        _check_broadcast(other, lengths, allow_one=kind[0] == "uniform")
+    return lengths, None
 
 
 def _check_broadcast_splits(a: Tensor, b: Tensor) -> None:
@@ -393,6 +546,7 @@ def _register() -> None:
     register(array_ops.ones_like, RaggedTensor, _like(array_ops.ones_like))
     register(array_ops.size, RaggedTensor, _size)
     register(array_ops.rank, RaggedTensor, _rank)
+    register(array_ops.shape, RaggedTensor, dynamic_ragged_shape.shape)
     register(array_ops.expand_dims, RaggedTensor, ragged_ops.expand_dims)
     register(array_ops.concat, RaggedTensor, ragged_ops.concat)
     register(array_ops.stack, RaggedTensor, ragged_ops.stack)
@@ -402,6 +556,14 @@ def _register() -> None:
     for name in ("sum", "prod", "max", "min", "all", "any", "mean"):
         api = getattr(reduction_ops, f"reduce_{name}")
         register(api, RaggedTensor, globals()[f"reduce_{name}"])
+    # These public functions reach their ragged versions once they are @dispatchable.
+    for api, handler in (
+        (indexing_ops.gather_nd, ragged_ops.gather_nd),
+        (segment_ops.bincount, ragged_ops.bincount),
+        (string_ops.unicode_encode, ragged_ops.unicode_encode),
+    ):
+        if hasattr(api, "_composite_dispatch"):
+            register(api, RaggedTensor, handler)
 
 
 def _boolean_mask(tensor, mask, axis=None, name="boolean_mask"):

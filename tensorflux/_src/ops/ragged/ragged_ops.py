@@ -13,6 +13,7 @@ import numpy as np
 
 from tensorflux._src.core import convert, dtypes, errors
 from tensorflux._src.core.convert import convert_to_tensor
+from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.ops import array_ops, indexing_ops, math_ops, reduction_ops, segment_ops
 from tensorflux._src.ops.ragged import ragged_tensor
@@ -240,7 +241,7 @@ def expand_dims(input, axis, name=None):
     if axis == 0:
         nrows = input.nrows()
         splits = array_ops.stack([array_ops.zeros([], splits_dtype), nrows])
-        return RaggedTensor._from_splits(input, splits)
+        return RaggedTensor._from_splits(input, splits, input.shape[0])
     if axis == 1:
         splits = math_ops.range_(input.nrows() + 1, dtype=splits_dtype)
         return RaggedTensor._from_splits(input, splits, 1)
@@ -449,7 +450,7 @@ def getitem(rt: RaggedTensor, key):
     if not key:
         return rt
     if any(k is Ellipsis or k is None for k in key):
-        raise ValueError("Ellipsis and tf.newaxis are not supported when indexing a RaggedTensor")
+        return _getitem_expanded(rt, key)
     first, rest = key[0], key[1:]
     if not isinstance(first, slice):
         row = _row(rt, first)
@@ -465,6 +466,36 @@ def getitem(rt: RaggedTensor, key):
     if isinstance(rest[0], slice):
         return inner.with_values(inner.values[(slice(None), *remaining)])
     return inner[(slice(None), *remaining)]
+
+
+def _getitem_expanded(rt: RaggedTensor, key: tuple):
+    """rt[key] for a key with an Ellipsis (slices for the dims no other item indexes) or
+    tf.newaxis items (size-1 dims inserted into the result)."""
+    ellipses = [i for i, k in enumerate(key) if k is Ellipsis]
+    if len(ellipses) > 1:
+        raise errors.InvalidArgumentError(
+            None, None, "Multiple ellipses in slice spec not allowed [Op:StridedSlice]"
+        )
+    if ellipses:
+        rank = rt.shape.rank
+        if rank is None:
+            raise ValueError("Ellipsis not supported for unknown shape RaggedTensors")
+        indexing = sum(1 for k in key if k is not None and k is not Ellipsis)
+        at = ellipses[0]
+        key = (*key[:at], *[slice(None)] * max(rank - indexing, 0), *key[at + 1 :])
+    new_axes, output_dims, stripped = [], 0, []
+    for item in key:
+        if item is None:
+            new_axes.append(output_dims)
+            output_dims += 1
+            continue
+        stripped.append(item)
+        if isinstance(item, slice):
+            output_dims += 1
+    result = getitem(rt, tuple(stripped)) if stripped else rt
+    for axis in new_axes:
+        result = expand_dims(result, axis)
+    return result
 
 
 # ---- masking, partitioning, mapping -----------------------------------------------------------
@@ -592,21 +623,115 @@ def stack_dynamic_partitions(data, partitions, num_partitions, name=None):
 
 
 def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name=None):
-    """tf.gather with ragged params and/or indices (axis 0, batch_dims 0).
+    """tf.gather with ragged params and/or indices: `batch_dims` leading dimensions pair
+    params with indices, then items are taken along `axis` of params.
 
     >>> tf.gather(tf.ragged.constant([[1, 2], [3]]), [1, 0]).to_list()
     [[3], [1, 2]]
     """
-    if axis not in (None, 0) or batch_dims != 0:
-        raise ValueError("tf.gather on ragged tensors supports only axis=0 and batch_dims=0")
     params = convert_to_tensor_or_ragged(params)
     indices = convert_to_tensor_or_ragged(indices)
-    if isinstance(indices, RaggedTensor):
-        return indices.with_flat_values(gather(params, indices.flat_values))
-    if not isinstance(params, RaggedTensor):
-        return indexing_ops.gather(params, indices)
     if indices.dtype not in (dtypes.int32, dtypes.int64):
         raise TypeError(f"indices must be int32 or int64; got {indices.dtype!r}")
+    if isinstance(axis, Tensor):
+        axis = int(axis)
+    if isinstance(batch_dims, Tensor):
+        batch_dims = int(batch_dims)
+    params_rank, indices_rank = params.shape.rank, indices.shape.rank
+    if batch_dims < 0:
+        if indices_rank is None:
+            raise ValueError(
+                "batch_dims may only be negative if rank(indices) is statically known."
+            )
+        batch_dims += indices_rank
+    axis = batch_dims if axis is None else axis
+    given_axis = axis
+    if axis < 0:
+        if params_rank is None:
+            raise ValueError("axis may only be negative if rank(params) is statically known.")
+        axis += params_rank
+    if params_rank is not None:
+        if batch_dims >= params_rank:
+            raise ValueError("batch_dims must be less than rank(params)")
+        if not 0 <= axis < params_rank:
+            raise ValueError(
+                f"axis={given_axis} out of bounds: expected {-params_rank}<=axis<{params_rank}"
+            )
+    if indices_rank is not None and batch_dims > indices_rank:
+        raise ValueError("batch_dims must be less than or equal to rank(indices)")
+    if axis < batch_dims:
+        raise ValueError("axis must be greater than or equal to batch_dims")
+    batch_shape, params_batch = indices.shape[:batch_dims], params.shape[:batch_dims]
+    if batch_dims and not batch_shape.is_compatible_with(params_batch):
+        raise ValueError(
+            f"batch shape from indices {_shape_tuple(batch_shape)} does not match params shape "
+            f"{_shape_tuple(params.shape)}"
+        )
+    return _gather(params, indices, axis, batch_dims)
+
+
+def _shape_tuple(shape) -> str:
+    return str(tuple(shape.as_list())) if shape.rank is not None else "<unknown>"
+
+
+def _gather(params, indices, axis: int, batch_dims: int):
+    if not isinstance(params, RaggedTensor) and not isinstance(indices, RaggedTensor):
+        return indexing_ops.gather(params, indices, axis=axis, batch_dims=batch_dims)
+    if batch_dims == 0:
+        if axis == 0:
+            return _gather_rows_of(params, indices)
+        if not isinstance(params, RaggedTensor):
+            params = RaggedTensor.from_tensor(params)
+        if axis > 1:
+            return params.with_values(_gather(params.values, indices, axis - 1, 0))
+        return _gather(params, _tile_rows(indices, params.nrows()), 1, 1)
+    if not isinstance(params, RaggedTensor):
+        params = RaggedTensor.from_tensor(params, row_splits_dtype=indices.row_splits.dtype)
+    if batch_dims == 1 and axis == 1:
+        starts = params.row_splits[:-1]
+        if isinstance(indices, RaggedTensor):
+            offsets = indexing_ops.gather(starts, indices.value_rowids())
+            flat = _add_offsets(indices.values, offsets)
+            return indices.with_values(_gather(params.values, flat, 0, 0))
+        return _gather(params.values, _add_offsets(indices, starts), 0, 0)
+    if batch_dims == 1:
+        value_indices = ragged_tensor.gather_rows(indices, params.value_rowids())
+        return params.with_values(_gather(params.values, value_indices, axis - 1, 1))
+    if not isinstance(indices, RaggedTensor):
+        indices = RaggedTensor.from_tensor(indices, row_splits_dtype=params.row_splits.dtype)
+    _check_same_splits(params.row_splits, indices.row_splits, "params and indices")
+    return params.with_values(_gather(params.values, indices.values, axis - 1, batch_dims - 1))
+
+
+def _tile_rows(indices, nrows: Tensor):
+    """indices repeated for each of nrows rows, along a new outer dimension."""
+    if isinstance(indices, RaggedTensor):
+        once = expand_dims(indices, 0)
+        tiled = ragged_tensor.gather_rows(once, array_ops.zeros_like(math_ops.range_(nrows)))
+        return RaggedTensor._from_splits(tiled.values, tiled.row_splits, indices.shape[0])
+    count = array_ops.reshape(math_ops.cast(nrows, dtypes.int32), [1])
+    return array_ops.broadcast_to(indices, array_ops.concat([count, array_ops.shape(indices)], 0))
+
+
+def _add_offsets(indices, offsets: Tensor):
+    """indices (a Tensor or RaggedTensor) with offsets[i] added to every index of row i."""
+    if isinstance(indices, RaggedTensor):
+        return indices.with_values(
+            _add_offsets(indices.values, indexing_ops.gather(offsets, indices.value_rowids()))
+        )
+    rank = indices.shape.rank
+    if rank is None:
+        raise ValueError("tf.gather with batch_dims needs indices of known rank")
+    offsets = math_ops.cast(offsets, indices.dtype)
+    return indices + array_ops.reshape(offsets, [-1] + [1] * (rank - 1))
+
+
+def _gather_rows_of(params, indices):
+    """gather along axis 0 with batch_dims 0."""
+    if isinstance(indices, RaggedTensor):
+        return indices.with_flat_values(_gather_rows_of(params, indices.flat_values))
+    if not isinstance(params, RaggedTensor):
+        return indexing_ops.gather(params, indices)
     if ragged_tensor._is_eager(indices):
         nrows = int(params.nrows())
         bad = (indices.numpy() < 0) | (indices.numpy() >= nrows)
@@ -618,18 +743,181 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
                 f"indices{position} = {indices.numpy()[tuple(position)]} is not "
                 f"in [0, {nrows}) [Op:GatherV2]",
             )
-    rank = indices.shape.rank
-    if rank == 0:
-        return ragged_tensor.gather_rows(params, array_ops.reshape(indices, [1]))[0]
     result = ragged_tensor.gather_rows(params, array_ops.reshape(indices, [-1]))
-    if rank == 1:
-        return result
     shape = array_ops.shape(indices, out_type=params.row_splits.dtype)
-    for axis_index in builtins.range(rank - 1, 0, -1):
-        count = reduction_ops.reduce_prod(shape[:axis_index])
-        splits = math_ops.range_(count + 1, dtype=shape.dtype) * shape[axis_index]
-        result = RaggedTensor._from_splits(result, splits)
+    # Unlike gather_nd, TF's ragged gather leaves the batch dimensions statically unknown.
+    return _with_outer_shape(result, shape, TensorShape([None] * indices.shape.rank))
+
+
+def gather_nd(params, indices, batch_dims=0, name=None, bad_indices_policy=""):
+    """tf.gather_nd with ragged params and/or indices: each innermost row of indices is the
+    position of a slice of params.
+
+    >>> gather_nd(tf.ragged.constant([[1, 2, 3], [4]]), [[0, 2], [1, 0]]).numpy()
+    array([3, 4], dtype=int32)
+    """
+    params = convert_to_tensor_or_ragged(params)
+    indices = convert_to_tensor_or_ragged(indices)
+    if batch_dims != 0:
+        raise ValueError("batch_dims != 0 is not supported for ragged gather yet.")
+    if not isinstance(params, RaggedTensor) and not isinstance(indices, RaggedTensor):
+        return indexing_ops.gather_nd(params, indices)
+    if indices.dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError(f"indices must be int32 or int64; got {indices.dtype!r}")
+    indices_rank = indices.shape.rank
+    if indices_rank is None:
+        raise ValueError("indices.rank be statically known.")
+    if indices_rank == 0:
+        raise ValueError("indices.rank must be at least 1.")
+    if isinstance(indices, RaggedTensor):
+        if indices.ragged_rank == indices_rank - 1:
+            raise ValueError("The innermost dimension of indices may not be ragged")
+        return indices.with_values(gather_nd(params, indices.values))
+    index_size = indices.shape[-1]
+    if index_size is None:
+        raise ValueError("indices.shape[-1] must be statically known.")
+    params_rank = params.shape.rank
+    if params_rank is not None and index_size > params_rank:
+        raise ValueError(f"Index size ({index_size}) exceeds the rank of params ({params_rank})")
+    splits_dtype = params.row_splits.dtype
+    shape = array_ops.shape(indices, out_type=splits_dtype)
+    flat = math_ops.cast(array_ops.reshape(indices, [-1, max(index_size, 1)]), splits_dtype)
+    if index_size == 0:
+        result = ragged_tensor.gather_rows(expand_dims(params, 0), array_ops.zeros_like(flat[:, 0]))
+    else:
+        position, current, column = flat[:, 0], params, 1
+        while column < index_size and isinstance(current, RaggedTensor):
+            position = indexing_ops.gather(current.row_splits, position) + flat[:, column]
+            current, column = current.values, column + 1
+        if column < index_size:
+            inner = array_ops.concat([array_ops.expand_dims(position, 1), flat[:, column:]], 1)
+            result = indexing_ops.gather_nd(current, inner)
+        else:
+            result = ragged_tensor.gather_rows(current, position)
+    if indices_rank == 1 and isinstance(result, RaggedTensor):
+        return result  # TF keeps the outer dimension of one gathered ragged slice
+    return _with_outer_shape(result, shape[:-1], indices.shape[:-1])
+
+
+def _with_outer_shape(result, outer_shape: Tensor, static_outer):
+    """result (rows in row-major order of an outer_shape batch) reshaped to that batch;
+    static_outer is the batch's static TensorShape."""
+    outer_rank = static_outer.rank
+    if outer_rank == 1:
+        return result
+    if outer_rank == 0:
+        return result[0]
+    if not isinstance(result, RaggedTensor):
+        inner = array_ops.shape(result, out_type=outer_shape.dtype)[1:]
+        return array_ops.reshape(result, array_ops.concat([outer_shape, inner], 0))
+    for axis_index in builtins.range(outer_rank - 1, 0, -1):
+        count = reduction_ops.reduce_prod(outer_shape[:axis_index])
+        splits = math_ops.range_(count + 1, dtype=outer_shape.dtype) * outer_shape[axis_index]
+        result = RaggedTensor._from_splits(result, splits, static_outer[axis_index])
     return result
+
+
+def bincount(
+    arr,
+    weights=None,
+    minlength=None,
+    maxlength=None,
+    dtype=dtypes.int32,
+    name=None,
+    axis=None,
+    binary_output=False,
+):
+    """tf.math.bincount of a RaggedTensor: over all values (axis=0) or row by row (axis=-1,
+    a dense [nrows, bins] result).
+
+    >>> bincount(tf.ragged.constant([[1, 1], [0]]), axis=-1).numpy()
+    array([[0, 2],
+           [1, 0]], dtype=int32)
+    """
+    if weights is not None and not isinstance(weights, RaggedTensor):
+        raise ValueError(
+            "`weights` must be a RaggedTensor if `values` is a RaggedTensor. Received argument "
+            f"weights={weights} of type: {type(weights).__name__}."
+        )
+    if weights is not None and binary_output:
+        raise ValueError(
+            "Arguments `binary_output` and `weights` are mutually exclusive. Please specify "
+            "only one."
+        )
+    axis = 0 if axis is None else axis
+    if axis not in (0, -1):
+        raise ValueError(
+            f"Unsupported value for argument axis={axis}. Only 0 and -1 are currently supported."
+        )
+    flat_weights = None if weights is None else weights.flat_values
+    if axis == 0:
+        return segment_ops.bincount(
+            arr.flat_values, flat_weights, minlength, maxlength, dtype, binary_output=binary_output
+        )
+    if arr.ragged_rank != 1 or arr.shape.rank != 2:
+        raise ValueError("tf.math.bincount with axis=-1 needs a RaggedTensor of rank 2")
+    values = arr.flat_values
+    if not values.dtype.is_integer:
+        values = math_ops.cast(values, dtypes.int32)
+    if ragged_tensor._is_eager(values) and np.any(values.numpy() < 0):
+        raise errors.InvalidArgumentError(
+            None, None, "Input must be non-negative [Op:RaggedBincount]"
+        )
+    out_dtype = dtypes.as_dtype(dtype) if weights is None else flat_weights.dtype
+    if out_dtype not in (dtypes.int32, dtypes.int64, dtypes.float32, dtypes.float64):
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Value for attr 'T' of {out_dtype.name} is not in the list of allowed values: "
+            "int32, int64, float, double [Op:RaggedBincount]",
+        )
+    nonempty = math_ops.cast(math_ops.greater(array_ops.size(values), 0), values.dtype)
+    size = nonempty * (reduction_ops.reduce_max(array_ops.concat([[0], values], 0)) + 1)
+    if minlength is not None:
+        size = math_ops.maximum(convert_to_tensor(minlength, dtype=values.dtype), size)
+    if maxlength is not None:
+        size = math_ops.minimum(convert_to_tensor(maxlength, dtype=values.dtype), size)
+    size = math_ops.cast(size, dtypes.int64)
+    rowids = math_ops.cast(arr.value_rowids(), dtypes.int64)
+    nrows = arr.nrows(out_type=dtypes.int64)
+    bins = math_ops.cast(values, dtypes.int64)
+    # Values past the last bin (maxlength) go to one extra segment, dropped afterwards.
+    slot = indexing_ops.where(math_ops.less(bins, size), rowids * size + bins, nrows * size)
+    counted = (
+        array_ops.ones_like(values, dtype=out_dtype)
+        if weights is None
+        else math_ops.cast(flat_weights, out_dtype)
+    )
+    counts = segment_ops.unsorted_segment_sum(counted, slot, nrows * size + 1)[:-1]
+    if binary_output:
+        counts = math_ops.cast(math_ops.greater(counts, 0), out_dtype)
+    return array_ops.reshape(counts, array_ops.stack([nrows, size]))
+
+
+def unicode_encode(input, output_encoding, errors="replace", replacement_char=65533, name=None):
+    """tf.strings.unicode_encode of a RaggedTensor of code points: each innermost row becomes
+    one string.
+
+    >>> unicode_encode(tf.ragged.constant([[104, 105], [33]]), "UTF-8").numpy()
+    array([b'hi', b'!'], dtype=object)
+    """
+    from tensorflux._src.ops import string_ops
+
+    if input.flat_values.shape.rank != 1:
+        encoded = string_ops.unicode_encode(
+            input.flat_values, output_encoding, errors, replacement_char
+        )
+        return input.with_flat_values(encoded)
+    codes = input.flat_values
+    if codes.dtype != dtypes.int32:
+        codes = math_ops.cast(codes, dtypes.int32)
+    *outer, innermost = input.nested_row_splits
+    encoded = string_ops._unicode_encode_flat(
+        codes, innermost, output_encoding, errors, replacement_char
+    )
+    for splits in reversed(outer):
+        encoded = RaggedTensor._from_splits(encoded, splits)
+    return encoded
 
 
 def where(condition, x=None, y=None, name=None):
@@ -682,10 +970,7 @@ def map_fn(
     specs = nest.flatten(signature)
     if count is None:
         if any(isinstance(spec, ragged_tensor.RaggedTensorSpec) for spec in specs):
-            raise ValueError(
-                "tf.map_fn returning RaggedTensors needs a statically known number of rows "
-                "inside tf.function"
-            )
+            return _graph_map_fn(fn, elems, signature, specs, _leading_rows(leaves[0]))
         first = leaves[0]
         nrows = first.nrows() if isinstance(first, RaggedTensor) else array_ops.shape(first)[0]
         return functional_ops.map_fn(
@@ -697,6 +982,113 @@ def map_fn(
     columns = list(zip(*results)) if results else [() for _ in specs]
     return nest.pack_sequence_as(
         signature, [_stack_column(spec, list(column)) for spec, column in zip(specs, columns)]
+    )
+
+
+def _leading_rows(leaf) -> Tensor:
+    if isinstance(leaf, RaggedTensor):
+        return leaf.nrows(out_type=dtypes.int32)
+    return array_ops.shape(leaf)[0]
+
+
+class _RowsAccumulator:
+    """The results of fn for one output, concatenated row after row inside a while_loop: the
+    flat values and, for each ragged dimension, the row lengths."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        if isinstance(spec, ragged_tensor.RaggedTensorSpec):
+            self.ragged_rank = spec.ragged_rank + 1
+            self.splits_dtype = spec.row_splits_dtype
+            self.dtype = spec.dtype
+            inner_rank = spec.shape.rank - spec.ragged_rank - 1 if spec.shape.rank else None
+        else:
+            self.ragged_rank = 0
+            self.splits_dtype = dtypes.int64
+            self.dtype = dtypes.as_dtype(getattr(spec, "dtype", spec))
+            shape = getattr(spec, "shape", None)
+            inner_rank = None if shape is None or shape.rank is None else shape.rank
+        self.inner_rank = inner_rank
+
+    def initial(self) -> list:
+        if self.ragged_rank == 0:
+            # Dense results are kept flattened, with the shape of the last one.
+            return [array_ops.zeros([0], self.dtype), array_ops.zeros([0], dtypes.int32)]
+        flat_shape = [0] + [0] * (self.inner_rank or 0)
+        flat = array_ops.zeros(flat_shape, self.dtype)
+        return [flat] + [array_ops.zeros([0], self.splits_dtype)] * self.ragged_rank
+
+    def invariants(self) -> list:
+        from tensorflux._src.core.shape import TensorShape
+
+        if self.ragged_rank == 0:
+            return [TensorShape([None]), TensorShape([None])]
+        inner = None if self.inner_rank is None else [None] * (self.inner_rank + 1)
+        return [TensorShape(inner)] + [TensorShape([None])] * self.ragged_rank
+
+    def append(self, parts: list, row) -> list:
+        if self.ragged_rank == 0:
+            if isinstance(row, RaggedTensor):
+                raise _signature_error(self.spec, row)
+            row = convert_to_tensor(row, dtype=self.dtype)
+            flat = array_ops.concat([parts[0], array_ops.reshape(row, [-1])], 0)
+            return [flat, array_ops.shape(row)]
+        if isinstance(row, RaggedTensor) != (self.ragged_rank > 1):
+            raise _signature_error(self.spec, row)
+        row = convert_to_tensor_or_ragged(row, self.dtype)
+        if isinstance(row, RaggedTensor):
+            row = _to_ragged(row, self.ragged_rank - 1, self.splits_dtype)
+            flat, lengths = row.flat_values, list(row.nested_row_lengths())
+            nrows = row.nrows(out_type=self.splits_dtype)
+        else:
+            flat, lengths = row, []
+            nrows = array_ops.shape(row, out_type=self.splits_dtype)[0]
+        lengths = [array_ops.reshape(nrows, [1]), *lengths]
+        merged = [array_ops.concat([parts[0], flat], 0)]
+        merged += [array_ops.concat([a, b], 0) for a, b in zip(parts[1:], lengths)]
+        return merged
+
+    def result(self, parts: list, nrows: Tensor):
+        if self.ragged_rank == 0:
+            shape = array_ops.concat([array_ops.reshape(nrows, [1]), parts[1]], 0)
+            return array_ops.reshape(parts[0], shape)
+        result = parts[0]
+        for lengths in reversed(parts[1:]):
+            result = RaggedTensor._from_splits(result, ragged_tensor._lengths_to_splits(lengths))
+        return result
+
+
+def _graph_map_fn(fn, elems, signature, specs: list, nrows: Tensor):
+    """map_fn with ragged results when the number of rows is known only when the graph runs:
+    a while_loop concatenating each row's values and row lengths."""
+    from tensorflux._src.core import nest
+    from tensorflux._src.ops import control_flow_ops
+
+    accumulators = [_RowsAccumulator(spec) for spec in specs]
+
+    def body(index, parts):
+        results = nest.flatten(fn(_select_row(elems, index)))
+        if len(results) != len(accumulators):
+            raise ValueError(
+                f"The structure of fn's result does not match fn_output_signature: {signature}"
+            )
+        grown = [acc.append(part, row) for acc, part, row in zip(accumulators, parts, results)]
+        return index + 1, grown
+
+    start = array_ops.zeros([], dtypes.int32)
+    initial = [acc.initial() for acc in accumulators]
+    invariants = [
+        array_ops.zeros([], dtypes.int32).shape,
+        [acc.invariants() for acc in accumulators],
+    ]
+    _, parts = control_flow_ops.while_loop(
+        lambda index, _: math_ops.less(index, nrows),
+        body,
+        [start, initial],
+        shape_invariants=invariants,
+    )
+    return nest.pack_sequence_as(
+        signature, [acc.result(part, nrows) for acc, part in zip(accumulators, parts)]
     )
 
 

@@ -119,7 +119,8 @@ def _lengths_to_splits(row_lengths: Tensor) -> Tensor:
 
 def _splits_to_rowids(row_splits: Tensor) -> Tensor:
     """value_rowids: row i repeated row_lengths[i] times."""
-    lengths = row_splits[1:] - row_splits[:-1]
+    # A trailing empty row keeps tf.repeat's lengths non-empty (it fails on zero rows).
+    lengths = array_ops.concat([row_splits[1:] - row_splits[:-1], [0]], 0)
     nrows = array_ops.shape(lengths, out_type=row_splits.dtype)[0]
     return array_ops.repeat(math_ops.range_(nrows, dtype=row_splits.dtype), lengths)
 

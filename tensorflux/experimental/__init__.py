@@ -1,0 +1,3 @@
+"""tf.experimental: the experimental names tensorflux has."""
+
+from tensorflux._src.ops.ragged.dynamic_ragged_shape import DynamicRaggedShape as DynamicRaggedShape
