@@ -616,3 +616,8 @@ def test_range_negative_delta_error_message():
         tf.errors.InvalidArgumentError, match="Requires start >= limit when delta < 0: 0/5"
     ):
         math_ops.range_(0, 5, -1)
+
+
+def test_repeat_with_no_or_zero_counts():
+    assert tf.repeat(tf.zeros([0], tf.int64), tf.zeros([0], tf.int64)).shape == (0,)
+    assert tf.repeat([1, 2], [0, 0]).numpy().tolist() == []

@@ -430,3 +430,12 @@ def test_ragged_results_of_split_decode_and_ngrams():
         return tf.strings.split(lines)
 
     assert words(tf.constant(["x y", "z"])).to_list() == [[b"x", b"y"], [b"z"]]
+
+
+def test_substr_graph_def_names_the_position_dtype():
+    concrete = tf.function(lambda s: tf.strings.substr(s, 1, 2)).get_concrete_function(
+        tf.TensorSpec([None], tf.string)
+    )
+    (node,) = [n for n in concrete.graph.as_graph_def().node if n.op == "Substr"]
+    assert node.attr["T"].type == tf.int32.as_datatype_enum
+    assert tf.ragged.constant([[1]], dtype="int32").dtype == tf.int32

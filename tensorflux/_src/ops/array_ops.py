@@ -2200,7 +2200,8 @@ def repeat(input, repeats, axis=None, name=None) -> Tensor:
         raise ValueError(f"Dimensions {data.shape[axis]} and {counts.shape[0]} are not compatible")
     length = slice(shape(data), [axis], [1])
     counts = math_ops.maximum(broadcast_to(counts, length), 0)
-    mask = sequence_mask(counts, reduction_ops.reduce_max(counts))
+    longest = reduction_ops.reduce_max(concat([counts, zeros([1], counts.dtype)], 0))  # 0 if none
+    mask = sequence_mask(counts, longest)
     rows = broadcast_to(expand_dims(math_ops.range_(reshape(length, [])), 1), shape(mask))
     positions = indexing_ops.boolean_mask(rows, mask)
     return indexing_ops.gather(data, positions, axis=axis, name=name)

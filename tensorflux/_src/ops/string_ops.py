@@ -267,7 +267,7 @@ def _escaped(data: bytes) -> str:
     return repr(data)[2:-1]
 
 
-def _substr_kernel(xp, input, pos, len, unit="BYTE"):
+def _substr_kernel(xp, input, pos, len, unit="BYTE", T=None):
     _check_choice("unit", unit, _UNITS)
     strings, pos, size = _host(xp, input), _host(xp, pos), _host(xp, len)
     if pos.shape != size.shape:
@@ -301,7 +301,7 @@ SUBSTR = register(
         infer=_substr_infer,
         inputs=("input", "pos", "len"),
         outputs=("output",),
-        attrs=("unit",),
+        attrs=("T", "unit"),
     )
 )
 
@@ -328,7 +328,8 @@ def substr(input, pos, len, unit="BYTE", name=None) -> Tensor:
             f"cannot compute Substr as input #2(zero-based) was expected to be a "
             f"{dtypes.type_string(pos.dtype)} tensor but is a {dtypes.type_string(size.dtype)} tensor",
         )
-    return apply(SUBSTR, (_strings(input, SUBSTR), pos, size), {"unit": unit}, name)
+    attrs = {"T": pos.dtype, "unit": unit}  # T names pos's dtype (TF's attr), not input 0's
+    return apply(SUBSTR, (_strings(input, SUBSTR), pos, size), attrs, name)
 
 
 # ---- StringJoin -------------------------------------------------------------------------------

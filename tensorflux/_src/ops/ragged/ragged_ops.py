@@ -58,6 +58,7 @@ def constant(
     [[1, 2], [3]]
     """
     splits_dtype = ragged_tensor._splits_dtype(row_splits_dtype)
+    dtype = None if dtype is None else dtypes.as_dtype(dtype)  # "int32", np.int32 or tf.int32
     if isinstance(pylist, RaggedTensor):
         raise TypeError("pylist may not be a RaggedTensor or RaggedTensorValue.")
     depth = _nesting_depth(pylist)
