@@ -40,3 +40,27 @@ def test_constants_and_unknown_dims_round_trip_through_bytes():
     assert values.tolist() == [[2.0, 3.0]]
     x = next(n for n in parsed.node if n.name == "x")
     assert [d.size for d in x.attr["shape"].shape.dim] == [-1, 2]
+
+
+def test_control_flow_bodies_become_library_functions():
+    @tf.function
+    def f(x, n):
+        y = tf.cond(x > 0.0, lambda: x * 2.0, lambda: x)
+        return tf.while_loop(lambda i, z: i < n, lambda i, z: (i + 1, z + y), [0, y])[1]
+
+    graph_def = f.get_concrete_function(
+        tf.TensorSpec([], tf.float32), tf.TensorSpec([], tf.int32)
+    ).graph.as_graph_def()
+    functions = {fn.signature.name: fn for fn in graph_def.library.function}
+    nodes = {n.op: n for n in graph_def.node}
+    branch = nodes["StatelessIf"]
+    assert {branch.attr["then_branch"].func.name, branch.attr["else_branch"].func.name} <= set(
+        functions
+    )
+    assert list(branch.attr["Tin"].list.type) == [tf.float32.as_datatype_enum]
+    loop = nodes["StatelessWhile"]
+    body = functions[loop.attr["body"].func.name]
+    # loop variables i and z, then the captures n (of the condition) and y (of the body),
+    # which the body passes through
+    assert len(loop.input) == len(body.signature.input_arg) == len(body.signature.output_arg) == 4
+    assert (body.ret["output2"], body.ret["output3"]) == ("arg2", "arg3")

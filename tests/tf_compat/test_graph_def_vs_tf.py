@@ -46,3 +46,27 @@ def test_reductions_reshapes_and_casts_run_in_tf():
     concrete = f.get_concrete_function(tfx.constant(x))
     theirs = _run_in_tf(concrete.graph.as_graph_def(), concrete.outputs[0].name, {"x:0": x})
     np.testing.assert_array_equal(theirs, concrete(tfx.constant(x)).numpy())
+
+
+def test_cond_and_while_loops_export_as_functions_tf_runs():
+    @tfx.function
+    def f(x, n):
+        y = tfx.cond(tfx.reduce_sum(x) > 0, lambda: x * 2.0, lambda: x - 1.0)
+
+        def body(i, z):  # a cond nested in the loop, reading a capture
+            return i + 1, tfx.cond(i % 2 == 0, lambda: z * 1.5 + y, lambda: z - y)
+
+        _, z = tfx.while_loop(lambda i, z: i < n, body, [0, y])
+        _, w = tfx.while_loop(
+            lambda i, w: i < 100, lambda i, w: (i + 1, w + 1.0), [0, z], maximum_iterations=3
+        )
+        return w
+
+    x = np.array([1.0, -0.5], np.float32)
+    concrete = f.get_concrete_function(tfx.constant(x), tfx.constant(3))
+    graph_def = concrete.graph.as_graph_def()
+    assert len(graph_def.library.function) == 8  # 2 branches + 2 nested branches + 2 x 2 loops
+    for value, steps in ((x, 3), (-x, 0), (x, 4)):
+        ours = concrete(tfx.constant(value), tfx.constant(steps)).numpy()
+        theirs = _run_in_tf(graph_def, concrete.outputs[0].name, {"x:0": value, "n:0": steps})
+        np.testing.assert_allclose(theirs, ours, rtol=1e-6)

@@ -506,19 +506,31 @@ def _input_name(tensor) -> str:
 
 
 def as_graph_def(graph: Graph):
-    """Our graph as a GraphDef message: nodes in order, inputs as `node` or `node:index`."""
+    """Our graph as a GraphDef message: nodes in order, inputs as `node` or `node:index`; the
+    branches and bodies of If and While nodes as functions of its library."""
+    from tensorflux._src.graph import function_library
     from tensorflux._src.proto import graph_pb2
 
     graph_def = graph_pb2.messages()["GraphDef"]()
     graph_def.versions.producer = 2474  # what TF 2.21 writes
     graph_def.versions.min_consumer = 12
+    library = function_library.Library(graph_def, _fill_node_def)
     for node in graph.nodes:
-        node_def = graph_def.node.add(name=node.name, op=node.op.name)
-        node_def.input.extend(_input_name(t) for t in node.inputs)
-        attrs = dict(node.attrs)
-        for key, value in _implied_attrs(node).items():
-            attrs.setdefault(key, value)
-        for key, value in sorted(attrs.items()):
-            if not key.startswith("_"):  # ours alone, such as a control-flow node's stash
-                _attr_value(node_def.attr[key], value)
+        inputs = [_input_name(t) for t in node.inputs]
+        if function_library.is_control_flow(node):
+            node_def = graph_def.node.add(name=node.name, op=node.op.name)
+            library.export(node, node_def, inputs, graph_def.node)
+        else:
+            _fill_node_def(graph_def.node.add(), node, inputs)
     return graph_def
+
+
+def _fill_node_def(node_def, node, inputs: list[str]) -> None:
+    node_def.name, node_def.op = node.name, node.op.name
+    node_def.input.extend(inputs)
+    attrs = dict(node.attrs)
+    for key, value in _implied_attrs(node).items():
+        attrs.setdefault(key, value)
+    for key, value in sorted(attrs.items()):
+        if not key.startswith("_"):  # ours alone, such as a control-flow node's stash
+            _attr_value(node_def.attr[key], value)

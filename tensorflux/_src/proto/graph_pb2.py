@@ -1,4 +1,5 @@
-"""GraphDef, NodeDef, AttrValue, TensorProto, TensorShapeProto, VersionDef (TF's field numbers).
+"""GraphDef, NodeDef, AttrValue, TensorProto, TensorShapeProto, VersionDef and the function
+library (FunctionDef, OpDef signatures), with TF's field numbers.
 
 Built from descriptors at first use (no generated code, no protoc): `messages()["GraphDef"]`.
 """
@@ -20,7 +21,7 @@ DATA_TYPES = {
 PACKAGE = "tensorflux.proto"
 
 # message -> [(field, number, type, label)], type a scalar name or a message/enum name;
-# label "repeated", "map:<value type>" (string keys), or "" (singular). `oneof` groups below.
+# label "repeated", "map" (string keys, values of the type), or "" (singular). `oneof` groups below.
 FIELDS = {
     "TensorShapeProto.Dim": [("size", 1, "int64", ""), ("name", 2, "string", "")],
     "TensorShapeProto": [("dim", 2, "TensorShapeProto.Dim", "repeated"), ("unknown_rank", 3, "bool", "")],
@@ -55,9 +56,23 @@ FIELDS = {
         ("producer", 1, "int32", ""), ("min_consumer", 2, "int32", ""),
         ("bad_consumers", 3, "int32", "repeated"),
     ],
+    "OpDef.ArgDef": [
+        ("name", 1, "string", ""), ("description", 2, "string", ""), ("type", 3, "DataType", ""),
+        ("type_attr", 4, "string", ""), ("number_attr", 5, "string", ""),
+        ("type_list_attr", 6, "string", ""), ("is_ref", 16, "bool", ""),
+    ],
+    "OpDef": [
+        ("name", 1, "string", ""), ("input_arg", 2, "OpDef.ArgDef", "repeated"),
+        ("output_arg", 3, "OpDef.ArgDef", "repeated"), ("is_stateful", 17, "bool", ""),
+    ],
+    "FunctionDef": [
+        ("signature", 1, "OpDef", ""), ("node_def", 3, "NodeDef", "repeated"),
+        ("ret", 4, "string", "map"), ("attr", 5, "AttrValue", "map"),
+    ],
+    "FunctionDefLibrary": [("function", 1, "FunctionDef", "repeated")],
     "GraphDef": [
-        ("node", 1, "NodeDef", "repeated"), ("version", 3, "int32", ""),
-        ("versions", 4, "VersionDef", ""),
+        ("node", 1, "NodeDef", "repeated"), ("library", 2, "FunctionDefLibrary", ""),
+        ("version", 3, "int32", ""), ("versions", 4, "VersionDef", ""),
     ],
 }  # fmt: skip
 ONEOFS = {"AttrValue": ("value", [n for n, *_ in FIELDS["AttrValue"]])}
@@ -103,7 +118,10 @@ def messages() -> dict:
                     name="key", number=1, type=field.TYPE_STRING, label=field.LABEL_OPTIONAL
                 )
                 value = map_entry.field.add(name="value", number=2, label=field.LABEL_OPTIONAL)
-                value.type, value.type_name = field.TYPE_MESSAGE, f".{PACKAGE}.{kind}"
+                if kind in scalar:
+                    value.type = scalar[kind]
+                else:
+                    value.type, value.type_name = field.TYPE_MESSAGE, f".{PACKAGE}.{kind}"
                 entry.type, entry.type_name = (
                     field.TYPE_MESSAGE,
                     f".{PACKAGE}.{full_name}.{entry_name}",
