@@ -607,6 +607,46 @@ def _attrs_of(op, names):
     return {name: op.get_attr(name) for name in names}
 
 
+class _ConvTriple:
+    """A convolution, its input backprop and its filter backprop are each other's gradients,
+    so second order works: each gradient is one or both of the other two ops. The ops are set
+    once registered (`bind`)."""
+
+    def __init__(self, attr_names):
+        self.attr_names = attr_names
+        self.forward = self.backprop_input = self.backprop_filter = None
+
+    def bind(self, forward, backprop_input, backprop_filter) -> None:
+        self.forward, self.backprop_input = forward, backprop_input
+        self.backprop_filter = backprop_filter
+
+    def forward_grad(self, op, dy):
+        x, w = op.inputs
+        attrs = _attrs_of(op, self.attr_names)
+        return [
+            apply(self.backprop_input, (array_ops.shape(x), w, dy), attrs),
+            apply(self.backprop_filter, (x, array_ops.shape(w), dy), attrs),
+        ]
+
+    def backprop_input_grad(self, op, ddx):
+        _, w, dy = op.inputs
+        attrs = _attrs_of(op, self.attr_names)
+        return [
+            None,
+            apply(self.backprop_filter, (ddx, array_ops.shape(w), dy), attrs),
+            apply(self.forward, (ddx, w), attrs),
+        ]
+
+    def backprop_filter_grad(self, op, ddw):
+        x, _, dy = op.inputs
+        attrs = _attrs_of(op, self.attr_names)
+        return [
+            apply(self.backprop_input, (array_ops.shape(x), ddw, dy), attrs),
+            None,
+            apply(self.forward, (x, ddw), attrs),
+        ]
+
+
 def _sizes_spec(sizes, rank, what):
     value = rules.static_value(sizes)
     if value is None:
@@ -729,33 +769,7 @@ def _conv2d_backprop_filter_kernel(
     )
 
 
-def _conv2d_grad(op, dy):
-    x, w = op.inputs
-    attrs = _attrs_of(op, _CONV2D_ATTRS)
-    return [
-        apply(CONV2D_BACKPROP_INPUT, (array_ops.shape(x), w, dy), attrs),
-        apply(CONV2D_BACKPROP_FILTER, (x, array_ops.shape(w), dy), attrs),
-    ]
-
-
-def _conv2d_backprop_input_grad(op, ddx):
-    _, w, dy = op.inputs
-    attrs = _attrs_of(op, _CONV2D_ATTRS)
-    return [
-        None,
-        apply(CONV2D_BACKPROP_FILTER, (ddx, array_ops.shape(w), dy), attrs),
-        apply(CONV2D, (ddx, w), attrs),
-    ]
-
-
-def _conv2d_backprop_filter_grad(op, ddw):
-    x, _, dy = op.inputs
-    attrs = _attrs_of(op, _CONV2D_ATTRS)
-    return [
-        apply(CONV2D_BACKPROP_INPUT, (array_ops.shape(x), ddw, dy), attrs),
-        None,
-        apply(CONV2D, (x, ddw), attrs),
-    ]
+_CONV2D_GRADS = _ConvTriple(_CONV2D_ATTRS)
 
 
 CONV2D = register(
@@ -763,7 +777,7 @@ CONV2D = register(
         name="Conv2D",
         kernel=_conv2d_kernel,
         infer=_conv2d_infer,
-        grad=_conv2d_grad,
+        grad=_CONV2D_GRADS.forward_grad,
         inputs=("input", "filter"),
         outputs=("output",),
         attrs=_CONV2D_ATTRS,
@@ -778,7 +792,7 @@ CONV2D_BACKPROP_INPUT = register(
         infer=lambda sizes, w, dy, **attrs: _backprop_input_infer(
             _FAMILY_2D, sizes, w, dy, **attrs
         ),
-        grad=_conv2d_backprop_input_grad,
+        grad=_CONV2D_GRADS.backprop_input_grad,
         inputs=("input_sizes", "filter", "out_backprop"),
         outputs=("output",),
         attrs=_CONV2D_ATTRS,
@@ -791,7 +805,7 @@ CONV2D_BACKPROP_FILTER = register(
         name="Conv2DBackpropFilter",
         kernel=_conv2d_backprop_filter_kernel,
         infer=lambda x, sizes, dy, **attrs: _backprop_filter_infer(_FAMILY_2D, x, sizes, dy),
-        grad=_conv2d_backprop_filter_grad,
+        grad=_CONV2D_GRADS.backprop_filter_grad,
         inputs=("input", "filter_sizes", "out_backprop"),
         outputs=("output",),
         attrs=_CONV2D_ATTRS,
@@ -799,6 +813,7 @@ CONV2D_BACKPROP_FILTER = register(
         same_dtype=(2,),
     )
 )
+_CONV2D_GRADS.bind(CONV2D, CONV2D_BACKPROP_INPUT, CONV2D_BACKPROP_FILTER)
 
 
 # ---- Conv3D / Conv3DBackpropInputV2 / Conv3DBackpropFilterV2 ----------------------------------
@@ -861,33 +876,7 @@ def _conv3d_backprop_filter_kernel(
     )
 
 
-def _conv3d_grad(op, dy):
-    x, w = op.inputs
-    attrs = _attrs_of(op, _CONV3D_ATTRS)
-    return [
-        apply(CONV3D_BACKPROP_INPUT, (array_ops.shape(x), w, dy), attrs),
-        apply(CONV3D_BACKPROP_FILTER, (x, array_ops.shape(w), dy), attrs),
-    ]
-
-
-def _conv3d_backprop_input_grad(op, ddx):
-    _, w, dy = op.inputs
-    attrs = _attrs_of(op, _CONV3D_ATTRS)
-    return [
-        None,
-        apply(CONV3D_BACKPROP_FILTER, (ddx, array_ops.shape(w), dy), attrs),
-        apply(CONV3D, (ddx, w), attrs),
-    ]
-
-
-def _conv3d_backprop_filter_grad(op, ddw):
-    x, _, dy = op.inputs
-    attrs = _attrs_of(op, _CONV3D_ATTRS)
-    return [
-        apply(CONV3D_BACKPROP_INPUT, (array_ops.shape(x), ddw, dy), attrs),
-        None,
-        apply(CONV3D, (x, ddw), attrs),
-    ]
+_CONV3D_GRADS = _ConvTriple(_CONV3D_ATTRS)
 
 
 CONV3D = register(
@@ -895,7 +884,7 @@ CONV3D = register(
         name="Conv3D",
         kernel=_conv3d_kernel,
         infer=_conv3d_infer,
-        grad=_conv3d_grad,
+        grad=_CONV3D_GRADS.forward_grad,
         inputs=("input", "filter"),
         outputs=("output",),
         attrs=_CONV3D_ATTRS,
@@ -910,7 +899,7 @@ CONV3D_BACKPROP_INPUT = register(
         infer=lambda sizes, w, dy, **attrs: _backprop_input_infer(
             _FAMILY_3D, sizes, w, dy, **attrs
         ),
-        grad=_conv3d_backprop_input_grad,
+        grad=_CONV3D_GRADS.backprop_input_grad,
         inputs=("input_sizes", "filter", "out_backprop"),
         outputs=("output",),
         attrs=_CONV3D_ATTRS,
@@ -923,7 +912,7 @@ CONV3D_BACKPROP_FILTER = register(
         name="Conv3DBackpropFilterV2",
         kernel=_conv3d_backprop_filter_kernel,
         infer=lambda x, sizes, dy, **attrs: _backprop_filter_infer(_FAMILY_3D, x, sizes, dy),
-        grad=_conv3d_backprop_filter_grad,
+        grad=_CONV3D_GRADS.backprop_filter_grad,
         inputs=("input", "filter_sizes", "out_backprop"),
         outputs=("output",),
         attrs=_CONV3D_ATTRS,
@@ -931,6 +920,7 @@ CONV3D_BACKPROP_FILTER = register(
         same_dtype=(2,),
     )
 )
+_CONV3D_GRADS.bind(CONV3D, CONV3D_BACKPROP_INPUT, CONV3D_BACKPROP_FILTER)
 
 
 # ---- DepthwiseConv2dNative and its backprops --------------------------------------------------
@@ -1143,33 +1133,7 @@ def _depthwise_backprop_filter_kernel(
     return out.astype(restore) if restore is not None else out
 
 
-def _depthwise_grad(op, dy):
-    x, w = op.inputs
-    attrs = _attrs_of(op, _DEPTHWISE_ATTRS)
-    return [
-        apply(DEPTHWISE_BACKPROP_INPUT, (array_ops.shape(x), w, dy), attrs),
-        apply(DEPTHWISE_BACKPROP_FILTER, (x, array_ops.shape(w), dy), attrs),
-    ]
-
-
-def _depthwise_backprop_input_grad(op, ddx):
-    _, w, dy = op.inputs
-    attrs = _attrs_of(op, _DEPTHWISE_ATTRS)
-    return [
-        None,
-        apply(DEPTHWISE_BACKPROP_FILTER, (ddx, array_ops.shape(w), dy), attrs),
-        apply(DEPTHWISE, (ddx, w), attrs),
-    ]
-
-
-def _depthwise_backprop_filter_grad(op, ddw):
-    x, _, dy = op.inputs
-    attrs = _attrs_of(op, _DEPTHWISE_ATTRS)
-    return [
-        apply(DEPTHWISE_BACKPROP_INPUT, (array_ops.shape(x), ddw, dy), attrs),
-        None,
-        apply(DEPTHWISE, (x, ddw), attrs),
-    ]
+_DEPTHWISE_GRADS = _ConvTriple(_DEPTHWISE_ATTRS)
 
 
 DEPTHWISE = register(
@@ -1177,7 +1141,7 @@ DEPTHWISE = register(
         name="DepthwiseConv2dNative",
         kernel=_depthwise_kernel,
         infer=_depthwise_infer,
-        grad=_depthwise_grad,
+        grad=_DEPTHWISE_GRADS.forward_grad,
         inputs=("input", "filter"),
         outputs=("output",),
         attrs=_DEPTHWISE_ATTRS,
@@ -1192,7 +1156,7 @@ DEPTHWISE_BACKPROP_INPUT = register(
         infer=lambda sizes, w, dy, **attrs: _backprop_input_infer(
             _FAMILY_2D, sizes, w, dy, **attrs
         ),
-        grad=_depthwise_backprop_input_grad,
+        grad=_DEPTHWISE_GRADS.backprop_input_grad,
         inputs=("input_sizes", "filter", "out_backprop"),
         outputs=("output",),
         attrs=_DEPTHWISE_ATTRS,
@@ -1203,7 +1167,7 @@ DEPTHWISE_BACKPROP_FILTER = register(
         name="DepthwiseConv2dNativeBackpropFilter",
         kernel=_depthwise_backprop_filter_kernel,
         infer=lambda x, sizes, dy, **attrs: _backprop_filter_infer(_FAMILY_2D, x, sizes, dy),
-        grad=_depthwise_backprop_filter_grad,
+        grad=_DEPTHWISE_GRADS.backprop_filter_grad,
         inputs=("input", "filter_sizes", "out_backprop"),
         outputs=("output",),
         attrs=_DEPTHWISE_ATTRS,
@@ -1211,6 +1175,7 @@ DEPTHWISE_BACKPROP_FILTER = register(
         same_dtype=(2,),
     )
 )
+_DEPTHWISE_GRADS.bind(DEPTHWISE, DEPTHWISE_BACKPROP_INPUT, DEPTHWISE_BACKPROP_FILTER)
 
 
 # ---- ExtractImagePatches ----------------------------------------------------------------------
