@@ -1,5 +1,6 @@
-"""The seed articles' eager snippets (001 §2 Tensor basics and devices, §3 GradientTape) run
-unchanged with `import tensorflux as tf`; values are TF 2.21's where the article is wrong."""
+"""The seed articles' snippets (001 §2 Tensor basics and devices, §3 GradientTape, §5.3 image
+map functions; 000 §7.2 ragged tensors) run unchanged with `import tensorflux as tf`; values
+are TF 2.21's where the article is wrong."""
 
 import numpy as np
 
@@ -168,3 +169,47 @@ def test_001_3_gradient_tape():
         tape.watch(batch_x)
         y = batch_x**2
     assert tape.batch_jacobian(y, batch_x).shape == (2, 1, 2, 1, 2)
+
+
+def test_000_7_2_ragged_tensor():
+    rt = tf.RaggedTensor.from_row_lengths(values=[3, 1, 4, 1, 5, 9, 2], row_lengths=[4, 0, 3])
+    assert rt.shape.as_list() == [3, None]  # prints (3, None)
+    # The article adds a [3] vector; real TF raises (rows of lengths 4, 0, 3 don't broadcast
+    # with 3 values): TF's behaviour counts. One value per row broadcasts.
+    try:
+        rt + tf.constant([10, 20, 30], dtype=tf.int32)
+    except tf.errors.InvalidArgumentError:
+        pass
+    else:
+        raise AssertionError("TF raises InvalidArgumentError here")
+    per_row = rt + tf.constant([[10], [20], [30]], dtype=tf.int32)
+    assert per_row.to_list() == [[13, 11, 14, 11], [], [35, 39, 32]]
+
+
+def test_001_5_3_image_map_functions(tmp_path):
+    pil = __import__("pytest").importorskip("PIL.Image")
+    pixels = np.random.default_rng(0).integers(0, 255, (40, 60, 3), dtype=np.uint8)
+    filename = str(tmp_path / "cat.jpg")
+    pil.fromarray(pixels).save(filename)
+
+    def parse_image(filename, label):
+        image_string = tf.io.read_file(filename)
+        image = tf.image.decode_jpeg(image_string, channels=3)
+        image = tf.image.resize(image, [224, 224])
+        image = tf.cast(image, tf.float32) / 255.0
+        return image, label
+
+    def augment(image, label):
+        image = tf.image.random_flip_left_right(image)
+        image = tf.image.random_brightness(image, max_delta=0.2)
+        image = tf.image.random_contrast(image, lower=0.8, upper=1.2)
+        image = tf.clip_by_value(image, 0.0, 1.0)
+        return image, label
+
+    # tf.data traces map functions: run them as tf.functions, as Dataset.map will.
+    image, label = tf.function(parse_image)(tf.constant(filename), tf.constant(3))
+    assert image.shape == (224, 224, 3) and image.dtype == tf.float32 and int(label) == 3
+    assert float(tf.reduce_min(image)) >= 0.0 and float(tf.reduce_max(image)) <= 1.0
+    augmented, _ = tf.function(augment)(image, label)
+    assert augmented.shape == (224, 224, 3)
+    assert 0.0 <= float(tf.reduce_min(augmented)) <= float(tf.reduce_max(augmented)) <= 1.0

@@ -1,5 +1,7 @@
 """tf.io: reading and writing data (file formats land with the tf.data issue)."""
 
+from tensorflux._src.ops.file_ops import read_file as read_file
+from tensorflux._src.ops.file_ops import write_file as write_file
 from tensorflux._src.ops.image_codec_ops import decode_bmp as decode_bmp
 from tensorflux._src.ops.image_codec_ops import decode_gif as decode_gif
 from tensorflux._src.ops.image_codec_ops import decode_image as decode_image

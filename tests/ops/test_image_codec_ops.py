@@ -156,3 +156,12 @@ def test_is_jpeg():
     assert batch.dtype == tf.bool and batch.numpy().tolist() == [True, False, False]
     traced = tf.function(codec.is_jpeg)
     assert traced(tf.constant(b"\xff\xd8\xff\x00")).numpy().item() is True
+
+
+def test_read_and_write_file(tmp_path):
+    path = str(tmp_path / "folder" / "data.bin")
+    tf.io.write_file(path, tf.constant(b"\x00ab\x00"))  # creates the folder, keeps NUL bytes
+    assert tf.io.read_file(path).numpy() == b"\x00ab\x00"
+    assert tf.function(tf.io.read_file)(tf.constant(path)).numpy() == b"\x00ab\x00"
+    with pytest.raises(tf.errors.NotFoundError, match="No such file or directory"):
+        tf.io.read_file(str(tmp_path / "missing"))
