@@ -226,6 +226,7 @@ from tensorflux._src.ops.sparse_tensor import SparseTensor as SparseTensor
 from tensorflux._src.ops.sparse_tensor import SparseTensorSpec as SparseTensorSpec
 from tensorflux._src.ops.string_ops import as_string as as_string
 from tensorflux._src.ops.tensor_array_ops import TensorArray as TensorArray
+from tensorflux._src.ops.tensor_array_ops import TensorArraySpec as TensorArraySpec
 
 newaxis = None
 __version__ = version.VERSION

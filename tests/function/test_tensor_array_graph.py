@@ -288,3 +288,22 @@ def test_buffer_write_op_second_order_gradient():
     theoretical, numerical = gradient_checker.compute_gradient(first_order, [buffer, value])
     for t, n in zip(theoretical, numerical):
         np.testing.assert_allclose(t, n, rtol=1e-5, atol=1e-5)
+
+
+def test_a_function_returns_a_usable_tensor_array():
+    # TF returns the array's variant flow tensor here, useless outside the graph; tensorflux
+    # returns the TensorArray itself, rebuilt around its elements.
+    @tf.function
+    def doubled(n):
+        array = tf.TensorArray(tf.float32, size=n)
+        for i in tf.range(n):
+            array = array.write(i, tf.cast(i, tf.float32) * 2.0)
+        return {"array": array, "n": n}
+
+    result = doubled(tf.constant(3))
+    array = result["array"]
+    assert isinstance(array, tf.TensorArray)
+    assert array.stack().numpy().tolist() == [0.0, 2.0, 4.0]
+    assert int(array.size()) == 3 and float(array.read(1)) == 2.0
+    spec = doubled.get_concrete_function(tf.TensorSpec([], tf.int32)).structured_outputs["array"]
+    assert spec._type_spec == tf.TensorArraySpec([], tf.float32)

@@ -17,10 +17,12 @@ size), see `graph_control_flow`.
 from __future__ import annotations
 
 from tensorflux._src.core import context, dtypes, errors
+from tensorflux._src.core.composite import CompositeTensor, TypeSpec
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
 from tensorflux._src.core.shape import TensorShape, as_shape
+from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import EagerTensor, Tensor
 
 _state = context.state
@@ -428,9 +430,77 @@ BUFFER_WRITE = register(
 )
 
 
-class GraphTensorArray(TensorArray):
+class TensorArraySpec(TypeSpec):
+    """`tf.TensorArraySpec`: a TensorArray's element shape, dtype and flags. A tf.function
+    returns a TensorArray as its buffer (all elements stacked) and rebuilds it around that.
+    """
+
+    def __init__(self, element_shape=None, dtype=dtypes.float32, dynamic_size=False,
+                 infer_shape=True):  # fmt: skip
+        self._element_shape = as_shape(element_shape)
+        self._dtype = dtypes.as_dtype(dtype)
+        self._dynamic_size = bool(dynamic_size)
+        self._infer_shape = bool(infer_shape)
+
+    value_type = property(lambda self: TensorArray)
+
+    @property
+    def _component_specs(self) -> list:
+        rows = (
+            TensorShape(None)
+            if self._element_shape.rank is None
+            else TensorShape([None, *self._element_shape.dims])
+        )
+        return [TensorSpec(rows, self._dtype)]
+
+    def _to_components(self, value) -> list:
+        return [value.stack()]
+
+    def _from_components(self, components):
+        (buffer,) = components
+        if isinstance(buffer, EagerTensor):
+            from tensorflux._src.ops import array_ops
+
+            size = int(array_ops.shape(buffer)[0]) if buffer.shape.rank else 0
+            array = TensorArray(
+                self._dtype,
+                size=size,
+                dynamic_size=self._dynamic_size,
+                infer_shape=self._infer_shape,
+                element_shape=self._element_shape,
+            )
+            return array.unstack(buffer) if size else array
+        template = GraphTensorArray(
+            self._dtype,
+            size=0,
+            dynamic_size=True,
+            infer_shape=self._infer_shape,
+            element_shape=self._element_shape,
+        )
+        template._dynamic_size = self._dynamic_size
+        return template._with_buffer(buffer, self._element_shape)
+
+    def _serialize(self) -> tuple:
+        return (self._element_shape, self._dtype, self._dynamic_size, self._infer_shape)
+
+    def __repr__(self):
+        return (
+            f"TensorArraySpec(element_shape={self._element_shape}, dtype={self._dtype!r}, "
+            f"dynamic_size={self._dynamic_size}, infer_shape={self._infer_shape})"
+        )
+
+
+class GraphTensorArray(TensorArray, CompositeTensor):
     """A TensorArray inside a graph being traced: a buffer tensor, or only a size before the
-    element shape is known. Every method returns new arrays; none changes this one."""
+    element shape is known. Every method returns new arrays; none changes this one. As a
+    composite (its buffer), it can be returned from a tf.function.
+    """
+
+    @property
+    def _type_spec(self) -> TensorArraySpec:
+        return TensorArraySpec(
+            self.known_element_shape(), self._dtype, self._dynamic_size, self._infer_shape
+        )
 
     def __init__(
         self,
