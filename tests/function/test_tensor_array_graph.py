@@ -307,3 +307,24 @@ def test_a_function_returns_a_usable_tensor_array():
     assert int(array.size()) == 3 and float(array.read(1)) == 2.0
     spec = doubled.get_concrete_function(tf.TensorSpec([], tf.int32)).structured_outputs["array"]
     assert spec._type_spec == tf.TensorArraySpec([], tf.float32)
+
+
+def test_a_loop_writing_an_array_of_unknown_element_shape_traces_its_body_once():
+    traces = []
+
+    @tf.function
+    def fill(n):
+        array = TensorArray(tf.float32, size=n)
+
+        def body(i, array):
+            traces.append(1)  # a Python side effect: once per trace, as in TF
+            return i + 1, array.write(i, tf.fill([2], tf.cast(i, tf.float32)))
+
+        _, array = tf.while_loop(lambda i, array: i < n, body, [0, array])
+        return array.stack()
+
+    np.testing.assert_array_equal(fill(tf.constant(3)).numpy(), [[0, 0], [1, 1], [2, 2]])
+    assert len(traces) == 1
+    assert fill(tf.constant(0)).shape == (0, 2)  # no iteration: zeros of the element shape
+    concrete = fill.get_concrete_function(tf.TensorSpec([], tf.int32))
+    assert concrete.outputs[0].shape.as_list() == [None, 2]

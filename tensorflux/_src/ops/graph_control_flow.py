@@ -652,29 +652,16 @@ _EAGER_BODIES["ReplayGrad"] = _replay_grad_body
 def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=None):
     """tf.while_loop while tracing: the condition and body become subgraphs of a While node.
 
-    A TensorArray loop variable with no element shape yet (nothing written) gets a zero buffer
-    of the element shape the body's writes give it, and the loop is traced again with it.
+    A TensorArray loop variable with no element shape yet (nothing written) enters with an
+    empty buffer that the body's first write replaces, so the body is traced once.
     """
     graph = _state.graph
-    traced = _trace_loop(graph, cond, body, loop_vars, shape_invariants)
-    body_leaves = nest.flatten(traced[4])
     leaves = nest.flatten(loop_vars)
-    written = {}
-    for position, value in enumerate(leaves):
-        if _is_array(value) and not value.materialized and position < len(body_leaves):
-            result = body_leaves[position]
-            if _is_array(result) and result.materialized:
-                shape = result.known_element_shape()
-                if shape.rank is None:
-                    raise ValueError(
-                        "A TensorArray first written inside tf.while_loop needs elements of a "
-                        "known rank; pass element_shape= to tf.TensorArray."
-                    )
-                written[position] = value.materialize(shape)
-    if written:
-        leaves = [written.get(position, value) for position, value in enumerate(leaves)]
+    lazy = {i for i, v in enumerate(leaves) if _is_array(v) and not v.materialized}
+    if lazy:
+        leaves = [v.lazily_allocated() if i in lazy else v for i, v in enumerate(leaves)]
         loop_vars = nest.pack_sequence_as(loop_vars, leaves)
-        traced = _trace_loop(graph, cond, body, loop_vars, shape_invariants)
+    traced = _trace_loop(graph, cond, body, loop_vars, shape_invariants)
     flat, cond_sub, body_sub, specs, body_result = traced
     for spec, out, value in zip(specs, body_sub.outputs, flat):
         if out.dtype is not spec.dtype:
@@ -699,7 +686,20 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, maximum_iterations=
         inputs.append(graph._as_graph_tensor(_as_tensor(graph, maximum_iterations)))
     attrs = {"cond": cond_sub, "body": body_sub, "count": len(flat), "limited": limited}
     outputs = nest.pack_sequence_as(loop_vars, _add(op, graph, inputs, attrs))
-    return _tensors_to_arrays(_loop_templates(loop_vars, body_result), outputs)
+    result = _tensors_to_arrays(_loop_templates(loop_vars, body_result), outputs)
+    if not lazy:
+        return result
+    entered = nest.flatten(loop_vars)
+    leaves = [
+        v.element_shape_filled(_static_rows(entered[i])) if i in lazy else v
+        for i, v in enumerate(nest.flatten(result))
+    ]
+    return nest.pack_sequence_as(result, leaves)
+
+
+def _static_rows(array):
+    """The rows a lazily allocated array entered a loop with, when fixed and known."""
+    return None if array.dynamic_size else array.flat_tensor().shape[0]
 
 
 def _loop_templates(loop_vars, body_result):

@@ -406,6 +406,8 @@ def _buffer_write_grad(op, dy):
     from tensorflux._src.ops import array_ops, indexing_ops
 
     buffer, index, value = op.inputs
+    if buffer.shape.is_fully_defined() and buffer.shape.num_elements() == 0:
+        return [array_ops.zeros_like(buffer), None, indexing_ops.gather(dy, index)]  # no data
     row = array_ops.reshape(index, [1, 1])
     cleared = indexing_ops.tensor_scatter_nd_update(
         dy, row, array_ops.expand_dims(array_ops.zeros_like(value), 0)
@@ -426,6 +428,41 @@ BUFFER_WRITE = register(
         outputs=("output",),
         attrs=("resize_if_index_out_of_bounds",),
         same_dtype=(2,),
+    )
+)
+
+
+def _buffer_fill_kernel(xp, buffer, element_shape):
+    dims = element_shape.as_list()
+    fits = buffer.ndim == len(dims) + 1 and all(
+        d is None or d == b for d, b in zip(dims, buffer.shape[1:])
+    )
+    if buffer.size or fits:
+        return buffer
+    filled = xp.zeros((buffer.shape[0], *(d or 0 for d in dims)), dtype=buffer.dtype)
+    if buffer.dtype == object:
+        filled[...] = b""
+    return filled
+
+
+def _buffer_fill_grad(op, dy):
+    from tensorflux._src.ops import array_ops
+
+    buffer_shape = array_ops.shape(op.inputs[0], out_type=dtypes.int32)
+    return [array_ops.slice(dy, array_ops.zeros_like(buffer_shape), buffer_shape)]
+
+
+BUFFER_FILL = register(
+    OpDef(
+        name="TensorArrayBufferFill",
+        kernel=_buffer_fill_kernel,
+        infer=lambda buffer, element_shape: TensorSpec(
+            TensorShape([None, *element_shape.dims]), buffer.dtype
+        ),
+        grad=_buffer_fill_grad,
+        inputs=("buffer",),
+        outputs=("output",),
+        attrs=("element_shape",),
     )
 )
 
@@ -531,6 +568,8 @@ class GraphTensorArray(TensorArray, CompositeTensor):
         if self._element_shape.is_fully_defined():
             self._buffer = self._zeros(self._element_shape)
 
+    _lazy = False  # see lazily_allocated
+
     @classmethod
     def _make(cls, template: TensorArray, element_shape, buffer=None, size=None):
         array = object.__new__(cls)
@@ -558,7 +597,7 @@ class GraphTensorArray(TensorArray, CompositeTensor):
 
     def known_element_shape(self) -> TensorShape:
         """The element shape, with what the buffer's static shape adds (infer_shape=False)."""
-        if self._buffer is None or self._buffer.shape.rank is None:
+        if self._buffer is None or self._buffer.shape.rank is None or self._lazy:
             return self._element_shape
         return self._element_shape.merge_with(self._buffer.shape[1:])
 
@@ -566,6 +605,8 @@ class GraphTensorArray(TensorArray, CompositeTensor):
         """The shape invariant of `flat_tensor()` in a loop: a dynamic array's length varies."""
         if self._buffer is None:
             return TensorShape([])
+        if self._lazy:  # the body's first write decides the rank
+            return TensorShape(None)
         shape = self._buffer.shape
         if shape.rank is None:
             return shape
@@ -590,6 +631,27 @@ class GraphTensorArray(TensorArray, CompositeTensor):
         placeholder = TensorShape([0 if d is None else d for d in shape.dims])
         buffer = self._zeros(placeholder)
         return GraphTensorArray._make(self, shape, buffer=buffer)
+
+    def lazily_allocated(self) -> GraphTensorArray:
+        """This array for a loop whose body writes it first: an empty [size, 0] buffer that
+        the first write replaces by one of the written element's shape (BufferWrite does), so
+        the body is traced once although the element shape is unknown before it runs."""
+        array = GraphTensorArray._make(
+            self, self._element_shape, buffer=self._zeros(TensorShape([0]))
+        )
+        array._lazy = True
+        return array
+
+    def element_shape_filled(self, rows) -> GraphTensorArray:
+        """After a loop over a lazily allocated array of `rows` rows (None: unknown): its
+        buffer, or zeros of the element shape if the loop never wrote it, with the static
+        shape the loop variable could not carry."""
+        shape = self.known_element_shape()
+        if self._buffer is None or shape.rank is None:
+            return self
+        buffer = apply(BUFFER_FILL, (self._buffer,), {"element_shape": shape})
+        buffer.set_shape(TensorShape([rows, *shape.dims]))
+        return self._with_buffer(buffer, shape)
 
     def _zeros(self, element_shape, dynamic_shape=None) -> Tensor:
         from tensorflux._src.ops import array_ops
