@@ -111,6 +111,16 @@ def _working_flusher():
 _FLUSHER = _working_flusher()
 
 
+def enter():
+    """Turns the flush modes on; what `leave` needs to restore them (None: nothing to do)."""
+    return _FLUSHER.enter() if _FLUSHER is not None else None
+
+
+def leave(saved) -> None:
+    if saved is not None:
+        _FLUSHER.leave(saved)
+
+
 class flushed:  # noqa: N801 - used like np.errstate
     """A scope whose kernels flush denormal floats to zero (nests; restores on exit)."""
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from tensorflux._src.backend import denormals
+
 try:
     from numpy._core._ufunc_config import _extobj_contextvar as _error_state
     from numpy._core._ufunc_config import _make_extobj
@@ -23,6 +25,17 @@ try:
         try:
             return function(*args)
         finally:
+            _error_state.reset(token)
+
+    def call_as_kernels_run(function, *args):
+        """function(*args) silenced and with denormals flushed (`denormals`): one graph run's
+        environment, set with the fewest calls (it is paid on every tf.function call)."""
+        token = _error_state.set(_IGNORE)
+        saved = denormals.enter()
+        try:
+            return function(*args)
+        finally:
+            denormals.leave(saved)
             _error_state.reset(token)
 
     class silenced:  # noqa: N801 - used like np.errstate
@@ -44,3 +57,8 @@ except (ImportError, TypeError):  # NumPy 1.x, or a NumPy whose internals moved
     def silenced():
         """A scope in which every kernel runs with NumPy's warnings off."""
         return np.errstate(all="ignore")
+
+    def call_as_kernels_run(function, *args):
+        """function(*args) silenced and with denormals flushed (`denormals`)."""
+        with np.errstate(all="ignore"), denormals.flushed():
+            return function(*args)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tensorflux._src.backend import denormals, quiet
+from tensorflux._src.backend import quiet
 from tensorflux._src.core import errors
 from tensorflux._src.core.dispatch import kernel_error
 from tensorflux._src.graph import ir
@@ -127,8 +127,8 @@ class Executor:
 
     def run(self, feeds: list, xp=np) -> list:
         # As TF's kernels: silent about inf and NaN, denormals flushed to zero; set once per run.
-        with quiet.silenced(), denormals.flushed():
-            return (self._run_numpy if xp is np else self._run_generic)(feeds, xp)
+        run = self._run_numpy if xp is np else self._run_generic
+        return quiet.call_as_kernels_run(run, feeds, xp)
 
     def run_unchecked(self, feeds: list, xp) -> list:
         """`run` for a caller already inside `run`'s scopes (a loop's iterations)."""
