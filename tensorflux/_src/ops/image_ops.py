@@ -259,28 +259,35 @@ def _check_corner_attrs(align_corners, half_pixel_centers):
 
 
 # ---- ResizeBilinear / ResizeBilinearGrad --------------------------------------------------------
-def _bilinear_matrices(in_shape, out_height, out_width, align_corners, half_pixel_centers):
-    _check_corner_attrs(align_corners, half_pixel_centers)
-    rows = bilinear_matrix(in_shape[1], out_height, align_corners, half_pixel_centers)
-    cols = bilinear_matrix(in_shape[2], out_width, align_corners, half_pixel_centers)
-    return rows, cols
+def _separable_kernels(matrix):
+    """The forward and gradient kernels of a resize that interpolates rows and columns with
+    `matrix(in_size, out_size, align_corners, half_pixel_centers)` (bilinear, bicubic)."""
+
+    def matrices(in_shape, out_height, out_width, align_corners, half_pixel_centers):
+        _check_corner_attrs(align_corners, half_pixel_centers)
+        rows = matrix(in_shape[1], out_height, align_corners, half_pixel_centers)
+        cols = matrix(in_shape[2], out_width, align_corners, half_pixel_centers)
+        return rows, cols
+
+    def kernel(xp, images, size, align_corners=False, half_pixel_centers=False):
+        out_height, out_width = _check_resize(images, size)
+        rows, cols = matrices(
+            images.shape, out_height, out_width, align_corners, half_pixel_centers
+        )
+        return _apply_separable(xp, _as_float32(xp, images), rows, cols)
+
+    def grad_kernel(
+        xp, grads, original_image, align_corners=False, half_pixel_centers=False, T=None
+    ):
+        rows, cols = matrices(
+            original_image.shape, grads.shape[1], grads.shape[2], align_corners, half_pixel_centers
+        )
+        return _apply_separable(xp, grads, rows.T, cols.T).astype(original_image.dtype)
+
+    return kernel, grad_kernel
 
 
-def _resize_bilinear_kernel(xp, images, size, align_corners=False, half_pixel_centers=False):
-    out_height, out_width = _check_resize(images, size)
-    rows, cols = _bilinear_matrices(
-        images.shape, out_height, out_width, align_corners, half_pixel_centers
-    )
-    return _apply_separable(xp, _as_float32(xp, images), rows, cols)
-
-
-def _resize_bilinear_grad_kernel(
-    xp, grads, original_image, align_corners=False, half_pixel_centers=False, T=None
-):
-    rows, cols = _bilinear_matrices(
-        original_image.shape, grads.shape[1], grads.shape[2], align_corners, half_pixel_centers
-    )
-    return _apply_separable(xp, grads, rows.T, cols.T).astype(original_image.dtype)
+_resize_bilinear_kernel, _resize_bilinear_grad_kernel = _separable_kernels(bilinear_matrix)
 
 
 RESIZE_BILINEAR_GRAD = register(
@@ -402,28 +409,7 @@ def resize_nearest_neighbor(images, size, align_corners=False, half_pixel_center
 
 
 # ---- ResizeBicubic / ResizeBicubicGrad ----------------------------------------------------------
-def _bicubic_matrices(in_shape, out_height, out_width, align_corners, half_pixel_centers):
-    _check_corner_attrs(align_corners, half_pixel_centers)
-    rows = bicubic_matrix(in_shape[1], out_height, align_corners, half_pixel_centers)
-    cols = bicubic_matrix(in_shape[2], out_width, align_corners, half_pixel_centers)
-    return rows, cols
-
-
-def _bicubic_kernel(xp, images, size, align_corners=False, half_pixel_centers=False):
-    out_height, out_width = _check_resize(images, size)
-    rows, cols = _bicubic_matrices(
-        images.shape, out_height, out_width, align_corners, half_pixel_centers
-    )
-    return _apply_separable(xp, _as_float32(xp, images), rows, cols)
-
-
-def _bicubic_grad_kernel(
-    xp, grads, original_image, align_corners=False, half_pixel_centers=False, T=None
-):
-    rows, cols = _bicubic_matrices(
-        original_image.shape, grads.shape[1], grads.shape[2], align_corners, half_pixel_centers
-    )
-    return _apply_separable(xp, grads, rows.T, cols.T).astype(original_image.dtype)
+_bicubic_kernel, _bicubic_grad_kernel = _separable_kernels(bicubic_matrix)
 
 
 RESIZE_BICUBIC_GRAD = register(
