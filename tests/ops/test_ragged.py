@@ -808,3 +808,10 @@ def test_unicode_encode_of_ragged():
 def test_empty_row_selection():
     assert ragged.constant([[1]])[:0].to_list() == []
     assert ragged.constant([[1, 2]])[:0, 1:].to_list() == []
+
+
+def test_zeros_ones_and_fill_take_a_ragged_shape():
+    shape = tf.shape(tf.ragged.constant([[1, 2], [3]]))
+    assert tf.zeros(shape).to_list() == [[0.0, 0.0], [0.0]]
+    assert tf.ones(shape, tf.int32).to_list() == [[1, 1], [1]]
+    assert tf.fill(shape, 7).to_list() == [[7, 7], [7]]

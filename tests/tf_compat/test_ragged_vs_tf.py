@@ -722,3 +722,13 @@ def test_unicode_encode_of_ragged_matches_tf(rows, ragged_rank, encoding):
         tf_real.ragged.constant(rows, ragged_rank=ragged_rank), encoding
     )
     assert _plain(ours) == _plain(theirs)
+
+
+@pytest.mark.parametrize("make", ["zeros", "ones", "fill"])
+def test_filled_from_a_ragged_shape_matches(make):
+    def run(tf):
+        shape = tf.shape(tf.ragged.constant([[1, 2], [3], []]))
+        value = tf.fill(shape, 7) if make == "fill" else getattr(tf, make)(shape, tf.int32)
+        return value.to_list(), value.dtype.name
+
+    assert run(tfx) == run(tf_real)

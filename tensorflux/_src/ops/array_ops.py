@@ -626,6 +626,8 @@ def fill(dims, value, name=None, layout=None) -> Tensor:
     array([[9., 9., 9.],
            [9., 9., 9.]], dtype=float32)
     """
+    if hasattr(dims, "_filled"):  # a DynamicRaggedShape: a RaggedTensor of that shape
+        return dims._filled(convert(value))
     return apply(FILL, (_index_tensor(dims), convert(value)), _NO_ATTRS, name)
 
 
@@ -643,6 +645,8 @@ def zeros(shape, dtype=dtypes.float32, name=None, layout=None) -> Tensor:
     """
     dtype = dtypes.as_dtype(dtype)
     zero = b"" if dtype is dtypes.string else np.zeros((), dtype.as_numpy_dtype)
+    if hasattr(shape, "_filled"):  # a DynamicRaggedShape
+        return shape._filled(convert_to_tensor(zero, dtype))
     return fill(_shape_vector_arg(shape), convert_to_tensor(zero, dtype), name)
 
 
@@ -654,6 +658,8 @@ def ones(shape, dtype=dtypes.float32, name=None, layout=None) -> Tensor:
     """
     dtype = dtypes.as_dtype(dtype)
     one = 1 if dtype._kind == "o" else np.ones((), dtype.as_numpy_dtype)
+    if hasattr(shape, "_filled"):  # a DynamicRaggedShape
+        return shape._filled(convert_to_tensor(one, dtype))
     return fill(_shape_vector_arg(shape), convert_to_tensor(one, dtype), name)
 
 

@@ -84,6 +84,16 @@ class DynamicRaggedShape:
             return self._uniform[axis - 1] is not None
         return True
 
+    def _filled(self, value: Tensor):
+        """A tensor of this shape full of the scalar `value` (tf.zeros, tf.ones and tf.fill
+        with this shape): ragged when it has row partitions."""
+        flat = array_ops.fill(self._inner_shape, value)
+        if not self._row_splits:
+            return flat
+        return ragged_tensor.RaggedTensor.from_nested_row_splits(
+            flat, self._row_splits, validate=False
+        )
+
     def with_dtype(self, dtype) -> DynamicRaggedShape:
         """This shape with row splits and inner shape cast to `dtype`."""
         dtype = dtypes.as_dtype(dtype)
