@@ -11,7 +11,7 @@ from tensorflux._src.backend import denormals
 TINY32 = np.float32(1e-40)  # below float32's smallest normal number, 1.18e-38
 
 needs_flush = pytest.mark.skipif(
-    denormals._FLUSHER is None, reason="the flush modes can't be set on this platform"
+    denormals.flusher() is None, reason="the flush modes can't be set on this platform"
 )
 
 

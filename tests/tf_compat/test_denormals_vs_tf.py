@@ -8,7 +8,7 @@ tf_real = pytest.importorskip("tensorflow")
 import tensorflux as tfx  # noqa: E402
 from tensorflux._src.backend import denormals  # noqa: E402
 
-pytestmark = pytest.mark.skipif(denormals._FLUSHER is None, reason="no flush modes here")
+pytestmark = pytest.mark.skipif(denormals.flusher() is None, reason="no flush modes here")
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

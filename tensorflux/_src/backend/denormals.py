@@ -16,8 +16,6 @@ Where the C library or the CPU is not one of those, `flushed` changes nothing.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import platform
 import sys
 import threading
@@ -34,7 +32,10 @@ _LAYOUTS = {
 
 
 def _load():
-    """(fegetenv, fesetenv, layout) when this platform's modes can be set, else None."""
+    """(fegetenv, fesetenv, layout, a buffer maker) when this platform's modes can be set,
+    else None. ctypes is imported here, at first use, not when tensorflux is."""
+    import ctypes.util
+
     layout = _LAYOUTS.get(platform.machine())
     if layout is None or not sys.platform.startswith("linux"):
         return None
@@ -45,7 +46,7 @@ def _load():
         return None
     for function in (get, put):
         function.argtypes, function.restype = [ctypes.c_void_p], ctypes.c_int
-    return get, put, layout
+    return get, put, layout, ctypes.create_string_buffer
 
 
 class _Flusher:
@@ -55,8 +56,8 @@ class _Flusher:
     takes few distinct values, and this runs on every graph call.
     """
 
-    def __init__(self, get, put, layout):
-        self._get, self._put = get, put
+    def __init__(self, get, put, layout, make_buffer):
+        self._get, self._put, self._buffer = get, put, make_buffer
         self._size, offset, self._bits = layout
         self._control = slice(offset, offset + 4)
         self._local = threading.local()  # each thread's scratch buffer for fegetenv
@@ -66,7 +67,7 @@ class _Flusher:
         """The saved environment to restore, or None when the modes were already on."""
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
-            scratch = self._local.scratch = ctypes.create_string_buffer(self._size)
+            scratch = self._local.scratch = self._buffer(self._size)
         self._get(scratch)
         current = scratch.raw
         known = self._known.get(current)
@@ -83,9 +84,9 @@ class _Flusher:
         control = int.from_bytes(current[self._control], sys.byteorder)
         if control & self._bits == self._bits:
             return None, None
-        flushing = ctypes.create_string_buffer(current, self._size)
+        flushing = self._buffer(current, self._size)
         flushing[self._control] = (control | self._bits).to_bytes(4, sys.byteorder)
-        return flushing, ctypes.create_string_buffer(current, self._size)
+        return flushing, self._buffer(current, self._size)
 
     def leave(self, saved) -> None:
         if saved is not None:
@@ -108,12 +109,22 @@ def _working_flusher():
     return flusher if flushes and restored else None
 
 
-_FLUSHER = _working_flusher()
+_UNCHECKED = object()
+_FLUSHER = _UNCHECKED  # found on first use: loading libm and checking it costs import time
+
+
+def flusher():
+    """The flusher of this machine, or None where the modes can't be set."""
+    global _FLUSHER
+    if _FLUSHER is _UNCHECKED:
+        _FLUSHER = _working_flusher()
+    return _FLUSHER
 
 
 def enter():
     """Turns the flush modes on; what `leave` needs to restore them (None: nothing to do)."""
-    return _FLUSHER.enter() if _FLUSHER is not None else None
+    active = _FLUSHER if _FLUSHER is not _UNCHECKED else flusher()
+    return active.enter() if active is not None else None
 
 
 def leave(saved) -> None:
@@ -127,8 +138,7 @@ class flushed:  # noqa: N801 - used like np.errstate
     __slots__ = ("_saved",)
 
     def __enter__(self):
-        self._saved = _FLUSHER.enter() if _FLUSHER is not None else None
+        self._saved = enter()
 
     def __exit__(self, *exc):
-        if self._saved is not None:
-            _FLUSHER.leave(self._saved)
+        leave(self._saved)
