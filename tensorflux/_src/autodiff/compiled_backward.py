@@ -92,7 +92,9 @@ class _Layout:
         kind = type(item)
         if kind is EagerTensor:
             value = item._value
-            if item._dtype._kind in "iu" and value.ndim <= 1 and value.size <= 8:
+            if (
+                item._dtype._kind in "iu" and value.ndim <= 1 and value.size <= 8
+            ):  # _small_integers, inlined: per tensor per step
                 self.key.append((item._dtype, value.shape, value.tobytes()))
             else:
                 self.key.append((item._dtype, value.shape))
