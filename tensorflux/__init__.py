@@ -8,6 +8,7 @@ from tensorflux import autograph as autograph
 from tensorflux import bitwise as bitwise
 from tensorflux import compat as compat
 from tensorflux import config as config
+from tensorflux import data as data
 from tensorflux import debugging as debugging
 from tensorflux import dtypes as dtypes
 from tensorflux import errors as errors

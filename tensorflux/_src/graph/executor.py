@@ -146,7 +146,7 @@ class _ArrayView:
 
 def node_is_multi(node: ir.Node) -> bool:
     """Whether the node's op returns a list of outputs (even a list of one)."""
-    return len(node.outputs) != 1 or node.op.outputs[-1:] == ("output*",)
+    return len(node.outputs) != 1 or node.op.outputs[-1:][0].endswith("*")
 
 
 class _StepError(Exception):

@@ -14,8 +14,8 @@ import threading
 
 from tensorflux._src.autograph.operators import dispatch
 from tensorflux._src.autograph.operators.variables import Undefined, UndefinedReturnValue
-from tensorflux._src.core import convert, nest, tensor
-from tensorflux._src.ops import array_ops, math_ops
+from tensorflux._src.core import context, convert, nest, tensor
+from tensorflux._src.ops import array_ops, iterator_ops, math_ops
 
 _BRANCH_NAMES = ("main", "else")
 _UNSET = (Undefined, UndefinedReturnValue)
@@ -178,8 +178,16 @@ def while_stmt(test, body, get_state, set_state, symbol_names):
 def for_stmt(iterable, extra_test, body, get_state, set_state, symbol_names, iterate_names):
     """`for item in iterable: body(item)`, stopping early once `extra_test()` is false.
 
-    A graph tensor is iterated along its first dimension by `tf.while_loop`.
+    A graph tensor is iterated along its first dimension by `tf.while_loop`; a dataset or an
+    iterator inside a graph by a while loop that pulls elements through the iterator ops.
     """
+    source = getattr(iterable, "_graph_loop_source", None)
+    if source is not None and context.state.graph is not None:
+        _iterator_for(
+            source(), extra_test, body, get_state, set_state, symbol_names, iterate_names,
+            _caller_location(),
+        )  # fmt: skip
+        return
     if dispatch.in_graph(iterable):
         _graph_for(
             iterable, extra_test, body, get_state, set_state, symbol_names, iterate_names,
@@ -223,6 +231,36 @@ def _graph_for(
     _graph_loop(
         indexed_test, indexed_body, indexed_get_state, indexed_set_state,
         ("<index>", *symbol_names), iterate_names, location,
+    )  # fmt: skip
+
+
+def _iterator_for(
+    source, extra_test, body, get_state, set_state, symbol_names, iterate_names, location
+):
+    """`for x in dataset` in a graph: the next element is held in an optional loop variable."""
+    handle, specs, pack = source
+    optional = [iterator_ops.get_next_as_optional(handle, specs)]
+
+    def has_next_test():
+        has_value = iterator_ops.optional_has_value(optional[0])
+        if extra_test is None:
+            return has_value
+        return math_ops.logical_and(has_value, extra_test())
+
+    def element_body():
+        body(pack(iterator_ops.optional_get_value(optional[0], specs)))
+        optional[0] = iterator_ops.get_next_as_optional(handle, specs)
+
+    def optional_get_state():
+        return (optional[0], *get_state())
+
+    def optional_set_state(values):
+        optional[0] = values[0]
+        set_state(values[1:])
+
+    _graph_loop(
+        has_next_test, element_body, optional_get_state, optional_set_state,
+        ("<next element>", *symbol_names), iterate_names, location,
     )  # fmt: skip
 
 

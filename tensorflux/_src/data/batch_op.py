@@ -1,0 +1,161 @@
+"""`Dataset.batch`: consecutive elements stacked along a new first dimension.
+
+Dense components are stacked with one `np.stack`; a SparseTensor component batches into a
+SparseTensor of one more dimension (each row's dense shape padded to the largest), a RaggedTensor
+into a RaggedTensor of one more ragged dimension, as in TF.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tensorflux._src.core import errors
+from tensorflux._src.core.shape import TensorShape
+from tensorflux._src.core.spec import TensorSpec
+from tensorflux._src.data import structure as structure_lib
+from tensorflux._src.data.dataset import INFINITE, UNKNOWN, Dataset
+from tensorflux._src.ops import sparse_tensor
+from tensorflux._src.ops.ragged import ragged_ops, ragged_tensor
+
+
+def batched_spec(spec, batch_size):
+    """The spec of a batch of `batch_size` (None: unknown) elements of `spec`."""
+    shape = TensorShape([batch_size]).concatenate(spec.shape)
+    if isinstance(spec, TensorSpec):
+        return TensorSpec(shape, spec.dtype)
+    if isinstance(spec, sparse_tensor.SparseTensorSpec):
+        return sparse_tensor.SparseTensorSpec(shape, spec.dtype)
+    if isinstance(spec, ragged_tensor.RaggedTensorSpec):
+        return ragged_tensor.RaggedTensorSpec(
+            shape,
+            spec.dtype,
+            spec.ragged_rank + 1,
+            spec.row_splits_dtype,
+        )
+    raise TypeError(f"Dataset.batch() cannot batch elements of type {spec!r}")
+
+
+class BatchDataset(Dataset):
+    """Batches of `batch_size` consecutive elements of `input_dataset`."""
+
+    def __init__(self, input_dataset, batch_size, drop_remainder=False):
+        self._input = input_dataset
+        self._inputs = (input_dataset,)
+        self._batch_size = int(getattr(batch_size, "numpy", lambda: batch_size)())
+        if self._batch_size <= 0:
+            raise errors.InvalidArgumentError(
+                None, None, "Batch size must be greater than zero. [Op:BatchDatasetV2]"
+            )
+        self._drop_remainder = bool(drop_remainder)
+        static = self._batch_size if self._drop_remainder else None
+        self._element_spec = structure_lib.map_structure(
+            lambda s: batched_spec(s, static), input_dataset.element_spec
+        )
+        self._batcher = make_batcher(input_dataset._structure, self._structure)
+
+    def _stage_name(self) -> str:
+        return "BatchDataset"
+
+    def _cardinality(self) -> int:
+        count = self._input._cardinality()
+        if count in (INFINITE, UNKNOWN):
+            return count
+        full, rest = divmod(count, self._batch_size)
+        return full + (1 if rest and not self._drop_remainder else 0)
+
+    def _iterate(self, stage):
+        upstream = stage.input(self._input)
+        size, batcher = self._batch_size, self._batcher
+        while True:
+            elements = []
+            for components in upstream:
+                elements.append(components)
+                if len(elements) == size:
+                    break
+            if not elements or (len(elements) < size and self._drop_remainder):
+                return
+            yield batcher(elements)
+            if len(elements) < size:
+                return
+
+
+def make_batcher(element_structure, batch_structure):
+    """A function from a list of elements' component tuples to the batch's component tuple."""
+    if element_structure.tensors_only:
+        count = len(element_structure.component_specs)
+
+        def stack_dense(elements):
+            return tuple(_stack(elements, i) for i in range(count))
+
+        return stack_dense
+
+    def stack_mixed(elements):
+        values = [element_structure.from_components(e) for e in elements]
+        leaves = [structure_lib.flatten(v) for v in values]
+        batched = []
+        for index, spec in enumerate(structure_lib.flatten(element_structure.element_spec)):
+            column = [leaf[index] for leaf in leaves]
+            batched.append(_batch_leaf(spec, column, index))
+        return batch_structure.to_components(
+            structure_lib.pack_as(batch_structure.element_spec, batched)
+        )
+
+    return stack_mixed
+
+
+def _stack(elements, index):
+    try:
+        return np.stack([e[index] for e in elements])
+    except ValueError:
+        shapes = [np.shape(e[index]) for e in elements]
+        first = shapes[0]
+        other = next(i for i, s in enumerate(shapes) if s != first)
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Cannot batch tensors with different shapes in component {index}. First element "
+            f"had shape {_shape_text(first)} and element {other} had shape "
+            f"{_shape_text(shapes[other])}.",
+        ) from None
+
+
+def _shape_text(shape) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def _batch_leaf(spec, values, index):
+    from tensorflux._src.core.tensor import EagerTensor
+    from tensorflux._src.ops import array_ops
+
+    if isinstance(spec, TensorSpec):
+        stacked = _stack([(v._value,) for v in values], 0) if values else None
+        return EagerTensor(stacked, spec.dtype, values[0]._device)
+    if isinstance(spec, sparse_tensor.SparseTensorSpec):
+        return _batch_sparse(values)
+    if isinstance(spec, ragged_tensor.RaggedTensorSpec):
+        if spec.ragged_rank == 0:
+            lengths = [int(v.shape[0]) for v in values]
+            flat = array_ops.concat(list(values), axis=0)
+            return ragged_tensor.RaggedTensor.from_row_lengths(
+                flat, np.asarray(lengths, spec.row_splits_dtype.as_numpy_dtype)
+            )
+        return ragged_ops.stack(list(values), axis=0)
+    raise TypeError(f"Dataset.batch() cannot batch component {index} of type {spec!r}")
+
+
+def _batch_sparse(values):
+    indices, vals, shapes = [], [], []
+    for row, value in enumerate(values):
+        idx = np.asarray(value.indices._value)
+        indices.append(np.concatenate([np.full((idx.shape[0], 1), row, np.int64), idx], axis=1))
+        vals.append(value.values._value)
+        shapes.append(np.asarray(value.dense_shape._value))
+    ranks = {s.shape[0] for s in shapes}
+    if len(ranks) != 1:
+        raise errors.InvalidArgumentError(
+            None, None, "Cannot batch SparseTensors of different ranks."
+        )
+    dense_shape = np.concatenate([[len(values)], np.max(np.stack(shapes), axis=0)]).astype(np.int64)
+    return sparse_tensor.SparseTensor(
+        np.concatenate(indices, axis=0), np.concatenate(vals, axis=0), dense_shape
+    )

@@ -1,0 +1,336 @@
+"""tf.data.Dataset: a lazily evaluated sequence of elements, built from sources and
+transformations.
+
+A dataset is a Python object graph: each node knows its `element_spec` and, when iterated, makes a
+Python iterator of component tuples (`_iterate`) from the iterators of its inputs. The public
+methods below only build nodes; each transformation lives in its own module of this package.
+
+>>> ds = tf.data.Dataset.range(10).map(lambda x: x * 2).batch(4)
+>>> [b.tolist() for b in ds.as_numpy_iterator()]
+[[0, 2, 4, 6], [8, 10, 12, 14], [16, 18]]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tensorflux._src.core import context, dtypes
+from tensorflux._src.core.convert import convert_to_tensor
+from tensorflux._src.data import options as options_lib
+from tensorflux._src.data import runtime
+from tensorflux._src.data import structure as structure_lib
+
+AUTOTUNE = runtime.AUTOTUNE
+INFINITE = runtime.INFINITE
+UNKNOWN = runtime.UNKNOWN
+
+
+class Dataset:
+    """Base of every dataset; see the module docstring.
+
+    Subclasses set `_element_spec` and `_inputs`, and define `_iterate(stage)` (an iterator of
+    component tuples; `stage.input(dataset)` iterates an input) and `_cardinality()` (a count,
+    INFINITE or UNKNOWN).
+    """
+
+    _inputs: tuple = ()
+    _own_options = None
+
+    # -- what a dataset is -------------------------------------------------------------------------
+    @property
+    def element_spec(self):
+        """The type of one element: a nest of TensorSpec, SparseTensorSpec, RaggedTensorSpec..."""
+        return self._element_spec
+
+    @property
+    def _structure(self) -> structure_lib.Structure:
+        cached = self.__dict__.get("_structure_cache")
+        if cached is None:
+            cached = structure_lib.Structure(self._element_spec)
+            self.__dict__["_structure_cache"] = cached
+        return cached
+
+    def _cardinality(self) -> int:
+        return UNKNOWN
+
+    def cardinality(self):
+        """The number of elements as an int64 scalar tensor; `tf.data.INFINITE_CARDINALITY` (-1)
+        or `tf.data.UNKNOWN_CARDINALITY` (-2) when it is infinite or cannot be known statically.
+
+        >>> int(tf.data.Dataset.range(5).repeat().cardinality())
+        -1
+        """
+        return convert_to_tensor(self._cardinality(), dtype=dtypes.int64)
+
+    def __len__(self) -> int:
+        count = self._cardinality()
+        if count == INFINITE:
+            raise TypeError("The dataset is infinite.")
+        if count == UNKNOWN:
+            raise TypeError(
+                "The dataset length is unknown. Use `dataset.cardinality()` or "
+                "`assert_cardinality` when the number of elements is known."
+            )
+        return count
+
+    def __bool__(self) -> bool:
+        return True  # a dataset is truthy even when empty, as in TF
+
+    def __repr__(self):
+        return f"<_{type(self).__name__} element_spec={self.element_spec!r}>"
+
+    # -- options -----------------------------------------------------------------------------------
+    def options(self) -> options_lib.Options:
+        """The options of this dataset and its inputs merged (later ones win)."""
+        merged = options_lib.Options()
+        for dataset in self._inputs:
+            merged = merged.merge(dataset.options())
+        if self._own_options is not None:
+            merged = merged.merge(self._own_options)
+        return merged
+
+    def with_options(self, options, name=None) -> Dataset:
+        """The same elements, run with `options` merged over the existing ones."""
+        from tensorflux._src.data import options_op
+
+        return options_op.OptionsDataset(self, options)
+
+    # -- iteration ---------------------------------------------------------------------------------
+    def _stage_name(self) -> str:
+        return type(self).__name__.lstrip("_").removesuffix("Dataset") or "Dataset"
+
+    def _make_iterator(self, ctx: runtime.IteratorContext, depth: int = 0):
+        """This stage's iterator of component tuples, measured for the pipeline report."""
+        stats = ctx.stage(self._stage_name(), depth)
+        return runtime.StageIterator(self._iterate(runtime.Stage(ctx, depth, stats)), stats)
+
+    def _iterate(self, stage: runtime.Stage):
+        raise TypeError(f"{type(self).__name__} cannot be iterated")
+
+    def _flat_iterator(self):
+        """A fresh (context, iterator of component tuples) pair for this dataset."""
+        ctx = runtime.IteratorContext(self.options())
+        return ctx, self._make_iterator(ctx)
+
+    def __iter__(self):
+        """An iterator over the elements (in eager mode, and inside a tf.function)."""
+        from tensorflux._src.data import iterator
+
+        if context.state.graph is not None:
+            return iterator.GraphIterator(self)
+        return iterator.OwnedIterator(self)
+
+    def _graph_loop_source(self):
+        """(iterator handle, component specs, pack) for `for x in dataset` in a tf.function."""
+        from tensorflux._src.data import iterator
+
+        graph_iterator = iterator.GraphIterator(self)
+        return graph_iterator._graph_loop_source()
+
+    def as_numpy_iterator(self):
+        """An iterator of the elements as NumPy values (arrays and nests of them).
+
+        >>> list(tf.data.Dataset.range(3).as_numpy_iterator())
+        [np.int64(0), np.int64(1), np.int64(2)]
+        """
+        for leaf in structure_lib.flatten(self.element_spec):
+            if isinstance(leaf, structure_lib.DatasetSpec):
+                raise TypeError(
+                    f"Dataset.as_numpy_iterator() is not supported for datasets that produce "
+                    f"values of type {leaf.value_type}"
+                )
+        from tensorflux._src.data import iterator
+
+        return iterator.NumpyIterator(self)
+
+    def reduce(self, initial_state, reduce_func, name=None):
+        """Folds the elements into a state: `state = reduce_func(state, element)`.
+
+        >>> int(tf.data.Dataset.range(5).reduce(np.int64(0), lambda s, x: s + x))
+        10
+        """
+        from tensorflux._src.data import reduce_op
+
+        return reduce_op.reduce(self, initial_state, reduce_func)
+
+    def get_single_element(self, name=None):
+        """The one element of a dataset that has exactly one.
+
+        >>> int(tf.data.Dataset.from_tensors(7).get_single_element())
+        7
+        """
+        from tensorflux._src.data import reduce_op
+
+        return reduce_op.get_single_element(self)
+
+    def apply(self, transformation_func) -> Dataset:
+        """`transformation_func(self)`, which must return a Dataset."""
+        dataset = transformation_func(self)
+        if not isinstance(dataset, Dataset):
+            raise TypeError(
+                f"`transformation_func` must return a `tf.data.Dataset` object. Got "
+                f"{type(dataset)}."
+            )
+        return dataset
+
+    # -- sources -----------------------------------------------------------------------------------
+    @staticmethod
+    def from_tensors(tensors, name=None) -> Dataset:
+        """A dataset of one element: `tensors`.
+
+        >>> list(tf.data.Dataset.from_tensors([1, 2]).as_numpy_iterator())
+        [array([1, 2], dtype=int32)]
+        """
+        from tensorflux._src.data import sources
+
+        return sources.TensorDataset(tensors)
+
+    @staticmethod
+    def from_tensor_slices(tensors, name=None) -> Dataset:
+        """A dataset of the slices of `tensors` along their first dimension.
+
+        >>> list(tf.data.Dataset.from_tensor_slices([1, 2]).as_numpy_iterator())
+        [np.int32(1), np.int32(2)]
+        """
+        from tensorflux._src.data import sources
+
+        return sources.TensorSliceDataset(tensors)
+
+    @staticmethod
+    def range(*args, output_type=dtypes.int64, name=None) -> Dataset:
+        """`range(stop)`, `range(start, stop[, step])` as a dataset of scalars.
+
+        >>> list(tf.data.Dataset.range(1, 6, 2).as_numpy_iterator())
+        [np.int64(1), np.int64(3), np.int64(5)]
+        """
+        from tensorflux._src.data import sources
+
+        return sources.RangeDataset(*args, output_type=output_type)
+
+    @staticmethod
+    def from_generator(
+        generator,
+        output_types=None,
+        output_shapes=None,
+        args=None,
+        output_signature=None,
+        name=None,
+    ) -> Dataset:
+        """The elements a Python generator yields, checked against `output_signature`.
+
+        >>> ds = tf.data.Dataset.from_generator(
+        ...     lambda: iter([1, 2]), output_signature=tf.TensorSpec([], tf.int32))
+        >>> list(ds.as_numpy_iterator())
+        [np.int32(1), np.int32(2)]
+        """
+        from tensorflux._src.data import generator_op
+
+        return generator_op.GeneratorDataset(
+            generator, output_types, output_shapes, args, output_signature
+        )
+
+    @staticmethod
+    def zip(*args, datasets=None, name=None) -> Dataset:
+        """Elements of several datasets side by side, as the nest they were given in.
+
+        >>> a, b = tf.data.Dataset.range(2), tf.data.Dataset.range(5, 7)
+        >>> [tuple(map(int, e)) for e in tf.data.Dataset.zip(a, b)]
+        [(0, 5), (1, 6)]
+        """
+        from tensorflux._src.data import zip_op
+
+        if datasets is not None and args:
+            raise TypeError("Both `*args` and `datasets` cannot be set.")
+        if datasets is None:
+            if not args:
+                raise TypeError("Must pass at least one dataset to `zip`.")
+            datasets = args[0] if len(args) == 1 else args
+        return zip_op.ZipDataset(datasets)
+
+    # -- transformations ---------------------------------------------------------------------------
+    def map(self, map_func, num_parallel_calls=None, deterministic=None, name=None) -> Dataset:
+        """`map_func` applied to every element; with `num_parallel_calls` (or AUTOTUNE) on
+        several threads, in order unless `deterministic=False`.
+
+        >>> list(tf.data.Dataset.range(3).map(lambda x: x + 1).as_numpy_iterator())
+        [np.int64(1), np.int64(2), np.int64(3)]
+        """
+        from tensorflux._src.data import map_op
+
+        return map_op.MapDataset(self, map_func, num_parallel_calls, deterministic)
+
+    def filter(self, predicate, name=None) -> Dataset:
+        """The elements for which `predicate` returns True.
+
+        >>> list(tf.data.Dataset.range(6).filter(lambda x: x % 2 == 0).as_numpy_iterator())
+        [np.int64(0), np.int64(2), np.int64(4)]
+        """
+        from tensorflux._src.data import filter_op
+
+        return filter_op.FilterDataset(self, predicate)
+
+    def batch(
+        self, batch_size, drop_remainder=False, num_parallel_calls=None, deterministic=None,
+        name=None,
+    ) -> Dataset:  # fmt: skip
+        """Consecutive elements stacked into batches of `batch_size` (the last may be smaller
+        unless `drop_remainder`).
+
+        >>> [b.tolist() for b in tf.data.Dataset.range(5).batch(2).as_numpy_iterator()]
+        [[0, 1], [2, 3], [4]]
+        """
+        from tensorflux._src.data import batch_op
+
+        return batch_op.BatchDataset(self, batch_size, drop_remainder)
+
+    def prefetch(self, buffer_size, name=None) -> Dataset:
+        """Produces elements ahead in a background thread, up to `buffer_size` of them
+        (AUTOTUNE: a buffer that grows while the consumer has to wait)."""
+        from tensorflux._src.data import prefetch_op
+
+        return prefetch_op.PrefetchDataset(self, buffer_size)
+
+    def shuffle(self, buffer_size, seed=None, reshuffle_each_iteration=True, name=None) -> Dataset:
+        """Elements in random order, drawn from a buffer of `buffer_size` upcoming elements.
+
+        >>> sorted(tf.data.Dataset.range(4).shuffle(4, seed=1).as_numpy_iterator())
+        [np.int64(0), np.int64(1), np.int64(2), np.int64(3)]
+        """
+        from tensorflux._src.data import shuffle_op
+
+        return shuffle_op.ShuffleDataset(self, buffer_size, seed, reshuffle_each_iteration)
+
+    def repeat(self, count=None, name=None) -> Dataset:
+        """The elements `count` times over (forever when `count` is None or -1)."""
+        from tensorflux._src.data import repeat_op
+
+        return repeat_op.RepeatDataset(self, count)
+
+    def take(self, count, name=None) -> Dataset:
+        """The first `count` elements (all of them when `count` is -1)."""
+        from tensorflux._src.data import take_op
+
+        return take_op.TakeDataset(self, count)
+
+    def skip(self, count, name=None) -> Dataset:
+        """All but the first `count` elements (none when `count` is -1)."""
+        from tensorflux._src.data import skip_op
+
+        return skip_op.SkipDataset(self, count)
+
+    def concatenate(self, dataset, name=None) -> Dataset:
+        """This dataset's elements followed by `dataset`'s (the element types must agree)."""
+        from tensorflux._src.data import concatenate_op
+
+        return concatenate_op.ConcatenateDataset(self, dataset)
+
+    def enumerate(self, start=0, name=None) -> Dataset:
+        """(index, element) pairs, the index an int64 counting from `start`.
+
+        >>> [(int(i), int(x)) for i, x in tf.data.Dataset.range(5, 7).enumerate()]
+        [(0, 5), (1, 6)]
+        """
+        from tensorflux._src.data import sources, zip_op
+
+        counter = sources.RangeDataset(start, np.iinfo(np.int64).max, output_type=dtypes.int64)
+        return zip_op.ZipDataset((counter, self))

@@ -1,0 +1,12 @@
+"""tf.data: input pipelines."""
+
+from tensorflux._src.data.dataset import AUTOTUNE as AUTOTUNE
+from tensorflux._src.data.dataset import INFINITE as INFINITE_CARDINALITY
+from tensorflux._src.data.dataset import UNKNOWN as UNKNOWN_CARDINALITY
+from tensorflux._src.data.dataset import Dataset as Dataset
+from tensorflux._src.data.iterator import IteratorSpec as IteratorSpec
+from tensorflux._src.data.iterator import OwnedIterator as Iterator
+from tensorflux._src.data.options import Options as Options
+from tensorflux._src.data.options import ThreadingOptions as ThreadingOptions
+from tensorflux._src.data.structure import DatasetSpec as DatasetSpec
+from tensorflux.data import experimental as experimental

@@ -1,0 +1,15 @@
+"""tf.data.experimental."""
+
+from tensorflux._src.data.dataset import AUTOTUNE as AUTOTUNE
+from tensorflux._src.data.dataset import INFINITE as INFINITE_CARDINALITY
+from tensorflux._src.data.dataset import UNKNOWN as UNKNOWN_CARDINALITY
+from tensorflux._src.data.options import AutoShardPolicy as AutoShardPolicy
+from tensorflux._src.data.options import AutotuneAlgorithm as AutotuneAlgorithm
+from tensorflux._src.data.options import AutotuneOptions as AutotuneOptions
+from tensorflux._src.data.options import DistributeOptions as DistributeOptions
+from tensorflux._src.data.options import ExternalStatePolicy as ExternalStatePolicy
+from tensorflux._src.data.options import OptimizationOptions as OptimizationOptions
+from tensorflux._src.data.options import ThreadingOptions as ThreadingOptions
+from tensorflux._src.data.structure import DatasetSpec as DatasetSpec
+from tensorflux._src.data.structured_function import disable_debug_mode as disable_debug_mode
+from tensorflux._src.data.structured_function import enable_debug_mode as enable_debug_mode
