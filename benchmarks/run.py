@@ -67,6 +67,10 @@ GOALS = {
     "conv2d_step": (">= 1.0x TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
     "max_pool_step": (">= 1.0x TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
     "batch_norm_step": (">= 1.0x TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
+    "data_pipeline": (">= 2x TF", lambda tfx, tf, np_s: None if tf is None else 2 * tfx <= tf),
+    "data_generator": (">= 1.0x TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
+    "tfrecord_write": (">= 2x TF", lambda tfx, tf, np_s: None if tf is None else 2 * tfx <= tf),
+    "tfrecord_read": (">= 1.0x TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
 }
 
 
@@ -109,7 +113,7 @@ def blas_info() -> list[dict]:
     return [{k: pool.get(k) for k in keys} for pool in threadpoolctl.threadpool_info()]
 
 
-def worker(framework: str, repeat: int, profile: bool) -> dict:
+def worker(framework: str, repeat: int, profile: bool, only: set) -> dict:
     import numpy as np
     import workloads
 
@@ -131,6 +135,8 @@ def worker(framework: str, repeat: int, profile: bool) -> dict:
         info["tf_inter_op_threads"] = tf.config.threading.get_inter_op_parallelism_threads()
     cases = {}
     for name, (build, _) in workloads.EAGER_CASES.items():
+        if only and name not in only:
+            continue
         try:
             fn = build(tf)
             check = workloads.summarize(fn())
@@ -212,6 +218,8 @@ def run_worker(python: str, framework: str, args) -> dict:
     ]
     if args.profile and framework == "tensorflux":
         command.append("--profile")
+    if args.cases:
+        command += ["--cases", args.cases]
     done = subprocess.run(
         command, capture_output=True, text=True, env=subprocess_env(framework), cwd=HERE
     )
@@ -270,7 +278,9 @@ def table(results: dict) -> str:
     rows = [("case", "tensorflux", "TensorFlow", "TF/tfx", "goal", "met")]
     notes = []
     for name, description in descriptions.items():
-        tfx = results["tensorflux"]["cases"].get(name, {})
+        if name not in results["tensorflux"]["cases"]:
+            continue  # not selected with --cases
+        tfx = results["tensorflux"]["cases"][name]
         tf = results.get("tensorflow", {}).get("cases", {}).get(name, {})
         tfx_s, tf_s = tfx.get("median_s"), tf.get("median_s")
         ratio = f"{tf_s / tfx_s:.1f}x" if tfx_s and tf_s else "-"
@@ -359,10 +369,12 @@ def main(argv=None) -> int:
     parser.add_argument("--no-tf", action="store_true", help="time tensorflux only")
     parser.add_argument("--profile", action="store_true", help="cProfile each tensorflux case")
     parser.add_argument("--json", default=os.path.join(HERE, "results", "latest.json"))
+    parser.add_argument("--cases", default="", help="comma-separated case names (default: all)")
     parser.add_argument("--worker", choices=FRAMEWORKS, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.worker, args.repeat, args.profile)))
+        only = set(filter(None, args.cases.split(",")))
+        print(json.dumps(worker(args.worker, args.repeat, args.profile, only)))
         return 0
 
     machine = machine_info()

@@ -192,6 +192,116 @@ def numpy_matmul_1024():
     return lambda: np.matmul(a, b)
 
 
+def data_pipeline(tf):
+    """Steady-state tf.data throughput: 20 batches of 128 from
+    from_tensor_slices(60000x784).shuffle(10000).map(x * 2 + 1, AUTOTUNE).batch(128).prefetch."""
+    rng = np.random.default_rng(11)
+    images = rng.standard_normal((60000, 784), dtype=np.float32)
+    dataset = (
+        tf.data.Dataset.from_tensor_slices(images)
+        .shuffle(10000, seed=1)
+        .map(lambda x: x * 2 + 1, num_parallel_calls=tf.data.AUTOTUNE)
+        .batch(128)
+        .prefetch(tf.data.AUTOTUNE)
+        .repeat()
+    )
+    iterator = iter(dataset)
+
+    def pull():
+        return [next(iterator).shape[0] for _ in range(20)]
+
+    return pull
+
+
+def data_generator(tf):
+    """from_generator with Python work per element (a 64-float feature computed in NumPy),
+    batch(128): 10 batches per call."""
+
+    def generate():
+        index = 0
+        while True:
+            features = np.cos(np.arange(64, dtype=np.float32) * (index % 97))
+            yield features, index % 10
+            index += 1
+
+    dataset = tf.data.Dataset.from_generator(
+        generate,
+        output_signature=(tf.TensorSpec([64], tf.float32), tf.TensorSpec([], tf.int64)),
+    ).batch(128)
+    iterator = iter(dataset)
+
+    def pull():
+        return [next(iterator)[0].shape[0] for _ in range(10)]
+
+    return pull
+
+
+EXAMPLES = 2000  # Examples of 784 floats + 10 int64 + an int64 label per TFRecord call
+
+
+def _example(tf, features, extra, label):
+    feature = {
+        "feature0": tf.train.Feature(float_list=tf.train.FloatList(value=features)),
+        "feature1": tf.train.Feature(int64_list=tf.train.Int64List(value=extra)),
+        "label": tf.train.Feature(int64_list=tf.train.Int64List(value=[label])),
+    }
+    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
+
+
+def tfrecord_write(tf):
+    """Serialize and write 2000 tf.train.Examples (784 floats each) to a TFRecord file."""
+    import os
+    import tempfile
+
+    rng = np.random.default_rng(12)
+    features = rng.standard_normal((EXAMPLES, 784), dtype=np.float32)
+    extra = rng.integers(0, 100, (EXAMPLES, 10))
+    labels = rng.integers(0, 10, EXAMPLES)
+    path = os.path.join(tempfile.mkdtemp(), "write.tfrecord")
+
+    def write():
+        with tf.io.TFRecordWriter(path) as writer:
+            for i in range(EXAMPLES):
+                writer.write(_example(tf, features[i], extra[i], int(labels[i])))
+        return [os.path.getsize(path)]
+
+    return write
+
+
+def tfrecord_read(tf):
+    """Read 20000 Examples of 784 floats from a TFRecord file and parse them in batches of 128
+    with tf.io.parse_example (TFRecordDataset.batch.map)."""
+    import os
+    import tempfile
+
+    rng = np.random.default_rng(13)
+    path = os.path.join(tempfile.mkdtemp(), "read.tfrecord")
+    features = rng.standard_normal((EXAMPLES, 784), dtype=np.float32)
+    with tf.io.TFRecordWriter(path) as writer:
+        records = [_example(tf, features[i], list(range(10)), i % 10) for i in range(EXAMPLES)]
+        for _ in range(10):
+            for record in records:
+                writer.write(record)
+    description = {
+        "feature0": tf.io.FixedLenFeature([784], tf.float32),
+        "feature1": tf.io.FixedLenFeature([10], tf.int64),
+        "label": tf.io.FixedLenFeature([], tf.int64),
+    }
+    dataset = (
+        tf.data.TFRecordDataset(path)
+        .batch(128)
+        .map(lambda batch: tf.io.parse_example(batch, description))
+    )
+
+    def read():
+        total = 0.0
+        for batch in dataset:
+            total += float(batch["label"].numpy().sum())
+        return [total]
+
+    return read
+
+
 # name -> (builder, description)
 EAGER_CASES = {
     "add": (add_8x8, "eager tf.add, two 8x8 float32"),
@@ -207,6 +317,10 @@ EAGER_CASES = {
     "conv2d_step": (conv2d_step, "conv2d fwd+bwd, 32x32x64->64 3x3 SAME, batch 32"),
     "max_pool_step": (max_pool_step, "max_pool 2x2/2 + 3x3/2 fwd+bwd, 32x32x64, batch 32"),
     "batch_norm_step": (fused_batch_norm_step, "fused batch norm training fwd+bwd, 32x32x64"),
+    "data_pipeline": (data_pipeline, "tf.data slices.shuffle.map(AUTOTUNE).batch(128), 20 batches"),
+    "data_generator": (data_generator, "tf.data from_generator (NumPy work/element), 10 x 128"),
+    "tfrecord_write": (tfrecord_write, "write 2000 Examples of 784 floats to TFRecord"),
+    "tfrecord_read": (tfrecord_read, "TFRecordDataset + batched parse_example, 20000 Examples"),
 }
 # name -> NumPy-only builder timed in the tensorflux worker, for goals set against NumPy
 NUMPY_BASELINES = {"matmul_1024": numpy_matmul_1024}

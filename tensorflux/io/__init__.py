@@ -1,5 +1,8 @@
-"""tf.io: reading and writing data (file formats land with the tf.data issue)."""
+"""tf.io: files, TFRecords, tf.train.Example parsing and byte decoders."""
 
+from tensorflux._src.io.tfrecord import TFRecordOptions as TFRecordOptions
+from tensorflux._src.io.tfrecord import TFRecordWriter as TFRecordWriter
+from tensorflux._src.ops.file_ops import matching_files as matching_files
 from tensorflux._src.ops.file_ops import read_file as read_file
 from tensorflux._src.ops.file_ops import write_file as write_file
 from tensorflux._src.ops.image_codec_ops import decode_bmp as decode_bmp
@@ -13,3 +16,4 @@ from tensorflux._src.ops.image_codec_ops import extract_jpeg_shape as extract_jp
 from tensorflux._src.ops.image_codec_ops import is_jpeg as is_jpeg
 from tensorflux._src.ops.string_ops import decode_base64 as decode_base64
 from tensorflux._src.ops.string_ops import encode_base64 as encode_base64
+from tensorflux.io import gfile as gfile

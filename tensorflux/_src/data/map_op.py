@@ -24,7 +24,7 @@ class MapDataset(Dataset):
         self._input = input_dataset
         self._inputs = (input_dataset,)
         self._function = structured_function_lib.StructuredFunction(
-            map_func, "map", input_dataset.element_spec
+            map_func, "map", input_dataset.element_spec, probe=lambda: first_element(input_dataset)
         )
         self._element_spec = self._function.output_spec
         if num_parallel_calls is not None:
@@ -55,6 +55,15 @@ class MapDataset(Dataset):
         yield from parallel_apply(
             ctx, upstream, function, self._parallel_calls, deterministic, stage.stats
         )
+
+
+def first_element(dataset):
+    """The component tuple of `dataset`'s first element, or None when it is empty."""
+    ctx, flat = dataset._flat_iterator()
+    try:
+        return next(flat, None)
+    finally:
+        ctx.close()
 
 
 def parallel_apply(ctx, upstream, function, parallel_calls, deterministic, stats):

@@ -252,8 +252,8 @@ class BufferedProducer:
                     item = next(source)
                 except StopIteration:
                     item = _END
-                except Exception as error:  # handed to the consumer, raised at its element
-                    item = _Failure(error)
+                except BaseException as error:  # raised by the consumer at its element
+                    item = _Failure(error)  # (a KeyboardInterrupt too: forwarded, not kept)
                 stats.input_wait += time.perf_counter() - start
                 with cond:
                     while len(self._items) - self._head >= self._capacity and not stop.is_set():

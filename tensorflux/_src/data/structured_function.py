@@ -58,10 +58,14 @@ def _function_name(func) -> str:
 class StructuredFunction:
     """`func` applied to elements of `input_spec`; `output_spec` is what it returns.
 
-    `__call__` takes and returns tuples of component arrays.
+    `__call__` takes and returns tuples of component arrays. `probe()` gives the first input
+    element's components (or None): debug mode uses it for the output spec of a function that
+    cannot be traced.
     """
 
-    def __init__(self, func, transformation: str, input_spec, *, eager_only: bool = False):
+    def __init__(
+        self, func, transformation: str, input_spec, *, eager_only: bool = False, probe=None
+    ):
         self._func = func
         self._transformation = transformation
         self.input_structure = structure_lib.Structure(input_spec)
@@ -71,17 +75,29 @@ class StructuredFunction:
                 f"elements; consume them with flat_map() or interleave()."
             )
         self._eager = eager_only or debug_mode()
+        self.output_spec = None
+        self.output_structure = None
         if eager_only:
-            self.output_spec = None
-            self.output_structure = None
-            self._concrete = None
             return
-        self._concrete = self._trace()
-        self.output_structure = structure_lib.Structure(self.output_spec)
-        self._run = self._concrete._executor.run
-        self._variables = self._concrete._variables
         if self._eager:
-            self._concrete = None
+            self._spec_for_debug_mode(probe)
+        else:
+            concrete = self._trace()
+            self._run = concrete._executor.run
+            self._variables = concrete._variables
+        self.output_structure = structure_lib.Structure(self.output_spec)
+
+    def _spec_for_debug_mode(self, probe) -> None:
+        """The output spec without requiring the function to trace: from tracing when it does,
+        else from running it eagerly on the input's first element (`probe`)."""
+        try:
+            self._trace()
+            return
+        except Exception:
+            first = probe() if probe is not None else None
+            if first is None:
+                raise
+        self.output_spec = structure_lib.type_spec_from_value(self.call_eagerly(first))
 
     # -- tracing ---------------------------------------------------------------------------------
     def _trace(self):

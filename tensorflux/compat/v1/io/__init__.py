@@ -1,0 +1,21 @@
+"""tf.compat.v1.io: tf.io plus TF1's TFRecord iterator and compression-type names."""
+
+from tensorflux._src.io.tfrecord import TFRecordCompressionType as TFRecordCompressionType
+from tensorflux._src.io.tfrecord import TFRecordOptions as TFRecordOptions
+from tensorflux._src.io.tfrecord import TFRecordWriter as TFRecordWriter
+from tensorflux._src.io.tfrecord import tf_record_iterator as tf_record_iterator
+from tensorflux._src.ops.file_ops import matching_files as matching_files
+from tensorflux._src.ops.file_ops import read_file as read_file
+from tensorflux._src.ops.file_ops import write_file as write_file
+from tensorflux._src.ops.image_codec_ops import decode_bmp as decode_bmp
+from tensorflux._src.ops.image_codec_ops import decode_gif as decode_gif
+from tensorflux._src.ops.image_codec_ops import decode_image as decode_image
+from tensorflux._src.ops.image_codec_ops import decode_jpeg as decode_jpeg
+from tensorflux._src.ops.image_codec_ops import decode_png as decode_png
+from tensorflux._src.ops.image_codec_ops import encode_jpeg as encode_jpeg
+from tensorflux._src.ops.image_codec_ops import encode_png as encode_png
+from tensorflux._src.ops.image_codec_ops import extract_jpeg_shape as extract_jpeg_shape
+from tensorflux._src.ops.image_codec_ops import is_jpeg as is_jpeg
+from tensorflux._src.ops.string_ops import decode_base64 as decode_base64
+from tensorflux._src.ops.string_ops import encode_base64 as encode_base64
+from tensorflux.io import gfile as gfile
