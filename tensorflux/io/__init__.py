@@ -2,6 +2,14 @@
 
 from tensorflux._src.io.tfrecord import TFRecordOptions as TFRecordOptions
 from tensorflux._src.io.tfrecord import TFRecordWriter as TFRecordWriter
+from tensorflux._src.ops.decode_ops import decode_compressed as decode_compressed
+from tensorflux._src.ops.decode_ops import decode_csv as decode_csv
+from tensorflux._src.ops.decode_ops import decode_raw as decode_raw
+from tensorflux._src.ops.decode_ops import deserialize_many_sparse as deserialize_many_sparse
+from tensorflux._src.ops.decode_ops import parse_tensor as parse_tensor
+from tensorflux._src.ops.decode_ops import serialize_many_sparse as serialize_many_sparse
+from tensorflux._src.ops.decode_ops import serialize_sparse as serialize_sparse
+from tensorflux._src.ops.decode_ops import serialize_tensor as serialize_tensor
 from tensorflux._src.ops.file_ops import matching_files as matching_files
 from tensorflux._src.ops.file_ops import read_file as read_file
 from tensorflux._src.ops.file_ops import write_file as write_file

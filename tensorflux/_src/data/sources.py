@@ -89,7 +89,10 @@ def _slicer(leaf):
     value = leaf._value
     if value.ndim == 0:
         raise ValueError("Unbatching a tensor is only supported for rank >= 1")
-    return value.shape[0], TensorSpec(leaf.shape[1:], leaf.dtype), value
+    spec = TensorSpec(leaf.shape[1:], leaf.dtype)
+    if value.dtype == object and value.ndim == 1:  # rows of bytes stay 0-d arrays, not bytes
+        return value.shape[0], spec, lambda index: (value[index, ...],)
+    return value.shape[0], spec, value
 
 
 def _sparse_slicer(sparse):
