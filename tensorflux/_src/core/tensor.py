@@ -169,7 +169,7 @@ class EagerTensor(Tensor):
         return complex(self.numpy())
 
     def __array__(self, dtype=None, copy=None):
-        value = self.numpy()
+        value = self._device.backend.to_numpy(self._value)  # a 0-d string tensor stays object
         value = np.asarray(value, dtype=dtype)
         return value.copy() if copy else value
 
