@@ -28,7 +28,8 @@ class OpDef:
       inputs, outputs: TF's argument names; a trailing "*" marks a list argument.
       attrs: TF's attr names, passed to the kernel as keyword arguments.
       allowed: the dtypes input 0 may have (the constraint of TF's type attr), or None for any.
-      type_attr: the name of that type attr in TF's OpDef ("T", "Tidx", "Tseed"...).
+      type_attr: the name of that type attr in TF's OpDef ("T", "Tidx", "Tseed"...); "" when
+        TF's OpDef has none (GraphDef export then adds no "T").
       same_dtype: indices of inputs that must have input 0's dtype.
       stateful: random and variable ops; passes never fold or deduplicate them.
       device_kernels: per-backend overrides, e.g. {"cupy": cudnn_conv}.

@@ -487,10 +487,11 @@ def _implied_attrs(node) -> dict:
     implied: dict = {}
     if node.op.name in _NO_T or not node.inputs:
         return implied
-    declared = set(node.op.attrs) | {node.op.type_attr}
+    type_attr = node.op.type_attr
+    declared = set(node.op.attrs) | ({type_attr} if type_attr else set())
     list_input = node.op.inputs and node.op.inputs[0].endswith("*")
     for attr, position in _TYPE_ATTR_INPUTS.items():
-        if attr not in declared and (attr != "T" or node.op.name in _WITHOUT_T):
+        if attr not in declared and (attr != "T" or not type_attr or node.op.name in _WITHOUT_T):
             continue
         if list_input and position > 0:
             position = len(node.inputs) - 1  # after a list input: the last input (axis)

@@ -144,6 +144,7 @@ def _decode_raw_rule(bytes, out_type, little_endian=True) -> TensorSpec:
 DECODE_RAW = register(
     OpDef(
         name="DecodeRaw",
+        type_attr="",
         kernel=_decode_raw_kernel,
         infer=_exact_when_constant(_decode_raw_kernel, _decode_raw_rule),
         inputs=("bytes",),
@@ -184,6 +185,7 @@ def _decode_padded_raw_rule(input_bytes, fixed_length, out_type, little_endian=T
 DECODE_PADDED_RAW = register(
     OpDef(
         name="DecodePaddedRaw",
+        type_attr="",
         kernel=_decode_padded_raw_kernel,
         infer=_exact_when_constant(_decode_padded_raw_kernel, _decode_padded_raw_rule),
         inputs=("input_bytes", "fixed_length"),
@@ -515,6 +517,7 @@ def _decode_csv_rule(records, *record_defaults, OUT_TYPE, **attrs) -> list:
 DECODE_CSV = register(
     OpDef(
         name="DecodeCSV",
+        type_attr="",
         kernel=_decode_csv_kernel,
         infer=_decode_csv_rule,
         inputs=("records", "record_defaults*"),
@@ -617,6 +620,7 @@ def _decode_compressed_kernel(xp, bytes, compression_type=""):
 DECODE_COMPRESSED = register(
     OpDef(
         name="DecodeCompressed",
+        type_attr="",
         kernel=_decode_compressed_kernel,
         infer=lambda strings, compression_type="": TensorSpec(strings.shape, _STRING),
         inputs=("bytes",),
@@ -848,6 +852,7 @@ def _parse_tensor_kernel(xp, serialized, out_type):
 PARSE_TENSOR = register(
     OpDef(
         name="ParseTensor",
+        type_attr="",
         kernel=_parse_tensor_kernel,
         infer=_exact_when_constant(
             _parse_tensor_kernel, lambda serialized, out_type: TensorSpec(None, out_type)
@@ -1065,6 +1070,7 @@ def _deserialize_many_sparse_kernel(xp, serialized_sparse, dtype):
 DESERIALIZE_MANY_SPARSE = register(
     OpDef(
         name="DeserializeManySparse",
+        type_attr="",
         kernel=_deserialize_many_sparse_kernel,
         infer=lambda serialized_sparse, dtype: [
             TensorSpec([None, None], _INT64),

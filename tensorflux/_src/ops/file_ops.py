@@ -41,6 +41,7 @@ def _read_file_kernel(xp, filename):
 READ_FILE = register(
     OpDef(
         name="ReadFile",
+        type_attr="",
         kernel=_read_file_kernel,
         infer=lambda filename: TensorSpec([], dtypes.string),
         inputs=("filename",),
@@ -83,6 +84,7 @@ def _write_file_kernel(xp, filename, contents):
 WRITE_FILE = register(
     OpDef(
         name="WriteFile",
+        type_attr="",
         kernel=_write_file_kernel,
         infer=lambda filename, contents: [],
         inputs=("filename", "contents"),
@@ -271,6 +273,7 @@ def _matching_files_infer(pattern):
 MATCHING_FILES = register(
     OpDef(
         name="MatchingFiles",
+        type_attr="",
         kernel=_matching_files_kernel,
         infer=_matching_files_infer,
         inputs=("pattern",),

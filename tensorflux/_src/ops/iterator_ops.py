@@ -35,6 +35,7 @@ def _outputs(values):
 ANONYMOUS_ITERATOR = register(
     OpDef(
         name="AnonymousIteratorV3",
+        type_attr="",
         kernel=lambda xp, make=None, output_types=(), output_shapes=(): _scalar_object(make()),
         infer=lambda **attrs: TensorSpec([], dtypes.resource),
         inputs=(),
@@ -63,6 +64,7 @@ def _get_next_kernel(xp, iterator, output_types=(), output_shapes=()):
 ITERATOR_GET_NEXT = register(
     OpDef(
         name="IteratorGetNext",
+        type_attr="",
         kernel=_get_next_kernel,
         infer=lambda iterator, output_types=(), output_shapes=(): _specs(
             output_types, output_shapes
@@ -103,6 +105,7 @@ def _get_next_as_optional_kernel(xp, iterator, output_types=(), output_shapes=()
 ITERATOR_GET_NEXT_AS_OPTIONAL = register(
     OpDef(
         name="IteratorGetNextAsOptional",
+        type_attr="",
         kernel=_get_next_as_optional_kernel,
         infer=lambda iterator, **attrs: TensorSpec([], dtypes.variant),
         inputs=("iterator",),
@@ -125,6 +128,7 @@ def get_next_as_optional(iterator, specs):
 OPTIONAL_HAS_VALUE = register(
     OpDef(
         name="OptionalHasValue",
+        type_attr="",
         kernel=lambda xp, optional: np.bool_(optional[()] is not _EMPTY),
         infer=lambda optional: TensorSpec([], dtypes.bool),
         inputs=("optional",),
@@ -147,6 +151,7 @@ def _optional_get_value_kernel(xp, optional, output_types=(), output_shapes=()):
 OPTIONAL_GET_VALUE = register(
     OpDef(
         name="OptionalGetValue",
+        type_attr="",
         kernel=_optional_get_value_kernel,
         infer=lambda optional, output_types=(), output_shapes=(): _specs(
             output_types, output_shapes
@@ -192,6 +197,7 @@ def optional_from_value(components):
 OPTIONAL_NONE = register(
     OpDef(
         name="OptionalNone",
+        type_attr="",
         kernel=lambda xp: _scalar_object(_EMPTY),
         infer=lambda: TensorSpec([], dtypes.variant),
         inputs=(),
