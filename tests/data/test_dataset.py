@@ -455,3 +455,26 @@ def test_the_tuner_keeps_a_cheap_function_inline(monkeypatch):
         clock.now += 1e-3  # windows close on time
         tuner.record()
     assert tuner.parallelism == 1
+
+
+def test_batch_on_threads_keeps_the_order():
+    ds = tf.data.Dataset.range(10).batch(3, num_parallel_calls=2)
+    assert values(ds) == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+    auto = tf.data.Dataset.range(10).batch(3, num_parallel_calls=tf.data.AUTOTUNE)
+    assert values(auto) == values(ds)
+
+
+def test_an_autotuned_prefetch_buffer_stays_within_the_ram_budget():
+    options = tf.data.Options()
+    options.autotune.ram_budget = 3 * 8000  # three elements of 1000 float64
+    ds = (
+        tf.data.Dataset.range(40)
+        .map(lambda x: tf.fill([1000], tf.cast(x, tf.float64)))
+        .prefetch(tf.data.AUTOTUNE)
+        .with_options(options)
+    )
+    iterator = iter(ds)
+    for _ in range(40):
+        next(iterator)
+    (prefetch,) = [s for s in iterator.report().stages if s["stage"] == "PrefetchDataset"]
+    assert prefetch["buffer_capacity"] <= 2

@@ -1,5 +1,8 @@
 """`Dataset.batch`: consecutive elements stacked along a new first dimension.
 
+With `num_parallel_calls` the batches are stacked on threads (as `map` runs its function), in
+order unless `deterministic=False`; AUTOTUNE measures how many threads pay.
+
 Dense components are stacked with one `np.stack`; a SparseTensor component batches into a
 SparseTensor of one more dimension (each row's dense shape padded to the largest), a RaggedTensor
 into a RaggedTensor of one more ragged dimension, as in TF.
@@ -12,6 +15,7 @@ import numpy as np
 from tensorflux._src.core import errors
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
+from tensorflux._src.data import map_op
 from tensorflux._src.data import structure as structure_lib
 from tensorflux._src.data.dataset import INFINITE, UNKNOWN, Dataset
 from tensorflux._src.ops import sparse_tensor
@@ -38,7 +42,10 @@ def batched_spec(spec, batch_size):
 class BatchDataset(Dataset):
     """Batches of `batch_size` consecutive elements of `input_dataset`."""
 
-    def __init__(self, input_dataset, batch_size, drop_remainder=False):
+    def __init__(
+        self, input_dataset, batch_size, drop_remainder=False, num_parallel_calls=None,
+        deterministic=None,
+    ):  # fmt: skip
         self._input = input_dataset
         self._inputs = (input_dataset,)
         self._batch_size = int(getattr(batch_size, "numpy", lambda: batch_size)())
@@ -52,6 +59,8 @@ class BatchDataset(Dataset):
             lambda s: batched_spec(s, static), input_dataset.element_spec
         )
         self._batcher = make_batcher(input_dataset._structure, self._structure)
+        self._parallel_calls = None if num_parallel_calls is None else int(num_parallel_calls)
+        self._deterministic = deterministic
 
     def _stage_name(self) -> str:
         return "BatchDataset"
@@ -64,8 +73,20 @@ class BatchDataset(Dataset):
         return full + (1 if rest and not self._drop_remainder else 0)
 
     def _iterate(self, stage):
-        upstream = stage.input(self._input)
-        size, batcher = self._batch_size, self._batcher
+        groups = self._groups(stage.input(self._input))
+        if self._parallel_calls is None:
+            for elements in groups:
+                yield self._batcher(elements)
+            return
+        ctx = stage.ctx
+        deterministic = ctx.deterministic if self._deterministic is None else self._deterministic
+        yield from map_op.parallel_apply(
+            ctx, groups, self._batcher, self._parallel_calls, deterministic, stage.stats
+        )
+
+    def _groups(self, upstream):
+        """Lists of `batch_size` consecutive elements (the last one shorter, or dropped)."""
+        size = self._batch_size
         while True:
             elements = []
             for components in upstream:
@@ -74,7 +95,7 @@ class BatchDataset(Dataset):
                     break
             if not elements or (len(elements) < size and self._drop_remainder):
                 return
-            yield batcher(elements)
+            yield elements
             if len(elements) < size:
                 return
 

@@ -274,14 +274,16 @@ class Dataset:
         name=None,
     ) -> Dataset:  # fmt: skip
         """Consecutive elements stacked into batches of `batch_size` (the last may be smaller
-        unless `drop_remainder`).
+        unless `drop_remainder`); stacked on threads with `num_parallel_calls`.
 
         >>> [b.tolist() for b in tf.data.Dataset.range(5).batch(2).as_numpy_iterator()]
         [[0, 1], [2, 3], [4]]
         """
         from tensorflux._src.data import batch_op
 
-        return batch_op.BatchDataset(self, batch_size, drop_remainder)
+        return batch_op.BatchDataset(
+            self, batch_size, drop_remainder, num_parallel_calls, deterministic
+        )
 
     def prefetch(self, buffer_size, name=None) -> Dataset:
         """Produces elements ahead in a background thread, up to `buffer_size` of them

@@ -225,8 +225,8 @@ class _Failure:
 
 class BufferedProducer:
     """Runs `source` (an iterator) in a daemon thread and hands its items over in order through
-    a buffer of `capacity` items. With `autotune`, the capacity grows (up to `max_capacity`) each
-    time the consumer finds the buffer empty while the producer keeps up on average."""
+    a buffer of `capacity` items. With `autotune`, the capacity doubles (up to `max_capacity`,
+    and within the RAM budget) each time the consumer finds the buffer empty."""
 
     def __init__(self, ctx: IteratorContext, source, capacity: int, stats: StageStats, *,
                  autotune: bool = False, max_capacity: int = 0, name: str = "prefetch"):  # fmt: skip
@@ -239,7 +239,7 @@ class BufferedProducer:
         self._autotune = autotune
         self._stats = stats
         self._cond = threading.Condition()
-        self._done = False
+        self._item_bytes = 0  # the size of one element, measured on the first
         stats.buffer_capacity = self._capacity
         self._thread = ctx.start_thread(self._produce, name)
 
@@ -255,6 +255,8 @@ class BufferedProducer:
                 except BaseException as error:  # raised by the consumer at its element
                     item = _Failure(error)  # (a KeyboardInterrupt too: forwarded, not kept)
                 stats.input_wait += time.perf_counter() - start
+                if not self._item_bytes and type(item) is tuple:
+                    self._item_bytes = sum(getattr(a, "nbytes", 8) for a in item)
                 with cond:
                     while len(self._items) - self._head >= self._capacity and not stop.is_set():
                         cond.wait(_POLL)
@@ -267,6 +269,17 @@ class BufferedProducer:
             if close is not None:
                 close()
 
+    def _grow(self) -> None:
+        """Doubles the buffer, unless that many elements would pass the RAM budget."""
+        capacity = min(self._max_capacity, self._capacity * 2)
+        if self._item_bytes * capacity > self._ctx.ram_budget:
+            return
+        self._stats.notes[:] = [
+            f"autotune: buffer {self._capacity} -> {capacity} elements (the consumer waited)"
+        ]
+        self._capacity = capacity
+        self._stats.buffer_capacity = capacity
+
     def get(self):
         """The next item; raises StopIteration at the end and the producer's errors in place."""
         cond, stats = self._cond, self._stats
@@ -276,8 +289,7 @@ class BufferedProducer:
             if available == 0:
                 stats.consumer_waits += 1
                 if self._autotune and self._capacity < self._max_capacity:
-                    self._capacity = min(self._max_capacity, self._capacity * 2)
-                    stats.buffer_capacity = self._capacity
+                    self._grow()
                 while len(self._items) == self._head:
                     if not self._thread.is_alive() and len(self._items) == self._head:
                         raise errors.CancelledError(None, None, "The prefetch thread stopped.")
