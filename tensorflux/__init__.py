@@ -25,6 +25,7 @@ from tensorflux import signal as signal
 from tensorflux import sparse as sparse
 from tensorflux import strings as strings
 from tensorflux import test as test
+from tensorflux import train as train
 from tensorflux import version as version
 from tensorflux._src.autodiff.custom_gradient import custom_gradient as custom_gradient
 from tensorflux._src.autodiff.custom_gradient import grad_pass_through as grad_pass_through

@@ -8,5 +8,8 @@ from tensorflux._src.data.iterator import IteratorSpec as IteratorSpec
 from tensorflux._src.data.iterator import OwnedIterator as Iterator
 from tensorflux._src.data.options import Options as Options
 from tensorflux._src.data.options import ThreadingOptions as ThreadingOptions
+from tensorflux._src.data.readers import FixedLengthRecordDataset as FixedLengthRecordDataset
+from tensorflux._src.data.readers import TextLineDataset as TextLineDataset
+from tensorflux._src.data.readers import TFRecordDataset as TFRecordDataset
 from tensorflux._src.data.structure import DatasetSpec as DatasetSpec
 from tensorflux.data import experimental as experimental

@@ -22,6 +22,17 @@ from tensorflux._src.ops.image_codec_ops import encode_jpeg as encode_jpeg
 from tensorflux._src.ops.image_codec_ops import encode_png as encode_png
 from tensorflux._src.ops.image_codec_ops import extract_jpeg_shape as extract_jpeg_shape
 from tensorflux._src.ops.image_codec_ops import is_jpeg as is_jpeg
+from tensorflux._src.ops.parsing_ops import FixedLenFeature as FixedLenFeature
+from tensorflux._src.ops.parsing_ops import FixedLenSequenceFeature as FixedLenSequenceFeature
+from tensorflux._src.ops.parsing_ops import RaggedFeature as RaggedFeature
+from tensorflux._src.ops.parsing_ops import SparseFeature as SparseFeature
+from tensorflux._src.ops.parsing_ops import VarLenFeature as VarLenFeature
+from tensorflux._src.ops.parsing_ops import parse_example as parse_example
+from tensorflux._src.ops.parsing_ops import parse_sequence_example as parse_sequence_example
+from tensorflux._src.ops.parsing_ops import parse_single_example as parse_single_example
+from tensorflux._src.ops.parsing_ops import (
+    parse_single_sequence_example as parse_single_sequence_example,
+)
 from tensorflux._src.ops.string_ops import decode_base64 as decode_base64
 from tensorflux._src.ops.string_ops import encode_base64 as encode_base64
 from tensorflux.io import gfile as gfile

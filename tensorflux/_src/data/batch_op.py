@@ -125,8 +125,15 @@ def make_batcher(element_structure, batch_structure):
 
 
 def _stack(elements, index):
+    column = [e[index] for e in elements]
     try:
-        return np.stack([e[index] for e in elements])
+        first = column[0]
+        if np.ndim(first) == 0:  # scalars: np.array is several times faster than np.stack
+            dtype = getattr(first, "dtype", None)
+            if dtype == object:  # 0-d object arrays: unwrap, or NumPy nests the arrays
+                column = [c[()] if isinstance(c, np.ndarray) else c for c in column]
+            return np.array(column, dtype=dtype)
+        return np.stack(column)
     except ValueError:
         shapes = [np.shape(e[index]) for e in elements]
         first = shapes[0]

@@ -336,3 +336,31 @@ class Dataset:
 
         counter = sources.RangeDataset(start, np.iinfo(np.int64).max, output_type=dtypes.int64)
         return zip_op.ZipDataset((counter, self))
+
+    def cache(self, filename="", name=None) -> Dataset:
+        """The elements, kept after the first full pass: in memory, or in files at `filename`
+        that later runs reuse."""
+        from tensorflux._src.data import cache_op
+
+        return cache_op.CacheDataset(self, filename)
+
+    def save(self, path, compression=None, shard_func=None, checkpoint_args=None) -> None:
+        """Writes the elements under directory `path` for `Dataset.load`."""
+        from tensorflux._src.data import save_load
+
+        save_load.save(self, path, compression, shard_func, checkpoint_args)
+
+    @staticmethod
+    def load(path, element_spec=None, compression=None, reader_func=None, wait=False) -> Dataset:
+        """The dataset `Dataset.save` wrote under `path`."""
+        from tensorflux._src.data import save_load
+
+        return save_load.load(path, element_spec, compression, reader_func)
+
+    @staticmethod
+    def list_files(file_pattern, shuffle=None, seed=None, name=None) -> Dataset:
+        """The file names matching `file_pattern` (a glob or a list of them), shuffled unless
+        `shuffle=False`."""
+        from tensorflux._src.data import readers
+
+        return readers.list_files(file_pattern, shuffle, seed)

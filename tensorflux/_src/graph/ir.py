@@ -446,6 +446,10 @@ def _attr_value(message, value) -> None:
                 items.f.append(item)
             elif isinstance(item, (str, bytes)):
                 items.s.append(item.encode() if isinstance(item, str) else item)
+            elif isinstance(item, TensorShape):
+                _shape_proto(items.shape.add(), item)
+            elif isinstance(item, np.ndarray):
+                _tensor_proto(items.tensor.add(), item)
         if not value:
             message.list.SetInParent()
     else:  # a subgraph or Python function: named, as TF names a function attr

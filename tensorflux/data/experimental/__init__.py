@@ -1,5 +1,7 @@
 """tf.data.experimental."""
 
+from tensorflux._src.data.csv import CsvDataset as CsvDataset
+from tensorflux._src.data.csv import make_csv_dataset as make_csv_dataset
 from tensorflux._src.data.dataset import AUTOTUNE as AUTOTUNE
 from tensorflux._src.data.dataset import INFINITE as INFINITE_CARDINALITY
 from tensorflux._src.data.dataset import UNKNOWN as UNKNOWN_CARDINALITY
