@@ -130,7 +130,8 @@ def _stack(elements, index):
         first = column[0]
         if np.ndim(first) == 0:  # scalars: np.array is several times faster than np.stack
             dtype = getattr(first, "dtype", None)
-            if dtype == object:  # 0-d object arrays: unwrap, or NumPy nests the arrays
+            if dtype is not None and dtype.kind == "O":  # 0-d arrays of bytes: unwrap them,
+                # or NumPy keeps the arrays as the elements
                 column = [c[()] if isinstance(c, np.ndarray) else c for c in column]
             return np.array(column, dtype=dtype)
         return np.stack(column)
