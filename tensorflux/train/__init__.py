@@ -20,7 +20,7 @@ def __getattr__(name: str):
     if name in _EXAMPLE_MESSAGES:
         from tensorflux._src.proto import example_pb2
 
-        return example_pb2.messages()[name]
+        return example_pb2.public_classes()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
