@@ -520,3 +520,80 @@ def test_sequence_errors():
         parsing.parse_single_sequence_example(
             b"", None, {"s": Sequence([], tf.int64, default_value=0)}
         )
+
+
+# ---- the uniform-layout fast path: same answers and errors as the general parser -------------
+def _uniform_records(features, ints, labels, order=("f", "i", "label")):
+    records = []
+    for f, i, label in zip(features, ints, labels):
+        feature = {
+            "f": tf.train.Feature(float_list=tf.train.FloatList(value=f)),
+            "i": tf.train.Feature(int64_list=tf.train.Int64List(value=i)),
+            "label": tf.train.Feature(int64_list=tf.train.Int64List(value=[label])),
+        }
+        feature = {k: feature[k] for k in order}
+        example = tf.train.Example(features=tf.train.Features(feature=feature))
+        records.append(example.SerializeToString())
+    return records
+
+
+_UNIFORM_SPEC = {
+    "f": tf.io.FixedLenFeature([2, 3], tf.float32),
+    "i": tf.io.FixedLenFeature([4], tf.int64),
+    "label": tf.io.FixedLenFeature([], tf.int64),
+    "absent": tf.io.FixedLenFeature([2], tf.int64, default_value=[7, 8]),
+}
+
+
+def test_uniform_batches_parse_like_the_general_path():
+    from tensorflux._src.ops import parsing_ops
+
+    rng = np.random.default_rng(3)
+    features = rng.standard_normal((6, 6)).astype(np.float32)
+    ints = np.array([[1, 2, 3, 4], [5, 6, 7, 8], [0, 0, 0, 0], [9, 9, 9, 9], [1, 1, 1, 1], [2] * 4])
+    labels = [0, 1, 2, 3, 4, 5]
+    records = _uniform_records(features, ints, labels)
+    assert (
+        parsing_ops._uniform_dense(
+            np.array(records, dtype=object), ["f"], [tf.float32], [[2, 3]], [np.zeros(0)]
+        )
+        is not None
+    )  # the fast path takes this batch
+    parsed = tf.io.parse_example(records, _UNIFORM_SPEC)
+    np.testing.assert_array_equal(parsed["f"].numpy(), features.reshape(6, 2, 3))
+    np.testing.assert_array_equal(parsed["i"].numpy(), ints)
+    assert parsed["label"].numpy().tolist() == labels
+    assert parsed["absent"].numpy().tolist() == [[7, 8]] * 6
+    single = tf.io.parse_single_example(records[1], _UNIFORM_SPEC)
+    assert single["i"].numpy().tolist() == [5, 6, 7, 8] and single["label"].numpy() == 1
+
+
+def test_uniform_batches_with_large_and_negative_int64_values():
+    # same byte lengths per record, but multi-byte varints placed differently in each row
+    ints = np.array([[300, 1, 1, 1], [1, 300, 1, 1], [-1, 2, 3, 4], [-5, 6, 7, 8]])
+    records = _uniform_records(np.zeros((4, 6), np.float32), ints, [1, 2, 3, 4])
+    parsed = tf.io.parse_example(records[:2], _UNIFORM_SPEC)
+    assert parsed["i"].numpy().tolist() == ints[:2].tolist()
+    parsed = tf.io.parse_example(records[2:], _UNIFORM_SPEC)
+    assert parsed["i"].numpy().tolist() == ints[2:].tolist()
+
+
+def test_batches_that_differ_in_layout_use_the_general_path():
+    features = np.ones((2, 6), np.float32)
+    ints = np.ones((2, 4), np.int64)
+    first = _uniform_records(features[:1], ints[:1], [1])
+    second = _uniform_records(features[1:], ints[1:], [2], order=("label", "i", "f"))
+    assert len(first[0]) == len(second[0])
+    parsed = tf.io.parse_example(first + second, _UNIFORM_SPEC)
+    assert parsed["label"].numpy().tolist() == [1, 2]
+    np.testing.assert_array_equal(parsed["f"].numpy(), np.ones((2, 2, 3), np.float32))
+
+
+def test_uniform_batches_still_raise_tf_errors():
+    records = _uniform_records(np.ones((2, 6), np.float32), np.ones((2, 4), np.int64), [1, 2])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="required but could not be found"):
+        tf.io.parse_example(records, {"missing": tf.io.FixedLenFeature([], tf.int64)})
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Number of int64 values != expected"):
+        tf.io.parse_example(records, {"i": tf.io.FixedLenFeature([3], tf.int64)})
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Data types don't match"):
+        tf.io.parse_example(records, {"f": tf.io.FixedLenFeature([6], tf.int64)})

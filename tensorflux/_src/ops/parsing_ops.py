@@ -689,6 +689,150 @@ def _dense_default(default: np.ndarray, index: int, elements: int, dtype) -> np.
     return _as_array(default.reshape(-1), dtype)
 
 
+# ---- the uniform-layout fast path ------------------------------------------------------------------
+# Records written by one writer from one feature dict usually share their layout byte for byte,
+# values aside: same keys in the same order, same list lengths. For a batch of dense float and
+# int64 features, one record is walked in Python; if every record has its length and the same
+# bytes outside the value payloads, the values are read for all records at once through a 2-D
+# view of the joined records (the lists of features not asked for may hold anything). Anything
+# else (a different layout, a missing required key, a wrong count, bytes features) goes to the
+# general parser, which also raises the errors.
+def _read_varint(data: bytes, pos: int):
+    result = shift = 0
+    while True:
+        byte = data[pos]
+        pos += 1
+        result |= (byte & 0x7F) << shift
+        if byte < 0x80:
+            return result, pos
+        shift += 7
+        if shift >= 70:
+            raise IndexError("varint too long")
+
+
+def _layout(data: bytes):
+    """{key: (tag of the list kind, list start, list end)} of one serialized Example written
+    plainly (one `features` field, each key before its value, no repeated key), else None."""
+    try:
+        tag, pos = _read_varint(data, 0)
+        if tag != 0x0A:
+            return None
+        length, pos = _read_varint(data, pos)
+        end = pos + length
+        if end != len(data):
+            return None
+        layout = {}
+        while pos < end:
+            tag, pos = _read_varint(data, pos)  # a map entry of Features
+            length, pos = _read_varint(data, pos)
+            entry_end = pos + length
+            tag, pos = _read_varint(data, pos)
+            if tag != 0x0A:
+                return None
+            length, pos = _read_varint(data, pos)
+            key = data[pos : pos + length]
+            pos += length
+            tag, pos = _read_varint(data, pos)
+            if tag != 0x12 or key in layout:
+                return None
+            length, pos = _read_varint(data, pos)  # the Feature
+            kind, pos = _read_varint(data, pos)
+            length, pos = _read_varint(data, pos)  # the list message
+            layout[key] = (kind, pos, pos + length)
+            pos += length
+            if pos != entry_end:
+                return None
+        return layout
+    except IndexError:
+        return None
+
+
+def _uniform_dense(serialized, keys, dtypes_, shapes, defaults):
+    """The dense outputs of a batch whose records share one layout, or None (see above)."""
+    records = serialized.reshape(-1).tolist()
+    if not records or not isinstance(records[0], bytes):
+        return None
+    size = len(records[0])
+    if size == 0 or any(len(r) != size for r in records):
+        return None
+    layout = _layout(records[0])
+    if layout is None:
+        return None
+    count = len(records)
+    rows = np.frombuffer(b"".join(records), np.uint8).reshape(count, size)
+    skeleton = np.ones(size, bool)  # the bytes every record must share: all but the lists
+    for _, lo, hi in layout.values():
+        skeleton[lo:hi] = False
+    outputs = []
+    for key, dtype, shape, default in zip(keys, dtypes_, shapes, defaults):
+        dims = TensorShape(shape).as_list()
+        if None in dims:
+            return None
+        elements = math.prod(dims)
+        where = layout.get(key.encode())
+        if where is None:
+            if default.size != elements or not elements:
+                return None
+            filled = np.broadcast_to(_as_array(default.reshape(dims), dtype), [count, *dims])
+            outputs.append(np.array(filled))
+            continue
+        kind, lo, hi = _packed_payload(records[0], *where)
+        if kind is None:
+            return None
+        skeleton[where[1] : lo] = True  # a read list's packed header must match too
+        if dtype == dtypes.float32 and kind == 0x12:
+            if hi - lo != 4 * elements:
+                return None
+            values = np.ascontiguousarray(rows[:, lo:hi]).view("<f4").astype(np.float32, copy=False)
+        elif dtype == dtypes.int64 and kind == 0x1A:
+            values = _packed_varints(rows[:, lo:hi], elements)
+            if values is None:
+                return None
+        else:
+            return None
+        outputs.append(values.reshape([count, *dims]))
+    if not (rows[:, skeleton] == rows[0, skeleton]).all():
+        return None
+    return outputs
+
+
+def _packed_payload(data: bytes, kind: int, lo: int, hi: int):
+    """(kind, payload start, payload end) of a packed list message at data[lo:hi] (an empty one
+    included), or (None, 0, 0) when it is not one packed field."""
+    if lo == hi:
+        return kind, lo, hi
+    try:
+        tag, pos = _read_varint(data, lo)
+        length, pos = _read_varint(data, pos)
+    except IndexError:
+        return None, 0, 0
+    if tag != 0x0A or pos + length != hi:
+        return None, 0, 0
+    return kind, pos, hi
+
+
+def _packed_varints(block: np.ndarray, per_row: int):
+    """Each row of `block` decoded as exactly `per_row` packed varints (int64), else None."""
+    flat = block.reshape(-1)
+    ends = flat < 0x80
+    if not per_row:
+        return np.zeros((block.shape[0], 0), np.int64) if not flat.size else None
+    if block.shape[1] == 0 or not ends.reshape(block.shape)[:, -1].all():
+        return None
+    if not (ends.reshape(block.shape).sum(axis=1) == per_row).all():
+        return None
+    if ends.all():  # every value below 128: one byte each
+        return flat.astype(np.int64).reshape(block.shape[0], per_row)
+    group = np.concatenate(([0], np.cumsum(ends[:-1])))
+    starts = np.flatnonzero(np.concatenate(([True], ends[:-1])))
+    position = np.arange(flat.size) - starts[group]
+    if position.max() >= 10:
+        return None
+    shifted = (flat & 0x7F).astype(np.uint64) << (7 * position).astype(np.uint64)
+    values = np.bitwise_or.reduceat(shifted, starts)
+    return values.view(np.int64).reshape(block.shape[0], per_row)
+
+
 # ---- ParseExampleV2 -------------------------------------------------------------------------------
 def _parse_example_kernel(
     xp,
@@ -712,6 +856,14 @@ def _parse_example_kernel(
         f"{_shape_text(names.shape)}, serialized.shape={_shape_text(serialized.shape)}",
     )
     single = serialized.ndim == 0
+    if not num_sparse and not ragged_keys.size and serialized.size:
+        fast = _uniform_dense(
+            serialized, _texts(dense_keys), Tdense, dense_shapes,
+            [_host(xp, d) for d in dense_defaults],
+        )  # fmt: skip
+        if fast is not None:
+            first = _single_record if single else (lambda array: array)
+            return tuple(_device(xp, first(np.asarray(a))) for a in fast)
     batch = _Batch(serialized, names, "single" if single else "batch")
     entries = batch.example_entries()
     order = itertools.count()  # which problem TF meets first in one record
