@@ -336,3 +336,25 @@ def test_strings_become_object_scalars(tmp_path):
     path = _write(tmp_path / "t.txt", b"a\n")
     (components,) = list(readers.TextLineDataset(path)._flat_iterator()[1])
     assert isinstance(components[0], np.ndarray) and components[0].dtype == object
+
+
+def test_batches_of_records_read_in_runs_match_one_record_at_a_time(tmp_path):
+    paths = []
+    for index, count in enumerate((7, 0, 5)):
+        path = str(tmp_path / f"runs{index}.tfrecord")
+        with tf.io.TFRecordWriter(path) as writer:
+            for record in range(count):
+                writer.write(f"{index}:{record}".encode() * (record + 1))
+        paths.append(path)
+    expected = [r for r in tf.data.TFRecordDataset(paths).as_numpy_iterator()]
+    for size, drop in ((3, False), (3, True), (5, False), (100, False)):
+        ds = tf.data.TFRecordDataset(paths, buffer_size=64).batch(size, drop_remainder=drop)
+        batches = [b.tolist() for b in ds.as_numpy_iterator()]
+        flat = [r for b in batches for r in b]
+        kept = len(expected) - (len(expected) % size if drop else 0)
+        assert flat == expected[:kept]
+        assert all(len(b) == size for b in batches[:-1])
+        iterator = iter(ds)
+        list(iterator)
+        stages = {s["stage"]: s["elements"] for s in iterator.report().stages}
+        assert stages["TFRecordDataset"] == len(expected)

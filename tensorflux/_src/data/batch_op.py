@@ -73,6 +73,10 @@ class BatchDataset(Dataset):
         return full + (1 if rest and not self._drop_remainder else 0)
 
     def _iterate(self, stage):
+        runs = stage.input_runs(self._input) if self._parallel_calls is None else None
+        if runs is not None:
+            yield from self._stack_runs(runs)
+            return
         groups = self._groups(stage.input(self._input))
         if self._parallel_calls is None:
             for elements in groups:
@@ -83,6 +87,21 @@ class BatchDataset(Dataset):
         yield from map_op.parallel_apply(
             ctx, groups, self._batcher, self._parallel_calls, deterministic, stage.stats
         )
+
+    def _stack_runs(self, runs):
+        """Batches of an input that produces runs of scalar values (TFRecordDataset)."""
+        size, dtype = self._batch_size, self._input.element_spec.dtype.as_numpy_dtype
+        pending: list = []
+        for run in runs:
+            pending.extend(run)
+            if len(pending) < size:
+                continue
+            full = len(pending) - len(pending) % size
+            for start in range(0, full, size):
+                yield (np.array(pending[start : start + size], dtype=dtype),)
+            del pending[:full]
+        if pending and not self._drop_remainder:
+            yield (np.array(pending, dtype=dtype),)
 
     def _groups(self, upstream):
         """Lists of `batch_size` consecutive elements (the last one shorter, or dropped)."""

@@ -107,6 +107,11 @@ class Dataset:
     def _iterate(self, stage: runtime.Stage):
         raise TypeError(f"{type(self).__name__} cannot be iterated")
 
+    def _scalar_runs(self, stage: runtime.Stage):
+        """None, or (for a dataset of scalars that reads them in runs, such as TFRecordDataset)
+        an iterator of lists of element values: `batch` then stacks whole runs."""
+        return None
+
     def _flat_iterator(self):
         """A fresh (context, iterator of component tuples) pair for this dataset."""
         ctx = runtime.IteratorContext(self.options())

@@ -224,6 +224,18 @@ class _FileReaderDataset(Dataset):
     def _cardinality(self) -> int:
         return UNKNOWN
 
+    def _scalar_runs(self, stage):
+        """Lists of records, file after file, for a reader of one file at a time that reads in
+        runs (TFRecordDataset): `batch` stacks them without a tuple per record."""
+        read_runs = getattr(self, "_read_runs", None)
+        if self._cycle is not None or read_runs is None:
+            return None
+        return self._runs(stage, read_runs)
+
+    def _runs(self, stage, read_runs):
+        for (name,) in stage.input(self._filenames):
+            yield from read_runs(path_of(name))
+
     def _iterate(self, stage):
         names = stage.input(self._filenames)
         read = self._read
@@ -338,13 +350,16 @@ class TFRecordDataset(_FileReaderDataset):
         return "TFRecordDataset"
 
     def _read(self, path: str):
+        for records in self._read_runs(path):
+            for record in records:
+                yield (np.array(record, dtype=object),)
+
+    def _read_runs(self, path: str):
         if self._buffer_size is not None and self._buffer_size < 0:
             raise errors.InvalidArgumentError(
                 None, None, "`buffer_size` must be >= 0 (0 == no buffering)"
             )
-        records = tfrecord.iter_records(path, self._compression, self._buffer_size or None)
-        for record in records:
-            yield (np.array(record, dtype=object),)
+        return tfrecord.iter_record_lists(path, self._compression, self._buffer_size or None)
 
 
 # ---- text lines ---------------------------------------------------------------------------------

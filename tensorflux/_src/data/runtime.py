@@ -90,6 +90,28 @@ class Stage:
         """The measured iterator of an input dataset (one stage further from the consumer)."""
         return dataset._make_iterator(self.ctx, self.depth + 1)
 
+    def input_runs(self, dataset):
+        """The input's runs of scalar values (see `Dataset._scalar_runs`), measured, or None."""
+        stats = self.ctx.stage(dataset._stage_name(), self.depth + 1)
+        runs = dataset._scalar_runs(Stage(self.ctx, self.depth + 1, stats))
+        if runs is None:
+            self.ctx.stages.remove(stats)
+            return None
+        return _counted_runs(runs, stats)
+
+
+def _counted_runs(runs, stats):
+    while True:
+        start = time.perf_counter()
+        try:
+            run = next(runs)
+        except StopIteration:
+            return
+        finally:
+            stats.busy += time.perf_counter() - start
+        stats.elements += len(run)
+        yield run
+
 
 class StageIterator:
     """Wraps a stage's iterator: counts elements and time spent producing them."""

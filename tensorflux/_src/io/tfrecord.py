@@ -476,6 +476,7 @@ _EOF_REASONS = ("Read less bytes than requested", "EOF reached")
 
 
 def _records(read, path: str, offset: int, chunk: int, eof_reason: str):
+    """Lists of the records of a stream, one list per chunk read."""
     records: list[bytes] = []
     rest = b""  # what was read but not yet parsed: the start of the next record
     base = offset  # the stream offset of rest[0]
@@ -500,8 +501,8 @@ def _records(read, path: str, offset: int, chunk: int, eof_reason: str):
         buffer = b"".join(pieces)
         position, needed, error = _parse(buffer, base, path, records)
         if records:
-            yield from records
-            records.clear()
+            yield records
+            records = []
         if error is not None:
             raise error
         rest = buffer[position:]
@@ -544,14 +545,26 @@ def iter_records(path, compression_type="", buffer_size=None, offset=0):
     silently, as in TF.
     """
     path, compression, chunk = _prepare(path, compression_type, buffer_size)
+    return _flattened(_stream_records(path, compression, chunk, offset))
+
+
+def iter_record_lists(path, compression_type="", buffer_size=None, offset=0):
+    """`iter_records` a chunk at a time: lists of the records each read completed (for readers
+    that batch without handling records one by one)."""
+    path, compression, chunk = _prepare(path, compression_type, buffer_size)
     return _stream_records(path, compression, chunk, offset)
+
+
+def _flattened(lists):
+    for records in lists:
+        yield from records
 
 
 def iter_records_with_offsets(path, compression_type="", buffer_size=None, offset=0):
     """Like `iter_records`, but yields `(record, end_offset)`: the stream offset just after
     the record, where reading resumes (for iterator checkpoints)."""
     path, compression, chunk = _prepare(path, compression_type, buffer_size)
-    return _with_offsets(_stream_records(path, compression, chunk, offset), offset)
+    return _with_offsets(_flattened(_stream_records(path, compression, chunk, offset)), offset)
 
 
 def _with_offsets(records, offset):
