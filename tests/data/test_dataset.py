@@ -478,3 +478,12 @@ def test_an_autotuned_prefetch_buffer_stays_within_the_ram_budget():
         next(iterator)
     (prefetch,) = [s for s in iterator.report().stages if s["stage"] == "PrefetchDataset"]
     assert prefetch["buffer_capacity"] <= 2
+
+
+def test_the_report_says_how_much_memory_the_shuffle_buffer_holds():
+    rows = np.zeros((300, 250), np.float32)  # 1000 bytes per element
+    iterator = iter(tf.data.Dataset.from_tensor_slices(rows).shuffle(200))
+    list(iterator)
+    (shuffle,) = [s for s in iterator.report().stages if s["stage"] == "ShuffleDataset"]
+    assert shuffle["buffer_bytes"] == 200 * 1000
+    assert "held MB" in str(iterator.report())

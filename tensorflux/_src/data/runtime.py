@@ -44,6 +44,7 @@ class StageStats:
     """Measurements of one stage within one iterator."""
 
     __slots__ = (
+        "buffer_bytes",
         "buffer_capacity",
         "buffer_samples",
         "buffer_sum",
@@ -65,15 +66,28 @@ class StageStats:
         self.input_wait = 0.0  # seconds this stage's threads spent waiting on its input
         self.consumer_waits = 0  # times the consumer found the buffer empty
         self.buffer_capacity = 0
+        self.buffer_bytes = 0  # the most bytes the stage's buffer held (element size x fill)
         self.buffer_samples = 0
         self.buffer_sum = 0
         self.parallelism = 0
         self.notes: list[str] = []
 
-    def sample_buffer(self, fill: int, capacity: int) -> None:
+    def sample_buffer(self, fill: int, capacity: int, element_bytes: int = 0) -> None:
         self.buffer_samples += 1
         self.buffer_sum += fill
         self.buffer_capacity = capacity
+        self.buffer_bytes = max(self.buffer_bytes, fill * element_bytes)
+
+
+def element_bytes(components: tuple) -> int:
+    """The bytes of one element's component arrays (strings counted by their length)."""
+    total = 0
+    for array in components:
+        if getattr(array, "dtype", None) is not None and array.dtype.kind == "O":
+            total += sum(len(v) if isinstance(v, bytes) else 8 for v in array.reshape(-1).tolist())
+        else:
+            total += getattr(array, "nbytes", 8)
+    return total
 
 
 class Stage:
@@ -187,7 +201,8 @@ class PipelineReport:
 
     Columns: elements produced, elements/s over the iterator's life, mean time the consumer
     waited in the stage's next() (its own work plus everything upstream), time the stage's
-    threads waited on their input, buffer fill (mean fill / capacity) and parallelism.
+    threads waited on their input, buffer fill (mean fill / capacity), the most memory the
+    buffer held (shuffle, prefetch) and parallelism.
     """
 
     def __init__(self, stages, elapsed: float):
@@ -201,6 +216,7 @@ class PipelineReport:
                 "input_wait_s": s.input_wait,
                 "buffer_fill": (s.buffer_sum / s.buffer_samples if s.buffer_samples else None),
                 "buffer_capacity": s.buffer_capacity or None,
+                "buffer_bytes": s.buffer_bytes,
                 "consumer_waits": s.consumer_waits,
                 "parallelism": s.parallelism or None,
                 "notes": list(s.notes),
@@ -211,7 +227,7 @@ class PipelineReport:
     def __str__(self):
         header = (
             f"{'stage':<28}{'elements':>10}{'elem/s':>11}{'next() us':>11}"
-            f"{'input wait s':>14}{'buffer':>12}{'parallel':>10}"
+            f"{'input wait s':>14}{'buffer':>12}{'held MB':>9}{'parallel':>10}"
         )
         lines = [header, "-" * len(header)]
         for s in self.stages:
@@ -223,6 +239,7 @@ class PipelineReport:
             lines.append(
                 f"{s['stage'][:27]:<28}{s['elements']:>10}{s['elements_per_second']:>11.0f}"
                 f"{s['next_latency_us']:>11.1f}{s['input_wait_s']:>14.3f}{buffer:>12}"
+                f"{s['buffer_bytes'] / 1e6:>9.1f}"
                 f"{s['parallelism'] or '-':>10}"
             )
             lines.extend(f"    {note}" for note in s["notes"])
@@ -278,7 +295,7 @@ class BufferedProducer:
                     item = _Failure(error)  # (a KeyboardInterrupt too: forwarded, not kept)
                 stats.input_wait += time.perf_counter() - start
                 if not self._item_bytes and type(item) is tuple:
-                    self._item_bytes = sum(getattr(a, "nbytes", 8) for a in item)
+                    self._item_bytes = element_bytes(item)
                 with cond:
                     while len(self._items) - self._head >= self._capacity and not stop.is_set():
                         cond.wait(_POLL)
@@ -307,7 +324,7 @@ class BufferedProducer:
         cond, stats = self._cond, self._stats
         with cond:
             available = len(self._items) - self._head
-            stats.sample_buffer(available, self._capacity)
+            stats.sample_buffer(available, self._capacity, self._item_bytes)
             if available == 0:
                 stats.consumer_waits += 1
                 if self._autotune and self._capacity < self._max_capacity:

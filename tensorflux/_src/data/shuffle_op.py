@@ -13,6 +13,7 @@ import itertools
 import numpy as np
 
 from tensorflux._src.core import random_seed
+from tensorflux._src.data import runtime
 from tensorflux._src.data.dataset import Dataset
 
 _DRAWS = 1024  # uniform numbers drawn from the generator at a time
@@ -47,7 +48,8 @@ class ShuffleDataset(Dataset):
         upstream = stage.input(self._input)
         capacity = self._buffer_size if self._buffer_size > 0 else 1 << 62
         buffer = list(itertools.islice(upstream, capacity))
-        stage.stats.sample_buffer(len(buffer), capacity if self._buffer_size > 0 else 0)
+        size = runtime.element_bytes(buffer[0]) if buffer else 0
+        stage.stats.sample_buffer(len(buffer), capacity if self._buffer_size > 0 else 0, size)
         uniforms, used = rng.random(_DRAWS), 0
         for components in upstream:
             if used == _DRAWS:
