@@ -342,6 +342,24 @@ class Dataset:
         counter = sources.RangeDataset(start, np.iinfo(np.int64).max, output_type=dtypes.int64)
         return zip_op.ZipDataset((counter, self))
 
+    def flat_map(self, map_func, name=None) -> Dataset:
+        """The elements of the datasets `map_func` returns for each element, one after another."""
+        from tensorflux._src.data import flat_map_op
+
+        return flat_map_op.FlatMapDataset(self, map_func)
+
+    def interleave(
+        self, map_func, cycle_length=None, block_length=None, num_parallel_calls=None,
+        deterministic=None, name=None,
+    ) -> Dataset:  # fmt: skip
+        """Elements of the datasets `map_func` returns, taken `block_length` at a time from
+        `cycle_length` of them open at once (read on threads with `num_parallel_calls`)."""
+        from tensorflux._src.data import interleave_op
+
+        return interleave_op.InterleaveDataset(
+            self, map_func, cycle_length, block_length, num_parallel_calls, deterministic
+        )
+
     def cache(self, filename="", name=None) -> Dataset:
         """The elements, kept after the first full pass: in memory, or in files at `filename`
         that later runs reuse."""
@@ -369,3 +387,36 @@ class Dataset:
         from tensorflux._src.data import readers
 
         return readers.list_files(file_pattern, shuffle, seed)
+
+    @staticmethod
+    def random(seed=None, rerandomize_each_iteration=None, name=None) -> Dataset:
+        """An infinite dataset of pseudorandom int64 scalars."""
+        from tensorflux._src.data import random_op
+
+        return random_op.RandomDataset(seed, rerandomize_each_iteration)
+
+    @staticmethod
+    def counter(start=0, step=1, dtype=dtypes.int64, name=None) -> Dataset:
+        """start, start + step, ... forever."""
+        from tensorflux._src.data import random_op
+
+        return random_op.counter(start, step, dtype)
+
+    @staticmethod
+    def sample_from_datasets(
+        datasets, weights=None, seed=None, stop_on_empty_dataset=False,
+        rerandomize_each_iteration=None,
+    ) -> Dataset:  # fmt: skip
+        """Elements drawn at random from `datasets` with probabilities `weights`."""
+        from tensorflux._src.data import sampling_op
+
+        return sampling_op.sample_from_datasets(
+            datasets, weights, seed, stop_on_empty_dataset, rerandomize_each_iteration
+        )
+
+    @staticmethod
+    def choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset=True) -> Dataset:
+        """Elements of `datasets[i]` for each index `i` that `choice_dataset` yields."""
+        from tensorflux._src.data import sampling_op
+
+        return sampling_op.choose_from_datasets(datasets, choice_dataset, stop_on_empty_dataset)

@@ -12,6 +12,14 @@ from tensorflux._src.data.options import DistributeOptions as DistributeOptions
 from tensorflux._src.data.options import ExternalStatePolicy as ExternalStatePolicy
 from tensorflux._src.data.options import OptimizationOptions as OptimizationOptions
 from tensorflux._src.data.options import ThreadingOptions as ThreadingOptions
+from tensorflux._src.data.random_op import RandomDataset as RandomDataset
+from tensorflux._src.data.random_op import counter as Counter  # noqa: N812 - TF's name
+from tensorflux._src.data.sampling_op import (
+    experimental_choose_from_datasets as choose_from_datasets,
+)
+from tensorflux._src.data.sampling_op import (
+    experimental_sample_from_datasets as sample_from_datasets,
+)
 from tensorflux._src.data.structure import DatasetSpec as DatasetSpec
 from tensorflux._src.data.structured_function import disable_debug_mode as disable_debug_mode
 from tensorflux._src.data.structured_function import enable_debug_mode as enable_debug_mode
