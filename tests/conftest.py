@@ -9,5 +9,7 @@ import tensorflux as tf
 @pytest.fixture(autouse=True)
 def _fresh_state():
     np.random.seed(0)
+    tf.random.set_seed(None)  # a global seed left by one test changes every later random op
     yield
-    tf.config.run_functions_eagerly(False) if hasattr(tf.config, "run_functions_eagerly") else None
+    tf.config.run_functions_eagerly(False)
+    tf.data.experimental.disable_debug_mode()
