@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import itertools
 import math
+import shutil
+import weakref
 
 import numpy as np
 
@@ -257,7 +259,8 @@ def tfrecord_write(tf):
     features = rng.standard_normal((EXAMPLES, 784), dtype=np.float32)
     extra = rng.integers(0, 100, (EXAMPLES, 10))
     labels = rng.integers(0, 10, EXAMPLES)
-    path = os.path.join(tempfile.mkdtemp(), "write.tfrecord")
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "write.tfrecord")
 
     def write():
         with tf.io.TFRecordWriter(path) as writer:
@@ -265,6 +268,7 @@ def tfrecord_write(tf):
                 writer.write(_example(tf, features[i], extra[i], int(labels[i])))
         return [os.path.getsize(path)]
 
+    weakref.finalize(write, shutil.rmtree, folder, True)  # the file goes with the workload
     return write
 
 
@@ -275,7 +279,8 @@ def tfrecord_read(tf):
     import tempfile
 
     rng = np.random.default_rng(13)
-    path = os.path.join(tempfile.mkdtemp(), "read.tfrecord")
+    folder = tempfile.mkdtemp()
+    path = os.path.join(folder, "read.tfrecord")
     features = rng.standard_normal((EXAMPLES, 784), dtype=np.float32)
     with tf.io.TFRecordWriter(path) as writer:
         records = [_example(tf, features[i], list(range(10)), i % 10) for i in range(EXAMPLES)]
@@ -299,6 +304,7 @@ def tfrecord_read(tf):
             total += float(batch["label"].numpy().sum())
         return [total]
 
+    weakref.finalize(read, shutil.rmtree, folder, True)  # the file goes with the workload
     return read
 
 
