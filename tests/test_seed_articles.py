@@ -1,6 +1,6 @@
-"""The seed articles' snippets (001 §2 Tensor basics and devices, §3 GradientTape, §5.3 image
-map functions; 000 §7.2 ragged tensors) run unchanged with `import tensorflux as tf`; values
-are TF 2.21's where the article is wrong."""
+"""The seed articles' snippets (001 §2 Tensor basics and devices, §3 GradientTape, §5 tf.data and
+TFRecord, §7 dataset options; 000 §3.1 pipelines, §7.2 ragged tensors; 002 and 003's pipelines)
+run unchanged with `import tensorflux as tf`; values are TF 2.21's where the article is wrong."""
 
 import numpy as np
 
@@ -206,10 +206,193 @@ def test_001_5_3_image_map_functions(tmp_path):
         image = tf.clip_by_value(image, 0.0, 1.0)
         return image, label
 
-    # tf.data traces map functions: run them as tf.functions, as Dataset.map will.
-    image, label = tf.function(parse_image)(tf.constant(filename), tf.constant(3))
+    dataset = tf.data.Dataset.from_tensor_slices(([filename, filename], [3, 4]))
+    dataset = dataset.map(parse_image, num_parallel_calls=tf.data.AUTOTUNE)
+    train_dataset = dataset.map(augment)
+    assert train_dataset.element_spec[0].shape.as_list() == [224, 224, 3]
+    (image, label), (augmented, _) = next(iter(dataset)), next(iter(train_dataset))
     assert image.shape == (224, 224, 3) and image.dtype == tf.float32 and int(label) == 3
     assert float(tf.reduce_min(image)) >= 0.0 and float(tf.reduce_max(image)) <= 1.0
-    augmented, _ = tf.function(augment)(image, label)
     assert augmented.shape == (224, 224, 3)
     assert 0.0 <= float(tf.reduce_min(augmented)) <= float(tf.reduce_max(augmented)) <= 1.0
+
+
+def test_001_5_1_dataset_creation(tmp_path):
+    features = np.arange(20, dtype=np.float32).reshape(10, 2)
+    labels = np.arange(10)
+    dataset = tf.data.Dataset.from_tensor_slices((features, labels))
+    # (features, labels) shape: (N, ...) -> each element (...)
+    assert [s.shape.as_list() for s in dataset.element_spec] == [[2], []]
+
+    def generator():
+        for i in range(1000):
+            yield (i, i * 2)
+
+    dataset = tf.data.Dataset.from_generator(
+        generator,
+        output_signature=(
+            tf.TensorSpec(shape=(), dtype=tf.int32),
+            tf.TensorSpec(shape=(), dtype=tf.int32),
+        ),
+    )
+    assert [tuple(int(v) for v in e) for e in dataset.take(2)] == [(0, 0), (1, 2)]
+
+    for name in ("a.jpg", "b.jpg"):
+        (tmp_path / name).write_bytes(b"jpeg")
+    (tmp_path / "text.txt").write_text("first line\nsecond line\n")
+    dataset = tf.data.Dataset.list_files(str(tmp_path / "*.jpg"))
+    assert sorted(f.numpy().decode() for f in dataset) == [
+        str(tmp_path / "a.jpg"),
+        str(tmp_path / "b.jpg"),
+    ]
+    dataset = tf.data.TextLineDataset(str(tmp_path / "text.txt"))
+    assert [line.numpy() for line in dataset] == [b"first line", b"second line"]
+
+    for name, values in (("file1.tfrecord", [b"a", b"b"]), ("file2.tfrecord", [b"c"])):
+        with tf.io.TFRecordWriter(str(tmp_path / name)) as writer:
+            for value in values:
+                writer.write(value)
+    raw_dataset = tf.data.TFRecordDataset(
+        [str(tmp_path / "file1.tfrecord"), str(tmp_path / "file2.tfrecord")]
+    )
+    assert [r.numpy() for r in raw_dataset] == [b"a", b"b", b"c"]
+
+
+def test_001_5_2_transformations(tmp_path):
+    def pipeline():
+        dataset = tf.data.Dataset.range(1000)
+
+        def preprocess(x):
+            return x * 2, x * 3
+
+        dataset = dataset.map(preprocess, num_parallel_calls=tf.data.AUTOTUNE)
+        dataset = dataset.filter(lambda x, y: tf.reduce_sum(x) > 0)
+        dataset = dataset.shuffle(buffer_size=10000, seed=42)
+        dataset = dataset.batch(32, drop_remainder=False)
+        return dataset.prefetch(buffer_size=tf.data.AUTOTUNE)
+
+    dataset = pipeline()
+    batches = list(dataset)
+    assert len(batches) == 32 and batches[-1][0].shape == (7,)  # 999 elements pass the filter
+    assert sorted(np.concatenate([b[0].numpy() for b in batches]).tolist()) == list(
+        range(2, 2000, 2)
+    )
+    same = next(iter(pipeline()))  # the seed repeats the order in a new pipeline
+    assert batches[0][0].numpy().tolist() == same[0].numpy().tolist()
+    assert len(list(dataset.repeat(count=3))) == 96
+    assert len(list(dataset.repeat().take(100))) == 100
+
+    for index in range(3):
+        with tf.io.TFRecordWriter(str(tmp_path / f"part{index}.tfrecord")) as writer:
+            for record in range(4):
+                writer.write(f"{index}-{record}".encode())
+    files = tf.data.Dataset.list_files(str(tmp_path / "*.tfrecord"))
+    dataset = files.interleave(
+        tf.data.TFRecordDataset,
+        cycle_length=4,
+        num_parallel_calls=tf.data.AUTOTUNE,
+        deterministic=False,
+    )
+    records = sorted(r.numpy().decode() for r in dataset)
+    assert records == sorted(f"{i}-{r}" for i in range(3) for r in range(4))
+
+    cached = tf.data.Dataset.range(5).map(lambda x: x + 1).cache()
+    assert list(cached.as_numpy_iterator()) == list(cached.as_numpy_iterator()) == [1, 2, 3, 4, 5]
+    on_disk = tf.data.Dataset.range(5).cache(filename=str(tmp_path / "cache"))
+    assert list(on_disk.as_numpy_iterator()) == [0, 1, 2, 3, 4]
+    reused = tf.data.Dataset.range(5).cache(filename=str(tmp_path / "cache"))
+    assert list(reused.as_numpy_iterator()) == [0, 1, 2, 3, 4]
+
+
+def _serialize_example(feature0, feature1, label):
+    feature = {
+        "feature0": tf.train.Feature(float_list=tf.train.FloatList(value=feature0.flatten())),
+        "feature1": tf.train.Feature(int64_list=tf.train.Int64List(value=feature1.flatten())),
+        "label": tf.train.Feature(int64_list=tf.train.Int64List(value=[label])),
+    }
+    example = tf.train.Example(features=tf.train.Features(feature=feature))
+    return example.SerializeToString()
+
+
+def test_001_5_4_tfrecord(tmp_path):
+    rng = np.random.default_rng(0)
+    features = rng.standard_normal((50, 784)).astype(np.float32)
+    extra = rng.integers(0, 100, (50, 10))
+    labels = rng.integers(0, 10, 50)
+    plain, gzipped = str(tmp_path / "data.tfrecord"), str(tmp_path / "data.tfrecord.gz")
+    with tf.io.TFRecordWriter(plain) as writer:
+        for i in range(50):
+            serialized = _serialize_example(features[i], extra[i], int(labels[i]))
+            writer.write(serialized)
+    options = tf.io.TFRecordOptions(compression_type="GZIP")
+    with tf.io.TFRecordWriter(gzipped, options) as writer:
+        for i in range(50):
+            writer.write(_serialize_example(features[i], extra[i], int(labels[i])))
+
+    def parse_tfrecord_fn(example_proto):
+        feature_description = {
+            "feature0": tf.io.FixedLenFeature([784], tf.float32),
+            "feature1": tf.io.FixedLenFeature([10], tf.int64),
+            "label": tf.io.FixedLenFeature([], tf.int64),
+        }
+        example = tf.io.parse_single_example(example_proto, feature_description)
+        return example["feature0"], example["feature1"], example["label"]
+
+    dataset = tf.data.TFRecordDataset([gzipped], compression_type="GZIP")
+    dataset = dataset.map(parse_tfrecord_fn, num_parallel_calls=tf.data.AUTOTUNE)
+    dataset = dataset.shuffle(10000).batch(32).prefetch(tf.data.AUTOTUNE)
+    rows = {}
+    for f0, f1, label in dataset:
+        for a, b, c in zip(f0.numpy(), f1.numpy(), label.numpy()):
+            rows[tuple(b.tolist())] = (a, c)
+    for i in range(50):
+        a, c = rows[tuple(extra[i].tolist())]
+        np.testing.assert_array_equal(a, features[i])
+        assert c == labels[i]
+
+    # VarLenFeature gives a SparseTensor
+    parsed = tf.io.parse_single_example(
+        next(iter(tf.data.TFRecordDataset(plain))),
+        {
+            "variable_feat": tf.io.VarLenFeature(tf.float32),
+            "feature1": tf.io.VarLenFeature(tf.int64),
+        },
+    )
+    assert isinstance(parsed["feature1"], tf.SparseTensor)
+    assert parsed["feature1"].values.numpy().tolist() == extra[0].tolist()
+    assert parsed["variable_feat"].values.shape == (0,)
+
+
+def test_000_3_1_and_002_003_pipelines():
+    images = np.random.default_rng(1).integers(0, 255, (64, 8, 8, 3), dtype=np.uint8)
+    labels = np.arange(64) % 10
+    dataset = tf.data.Dataset.from_tensor_slices((images, labels))
+    dataset = dataset.map(lambda x, y: (tf.cast(x, tf.float32) / 255.0, y), num_parallel_calls=8)
+    dataset = dataset.shuffle(1000).batch(32).prefetch(tf.data.AUTOTUNE)
+    shapes = [x.shape for x, _ in dataset]
+    assert shapes == [(32, 8, 8, 3), (32, 8, 8, 3)]
+    cached = dataset.prefetch(tf.data.AUTOTUNE).cache()
+    assert len(list(cached)) == 2
+
+    sequences = tf.data.Dataset.from_generator(
+        lambda: iter([[1], [2, 3], [4, 5, 6]]), output_signature=tf.TensorSpec([None], tf.int32)
+    )
+    padded = list(sequences.padded_batch(2))
+    assert padded[0].numpy().tolist() == [[1, 0], [2, 3]]
+
+    num_workers, worker_index = 2, 1
+    sharded = tf.data.Dataset.range(10).shard(num_workers, worker_index).prefetch(tf.data.AUTOTUNE)
+    assert list(sharded.as_numpy_iterator()) == [1, 3, 5, 7, 9]
+
+
+def test_001_7_auto_shard_policy_option():
+    x, y = np.zeros((8, 2), np.float32), np.zeros(8, np.int64)
+    GLOBAL_BATCH_SIZE = 4
+    dataset = tf.data.Dataset.from_tensor_slices((x, y)).batch(GLOBAL_BATCH_SIZE)
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    dataset = dataset.with_options(options)
+    assert dataset.options().experimental_distribute.auto_shard_policy == (
+        tf.data.experimental.AutoShardPolicy.DATA
+    )
+    assert len(list(dataset)) == 2

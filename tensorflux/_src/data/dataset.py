@@ -360,6 +360,104 @@ class Dataset:
             self, map_func, cycle_length, block_length, num_parallel_calls, deterministic
         )
 
+    def padded_batch(
+        self, batch_size, padded_shapes=None, padding_values=None, drop_remainder=False, name=None
+    ) -> Dataset:
+        """Batches whose components are padded to a common shape (`padded_shapes`, or the
+        largest in the batch) with `padding_values` (default 0 / b"")."""
+        from tensorflux._src.data import padded_batch_op
+
+        return padded_batch_op.PaddedBatchDataset(
+            self, batch_size, padded_shapes, padding_values, drop_remainder
+        )
+
+    def unbatch(self, name=None) -> Dataset:
+        """The rows of each element (the inverse of `batch`)."""
+        from tensorflux._src.data import unbatch_op
+
+        return unbatch_op.UnbatchDataset(self)
+
+    def rebatch(self, batch_size, drop_remainder=False, name=None) -> Dataset:
+        """The elements of a batched dataset re-cut into batches of `batch_size`."""
+        from tensorflux._src.data import rebatch_op
+
+        return rebatch_op.RebatchDataset(self, batch_size, drop_remainder)
+
+    def ragged_batch(
+        self, batch_size, drop_remainder=False, row_splits_dtype=dtypes.int64, name=None
+    ) -> Dataset:
+        """Batches as RaggedTensors, so elements of different shapes batch together."""
+        from tensorflux._src.data import ragged_batch_op
+
+        return ragged_batch_op.RaggedBatchDataset(
+            self, batch_size, drop_remainder, row_splits_dtype
+        )
+
+    def window(self, size, shift=None, stride=1, drop_remainder=False, name=None) -> Dataset:
+        """A dataset of windows, each a dataset (a nest of datasets) of up to `size` elements."""
+        from tensorflux._src.data import window_op
+
+        return window_op.WindowDataset(self, size, shift, stride, drop_remainder)
+
+    def scan(self, initial_state, scan_func, name=None) -> Dataset:
+        """`state, output = scan_func(state, element)` over the elements; yields the outputs."""
+        from tensorflux._src.data import scan_op
+
+        return scan_op.ScanDataset(self, initial_state, scan_func)
+
+    def group_by_window(
+        self, key_func, reduce_func, window_size=None, window_size_func=None, name=None
+    ) -> Dataset:
+        """Elements grouped by `key_func` into windows that `reduce_func` turns into datasets."""
+        from tensorflux._src.data import group_by_window_op
+
+        return group_by_window_op.GroupByWindowDataset(
+            self, key_func, reduce_func, window_size, window_size_func
+        )
+
+    def bucket_by_sequence_length(
+        self, element_length_func, bucket_boundaries, bucket_batch_sizes, padded_shapes=None,
+        padding_values=None, pad_to_bucket_boundary=False, no_padding=False,
+        drop_remainder=False, name=None,
+    ) -> Dataset:  # fmt: skip
+        """Elements bucketed by length and padded-batched per bucket."""
+        from tensorflux._src.data import bucket_by_sequence_length_op
+
+        return bucket_by_sequence_length_op.bucket_by_sequence_length(
+            self, element_length_func, bucket_boundaries, bucket_batch_sizes, padded_shapes,
+            padding_values, pad_to_bucket_boundary, no_padding, drop_remainder,
+        )  # fmt: skip
+
+    def unique(self, name=None) -> Dataset:
+        """The elements (int32, int64 or string scalars) without repeats, first seen first."""
+        from tensorflux._src.data import unique_op
+
+        return unique_op.UniqueDataset(self)
+
+    def take_while(self, predicate, name=None) -> Dataset:
+        """The elements up to the first one for which `predicate` is False."""
+        from tensorflux._src.data import take_while_op
+
+        return take_while_op.TakeWhileDataset(self, predicate)
+
+    def shard(self, num_shards, index, name=None) -> Dataset:
+        """Every `num_shards`-th element, starting at `index`."""
+        from tensorflux._src.data import shard_op
+
+        return shard_op.ShardDataset(self, num_shards, index)
+
+    def ignore_errors(self, log_warning=False, name=None) -> Dataset:
+        """The elements, skipping those whose production raised an error."""
+        from tensorflux._src.data import ignore_errors_op
+
+        return ignore_errors_op.IgnoreErrorsDataset(self, log_warning)
+
+    def assert_cardinality(self, expected_cardinality, name=None) -> Dataset:
+        """The elements, checked to number `expected_cardinality` (which cardinality() reports)."""
+        from tensorflux._src.data import assert_cardinality_op
+
+        return assert_cardinality_op.AssertCardinalityDataset(self, expected_cardinality)
+
     def cache(self, filename="", name=None) -> Dataset:
         """The elements, kept after the first full pass: in memory, or in files at `filename`
         that later runs reuse."""
