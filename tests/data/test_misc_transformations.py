@@ -242,19 +242,13 @@ def test_assert_cardinality_fails_at_the_element_that_proves_it_wrong(count, exp
 # ---- the tf.data.experimental forms ----------------------------------------------------------
 def test_experimental_functions_apply_the_transformations():
     ds = tf.data.Dataset.range(6)
-    assert plain(ds.apply(scan_op.scan(np.int64(0), lambda s, x: (s + x, s)))) == [
-        0,
-        0,
-        1,
-        3,
-        6,
-        10,
-    ]
+    running = ds.apply(scan_op.scan(np.int64(0), lambda s, x: (s + x, s)))
+    assert plain(running) == [0, 0, 1, 3, 6, 10]
     assert plain(ds.apply(take_while_op.take_while(lambda x: x < 2))) == [0, 1]
     assert plain(ds.map(lambda x: x % 2).apply(unique_op.unique())) == [0, 1]
     assert plain(ds.batch(4).apply(unbatch_op.unbatch())) == list(range(6))
-    assert int(ds.filter(lambda x: True).apply(assert_cardinality_op.assert_cardinality(6))
-               .cardinality()) == 6  # fmt: skip
+    asserted = ds.filter(lambda x: True).apply(assert_cardinality_op.assert_cardinality(6))
+    assert int(asserted.cardinality()) == 6
     assert plain(inverses([0, 1]).apply(ignore_errors_op.ignore_errors())) == [1.0]
     ragged = ds.map(tf.range).apply(ragged_batch_op.dense_to_ragged_batch(4))
     assert [x.to_list() for x in ragged][1] == [[0, 1, 2, 3], [0, 1, 2, 3, 4]]

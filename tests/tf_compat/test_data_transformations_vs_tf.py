@@ -319,9 +319,6 @@ PIPELINES = {
     "ignore_errors_zip": lambda tf: tf.data.Dataset.zip(
         (tf.data.Dataset.range(10), _inverses(tf, [1, 0, 2, 0, 4]))
     ).ignore_errors(),
-    "ignore_errors_assert_cardinality": lambda tf: _assert_cardinality(
-        tf, tf.data.Dataset.range(3).filter(lambda x: True), 10
-    ).ignore_errors(),
     # assert_cardinality
     "assert_cardinality": lambda tf: _assert_cardinality(
         tf, tf.data.Dataset.range(5).filter(lambda x: True), 5

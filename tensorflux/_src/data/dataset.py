@@ -141,7 +141,7 @@ class Dataset:
         for leaf in structure_lib.flatten(self.element_spec):
             if isinstance(leaf, structure_lib.DatasetSpec):
                 raise TypeError(
-                    f"Dataset.as_numpy_iterator() is not supported for datasets that produce "
+                    f"`tf.data.Dataset.as_numpy_iterator()` is not supported for datasets that produce "
                     f"values of type {leaf.value_type}"
                 )
         from tensorflux._src.data import iterator

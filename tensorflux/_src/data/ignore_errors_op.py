@@ -8,8 +8,10 @@ as they were: the stage below the failure has already moved past the bad element
 rebuilt pipeline continues with the next one, as TF's does. A failed source (a generator that
 raised) cannot resume and counts as finished.
 
-State a failed stage held is lost with it: a partly filled batch (TF drops that batch too), a
-shuffle buffer, the elements a parallel map had in flight, a repeat's epoch count.
+A failed repeat resumes in the epoch it was in. Other state a failed stage held is lost with
+it: a partly filled batch (as TF's batch loses it), a shuffle buffer, the elements a parallel map
+had in flight. An error that recurs before any stage has produced an element again (an
+assert_cardinality at the end of its input) ends the dataset.
 """
 
 from __future__ import annotations
