@@ -194,7 +194,11 @@ def test_ignore_errors_ends_a_failed_generator():
 
 
 def test_ignore_errors_ends_at_an_error_that_recurs_without_progress():
-    short = tf.data.Dataset.range(3).filter(lambda x: True).assert_cardinality(10)
+    short = (
+        tf.data.Dataset.range(3)
+        .filter(lambda x: True)
+        .apply(tf.data.experimental.assert_cardinality(10))
+    )
     assert plain(short.ignore_errors()) == [0, 1, 2]
 
 
@@ -212,11 +216,21 @@ def test_ignore_errors_logs_a_warning(caplog):
 def test_assert_cardinality_reports_the_asserted_count():
     ds = tf.data.Dataset.range(5).filter(lambda x: True)
     assert int(ds.cardinality()) == -2
-    asserted = ds.assert_cardinality(5)
+    asserted = ds.apply(tf.data.experimental.assert_cardinality(5))
     assert int(asserted.cardinality()) == 5 and len(asserted) == 5
     assert plain(asserted) == [0, 1, 2, 3, 4]
-    assert int(tf.data.Dataset.range(3).repeat().assert_cardinality(-1).cardinality()) == -1
-    assert plain(tf.data.Dataset.range(3).repeat().assert_cardinality(-1).take(4)) == [0, 1, 2, 0]
+    assert (
+        int(
+            tf.data.Dataset.range(3)
+            .repeat()
+            .apply(tf.data.experimental.assert_cardinality(-1))
+            .cardinality()
+        )
+        == -1
+    )
+    assert plain(
+        tf.data.Dataset.range(3).repeat().apply(tf.data.experimental.assert_cardinality(-1)).take(4)
+    ) == [0, 1, 2, 0]
 
 
 @pytest.mark.parametrize(
@@ -231,7 +245,11 @@ def test_assert_cardinality_reports_the_asserted_count():
     ],
 )
 def test_assert_cardinality_fails_at_the_element_that_proves_it_wrong(count, expected, message):
-    ds = tf.data.Dataset.range(count).filter(lambda x: True).assert_cardinality(expected)
+    ds = (
+        tf.data.Dataset.range(count)
+        .filter(lambda x: True)
+        .apply(tf.data.experimental.assert_cardinality(expected))
+    )
     seen = []
     with pytest.raises(tf.errors.FailedPreconditionError, match=message):
         for x in ds:

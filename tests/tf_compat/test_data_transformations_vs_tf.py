@@ -69,8 +69,6 @@ def _unfused(tf):
 
 
 def _assert_cardinality(tf, dataset, count):
-    if hasattr(dataset, "assert_cardinality"):  # a Dataset method in tensorflux only
-        return dataset.assert_cardinality(count)
     return dataset.apply(tf.data.experimental.assert_cardinality(count))
 
 

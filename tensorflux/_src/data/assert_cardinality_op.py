@@ -12,7 +12,8 @@ class AssertCardinalityDataset(Dataset):
     (`tf.data.INFINITE_CARDINALITY` for an endless one).
 
     >>> ds = tf.data.Dataset.range(4).filter(lambda x: x < 10)
-    >>> int(ds.cardinality()), int(ds.assert_cardinality(4).cardinality())
+    >>> asserted = ds.apply(tf.data.experimental.assert_cardinality(4))
+    >>> int(ds.cardinality()), int(asserted.cardinality())
     (-2, 4)
     """
 

@@ -39,6 +39,14 @@ def batched_spec(spec, batch_size):
     raise TypeError(f"Dataset.batch() cannot batch elements of type {spec!r}")
 
 
+def batches_cardinality(count: int, batch_size: int, drop_remainder: bool) -> int:
+    """How many batches of `batch_size` `count` elements make (INFINITE/UNKNOWN stay so)."""
+    if count in (INFINITE, UNKNOWN):
+        return count
+    full, rest = divmod(count, batch_size)
+    return full + (1 if rest and not drop_remainder else 0)
+
+
 class BatchDataset(Dataset):
     """Batches of `batch_size` consecutive elements of `input_dataset`."""
 
@@ -66,11 +74,9 @@ class BatchDataset(Dataset):
         return "BatchDataset"
 
     def _cardinality(self) -> int:
-        count = self._input._cardinality()
-        if count in (INFINITE, UNKNOWN):
-            return count
-        full, rest = divmod(count, self._batch_size)
-        return full + (1 if rest and not self._drop_remainder else 0)
+        return batches_cardinality(
+            self._input._cardinality(), self._batch_size, self._drop_remainder
+        )
 
     def _iterate(self, stage):
         runs = stage.input_runs(self._input) if self._parallel_calls is None else None

@@ -452,12 +452,6 @@ class Dataset:
 
         return ignore_errors_op.IgnoreErrorsDataset(self, log_warning)
 
-    def assert_cardinality(self, expected_cardinality, name=None) -> Dataset:
-        """The elements, checked to number `expected_cardinality` (which cardinality() reports)."""
-        from tensorflux._src.data import assert_cardinality_op
-
-        return assert_cardinality_op.AssertCardinalityDataset(self, expected_cardinality)
-
     def cache(self, filename="", name=None) -> Dataset:
         """The elements, kept after the first full pass: in memory, or in files at `filename`
         that later runs reuse."""

@@ -15,8 +15,9 @@ from tensorflux._src.core import dtypes, errors
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.shape import TensorShape, as_shape
 from tensorflux._src.core.spec import TensorSpec
+from tensorflux._src.data import batch_op
 from tensorflux._src.data import structure as structure_lib
-from tensorflux._src.data.dataset import INFINITE, UNKNOWN, Dataset
+from tensorflux._src.data.dataset import Dataset
 
 
 class PaddedBatchDataset(Dataset):
@@ -76,11 +77,9 @@ class PaddedBatchDataset(Dataset):
         return "PaddedBatchDataset"
 
     def _cardinality(self) -> int:
-        count = self._input._cardinality()
-        if count in (INFINITE, UNKNOWN):
-            return count
-        full, rest = divmod(count, self._batch_size)
-        return full + (1 if rest and not self._drop_remainder else 0)
+        return batch_op.batches_cardinality(
+            self._input._cardinality(), self._batch_size, self._drop_remainder
+        )
 
     def _iterate(self, stage):
         upstream = stage.input(self._input)

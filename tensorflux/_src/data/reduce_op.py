@@ -51,22 +51,15 @@ def _trace(dataset, state_spec, reduce_func):
                 f"The element types for the new state must match the initial state. Expected "
                 f"{state_spec}; got {output_spec}. ({error})"
             ) from None
-        relaxed, changed = [], False
         for old, new in zip(structure_lib.flatten(state_spec), structure_lib.flatten(output_spec)):
-            if isinstance(old, TensorSpec):
-                if old.dtype != new.dtype:
-                    raise TypeError(
-                        f"The element types for the new state must match the initial state. "
-                        f"Expected {state_spec}; got {output_spec}."
-                    )
-                shape = old.shape.most_specific_compatible_shape(new.shape)
-                changed |= shape != old.shape
-                relaxed.append(TensorSpec(shape, old.dtype))
-            else:
-                relaxed.append(old)
+            if isinstance(old, TensorSpec) and old.dtype != new.dtype:
+                raise TypeError(
+                    f"The element types for the new state must match the initial state. "
+                    f"Expected {state_spec}; got {output_spec}."
+                )
+        state_spec, changed = structure_lib.relaxed_state_spec(state_spec, output_spec)
         if not changed:
             return function
-        state_spec = structure_lib.pack_as(state_spec, relaxed)
     raise ValueError("reduce_func's state shape did not settle after repeated relaxation.")
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import collections.abc
 
-from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.data import structure as structure_lib
 from tensorflux._src.data import structured_function as structured_function_lib
 from tensorflux._src.data.dataset import Dataset
@@ -94,17 +93,10 @@ def _trace(dataset, state_spec, scan_func):
                 f"Invalid `scan_func`. The element types for the new state must match the "
                 f"initial state. Expected {_dtypes(state_spec)}, got {_dtypes(new_spec)}."
             )
-        relaxed, changed = [], False
-        for old, new in zip(old_leaves, new_leaves):
-            if isinstance(old, TensorSpec):
-                shape = old.shape.most_specific_compatible_shape(new.shape)
-                changed |= shape != old.shape
-                relaxed.append(TensorSpec(shape, old.dtype))
-            else:
-                relaxed.append(old)
+        relaxed_spec, changed = structure_lib.relaxed_state_spec(state_spec, new_spec)
         if not changed:
             return function, state_spec
-        state_spec = structure_lib.pack_as(state_spec, relaxed)
+        state_spec = relaxed_spec
     raise ValueError("scan_func's state shape did not settle after repeated relaxation.")
 
 

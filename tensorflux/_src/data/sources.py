@@ -7,6 +7,7 @@ import numpy as np
 from tensorflux._src.core import dtypes, errors
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.data import structure as structure_lib
+from tensorflux._src.data import unbatch_op
 from tensorflux._src.data.dataset import INFINITE, Dataset
 from tensorflux._src.ops import sparse_tensor
 from tensorflux._src.ops.ragged import ragged_tensor
@@ -96,22 +97,12 @@ def _slicer(leaf):
 
 
 def _sparse_slicer(sparse):
-    indices = np.asarray(sparse.indices._value)
-    values = sparse.values._value
     dense_shape = np.asarray(sparse.dense_shape._value)
     if dense_shape.shape[0] == 0:
         raise ValueError("Unbatching a tensor is only supported for rank >= 1")
-    rows = int(dense_shape[0])
-    order = np.argsort(indices[:, 0], kind="stable")
-    indices, values = indices[order], values[order]
-    bounds = np.searchsorted(indices[:, 0], np.arange(rows + 1))
-    row_indices = np.ascontiguousarray(indices[:, 1:])
-    row_shape = dense_shape[1:]
-
-    def slice_row(index):
-        start, stop = bounds[index], bounds[index + 1]
-        return (row_indices[start:stop], values[start:stop], row_shape)
-
+    rows, slice_row = unbatch_op.sparse_rows(
+        np.asarray(sparse.indices._value), sparse.values._value, dense_shape
+    )
     spec = sparse_tensor.SparseTensorSpec(sparse.shape[1:], sparse.dtype)
     return rows, spec, slice_row
 

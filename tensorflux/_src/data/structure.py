@@ -190,6 +190,21 @@ class DatasetSpec(TypeSpec):
         return f"DatasetSpec({self._element_spec!r}, {self._dataset_shape!r})"
 
 
+def relaxed_state_spec(state_spec, new_spec):
+    """(spec, changed): each TensorSpec of `state_spec` with the shape both it and `new_spec`'s
+    fit, as TF relaxes the state of reduce and scan until the function's output fits its input.
+    The nests and dtypes must already agree."""
+    relaxed, changed = [], False
+    for old, new in zip(flatten(state_spec), flatten(new_spec)):
+        if isinstance(old, TensorSpec):
+            shape = old.shape.most_specific_compatible_shape(new.shape)
+            changed |= shape != old.shape
+            relaxed.append(TensorSpec(shape, old.dtype))
+        else:
+            relaxed.append(old)
+    return pack_as(state_spec, relaxed), changed
+
+
 def is_dataset(value) -> bool:
     return hasattr(value, "element_spec") and hasattr(value, "_iterate")
 

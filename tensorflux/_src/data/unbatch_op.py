@@ -178,6 +178,11 @@ def _sparse_rows(parts):
         raise errors.InvalidArgumentError(
             None, None, "Input element must have a non-scalar value in each component."
         )
+    return sparse_rows(indices, values, dense_shape)
+
+
+def sparse_rows(indices, values, dense_shape):
+    """(rows, row -> (indices, values, dense_shape) of that row) of a SparseTensor's parts."""
     rows = int(dense_shape[0])
     order = np.argsort(indices[:, 0], kind="stable")
     indices, values = indices[order], values[order]
