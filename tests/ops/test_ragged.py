@@ -815,3 +815,11 @@ def test_zeros_ones_and_fill_take_a_ragged_shape():
     assert tf.zeros(shape).to_list() == [[0.0, 0.0], [0.0]]
     assert tf.ones(shape, tf.int32).to_list() == [[1, 1], [1]]
     assert tf.fill(shape, 7).to_list() == [[7, 7], [7]]
+
+
+def test_a_partition_tensor_keeps_its_int32_dtype_as_in_tf():
+    lengths = tf.constant([1, 2], tf.int32)
+    assert tf.RaggedTensor.from_row_lengths([1, 2, 3], lengths).row_splits.dtype == tf.int32
+    assert tf.RaggedTensor.from_row_lengths([1, 2, 3], [1, 2]).row_splits.dtype == tf.int64
+    rowids = tf.constant([0, 0, 1], tf.int32)
+    assert tf.RaggedTensor.from_value_rowids([1, 2, 3], rowids).row_splits.dtype == tf.int32

@@ -37,11 +37,9 @@ def _splits_dtype(row_splits_dtype) -> dtypes.DType:
 
 
 def _index_tensor(value, dtype: dtypes.DType, what: str) -> Tensor:
-    tensor = convert_to_tensor(value, dtype_hint=dtype)
-    if tensor.dtype not in _SPLITS_DTYPES:
+    tensor = convert_to_tensor(value, dtype_hint=dtype)  # a list gives int64; a tensor keeps
+    if tensor.dtype not in _SPLITS_DTYPES:  # its int32 (TF's row_splits_dtype rule)
         raise ValueError(f"{what} must have dtype int32 or int64; got {tensor.dtype!r}")
-    if tensor.dtype != dtype:
-        tensor = math_ops.cast(tensor, dtype)
     if tensor.shape.rank is not None and tensor.shape.rank != 1:
         raise ValueError(f"Shape {tensor.shape} must have rank 1")
     return tensor
