@@ -487,3 +487,20 @@ def test_the_report_says_how_much_memory_the_shuffle_buffer_holds():
     (shuffle,) = [s for s in iterator.report().stages if s["stage"] == "ShuffleDataset"]
     assert shuffle["buffer_bytes"] == 200 * 1000
     assert "held MB" in str(iterator.report())
+
+
+def test_the_interpreter_exits_promptly_with_an_iterator_mid_epoch():
+    import subprocess
+    import sys
+
+    script = (
+        "import tensorflux as tf\n"
+        "ds = tf.data.Dataset.range(10**9).map(lambda x: x + 1, num_parallel_calls=2)\n"
+        "it = iter(ds.prefetch(8))\n"
+        "print(int(next(it)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=30
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
