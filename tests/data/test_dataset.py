@@ -504,3 +504,27 @@ def test_the_interpreter_exits_promptly_with_an_iterator_mid_epoch():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "1"
+
+
+def test_next_of_an_iterator_inside_a_graph_loop_keras_style():
+    total = tf.Variable(0, dtype=tf.int64)
+
+    @tf.function
+    def train(iterator):
+        for _ in tf.range(2):
+            batch = next(iterator)  # a partly known shape: local to each iteration, as in TF
+            total.assign_add(tf.reduce_sum(batch))
+        return total.read_value()
+
+    iterator = iter(tf.data.Dataset.range(6).batch(2).repeat())
+    assert int(train(iterator)) == 0 + 1 + 2 + 3
+    assert int(train(iterator)) == 6 + 4 + 5 + 0 + 1
+
+    @tf.function
+    def last_batch(iterator):
+        for _ in tf.range(2):
+            batch = next(iterator)
+        return batch
+
+    with pytest.raises(ValueError, match="'batch' must be defined before the loop"):
+        last_batch(iterator)

@@ -374,11 +374,13 @@ def _build_loop(
             if not isinstance(value, tensor.Tensor):
                 continue
             if not value.shape.is_fully_defined():
-                message = (
+                # Not carried: local to each iteration (`batch = next(iterator)`), as in TF;
+                # reading it after the loop raises this.
+                loop_local[index] = (
                     f"'{symbol_names[index]}' must be defined before the loop: its shape "
                     f"{value.shape} after one iteration is not fully known."
                 )
-                raise _user_error(ValueError, message, location)
+                continue
             defined_inside[symbol_names[index]] = (value.shape.as_list(), value.dtype)
         if defined_inside:
             raise _DefinedInLoop(defined_inside)
@@ -391,6 +393,7 @@ def _build_loop(
             outputs.append(value)
         return tuple(outputs)
 
+    loop_local: dict = {}  # index -> the error a read after the loop raises
     uncarried = {
         name
         for index, name in enumerate(symbol_names)
@@ -403,4 +406,7 @@ def _build_loop(
         _loop_tracing.uncarried.pop()
     if len(carried) == 1 and not isinstance(results, (tuple, list)):
         results = (results,)
-    set_state(full_state(tuple(results)))
+    state = list(full_state(tuple(results)))
+    for index, message in loop_local.items():
+        state[index] = Undefined(symbol_names[index], (ValueError, message, location))
+    set_state(tuple(state))
