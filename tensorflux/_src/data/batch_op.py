@@ -47,6 +47,21 @@ def batches_cardinality(count: int, batch_size: int, drop_remainder: bool) -> in
     return full + (1 if rest and not drop_remainder else 0)
 
 
+def element_groups(upstream, batch_size: int, drop_remainder: bool):
+    """Lists of `batch_size` consecutive elements (the last one shorter, or dropped)."""
+    while True:
+        elements = []
+        for components in upstream:
+            elements.append(components)
+            if len(elements) == batch_size:
+                break
+        if not elements or (len(elements) < batch_size and drop_remainder):
+            return
+        yield elements
+        if len(elements) < batch_size:
+            return
+
+
 class BatchDataset(Dataset):
     """Batches of `batch_size` consecutive elements of `input_dataset`."""
 
@@ -83,7 +98,7 @@ class BatchDataset(Dataset):
         if runs is not None:
             yield from self._stack_runs(runs)
             return
-        groups = self._groups(stage.input(self._input))
+        groups = element_groups(stage.input(self._input), self._batch_size, self._drop_remainder)
         if self._parallel_calls is None:
             for elements in groups:
                 yield self._batcher(elements)
@@ -108,21 +123,6 @@ class BatchDataset(Dataset):
             del pending[:full]
         if pending and not self._drop_remainder:
             yield (np.array(pending, dtype=dtype),)
-
-    def _groups(self, upstream):
-        """Lists of `batch_size` consecutive elements (the last one shorter, or dropped)."""
-        size = self._batch_size
-        while True:
-            elements = []
-            for components in upstream:
-                elements.append(components)
-                if len(elements) == size:
-                    break
-            if not elements or (len(elements) < size and self._drop_remainder):
-                return
-            yield elements
-            if len(elements) < size:
-                return
 
 
 def make_batcher(element_structure, batch_structure):

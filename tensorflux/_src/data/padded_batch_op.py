@@ -83,22 +83,12 @@ class PaddedBatchDataset(Dataset):
 
     def _iterate(self, stage):
         upstream = stage.input(self._input)
-        size = self._batch_size
         columns = list(zip(self._padded_shapes, self._pad_values, self._numpy_dtypes))
-        while True:
-            elements = []
-            for components in upstream:
-                elements.append(components)
-                if len(elements) == size:
-                    break
-            if not elements or (len(elements) < size and self._drop_remainder):
-                return
+        for elements in batch_op.element_groups(upstream, self._batch_size, self._drop_remainder):
             yield tuple(
                 pad_and_stack([e[index] for e in elements], padded, value, dtype, index)
                 for index, (padded, value, dtype) in enumerate(columns)
             )
-            if len(elements) < size:
-                return
 
 
 def pad_and_stack(values, padded_shape, pad_value, numpy_dtype, index):
