@@ -621,3 +621,23 @@ def test_range_negative_delta_error_message():
 def test_repeat_with_no_or_zero_counts():
     assert tf.repeat(tf.zeros([0], tf.int64), tf.zeros([0], tf.int64)).shape == (0,)
     assert tf.repeat([1, 2], [0, 0]).numpy().tolist() == []
+
+
+def test_shapes_from_partly_known_shape_tensors_as_tf_infers_them():
+    @tf.function
+    def shapes(x):
+        n = tf.shape(x)[0]
+        return (
+            tf.fill([n, 2], 1.0),
+            tf.zeros([n, 3]),
+            tf.random.uniform(tf.shape(x)),
+            tf.broadcast_to(1.0, tf.concat([[2], tf.shape(x)], 0)),
+        )
+
+    concrete = shapes.get_concrete_function(tf.TensorSpec([None, 4]))
+    assert [o.shape.as_list() for o in concrete.outputs] == [
+        [None, 2],
+        [None, 3],
+        [None, 4],
+        [2, None, 4],
+    ]

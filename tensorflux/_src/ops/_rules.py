@@ -31,6 +31,34 @@ def static_value(spec):
     return getattr(spec, "static_value", None)
 
 
+def partial_shape(spec) -> TensorShape:
+    """The shape a shape-valued input gives, as far as tracing knows it (TF's
+    constant_value_as_shape): a known value; else the dims of a Pack of scalars that are known,
+    of a Shape op's input, of a ConcatV2 of such parts; else as many unknown dims as it has
+    elements.
+
+    `tf.fill([n, 2], x)` with `n` unknown has shape (None, 2).
+    """
+    value = static_value(spec)
+    if value is not None:
+        return TensorShape([int(d) for d in np.ravel(value)])
+    node = getattr(spec, "op", None)
+    op_name = getattr(getattr(node, "op", None), "name", None)
+    if op_name == "Pack" and all(t.shape.rank == 0 for t in node.inputs):
+        dims = [static_value(t) for t in node.inputs]
+        return TensorShape([None if d is None else int(d) for d in dims])
+    if op_name == "Shape":
+        return node.inputs[0].shape
+    if op_name == "ConcatV2":
+        shape = TensorShape([])
+        for part in node.inputs[:-1]:
+            shape = shape.concatenate(partial_shape(part))
+        return shape
+    if spec.shape.rank == 1 and spec.shape[0] is not None:
+        return TensorShape([None] * spec.shape[0])
+    return TensorShape(None)
+
+
 def constant_value(tensor):
     """The NumPy value of a tensor if known now (eager, or constant while tracing), else None."""
     value = getattr(tensor, "static_value", None)

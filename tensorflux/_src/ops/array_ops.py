@@ -600,10 +600,7 @@ def _fill_kernel(xp, dims, value):
 
 
 def _fill_infer(dims, value, **attrs):
-    known = _static_ints(dims)
-    if known is None:
-        return _unknown(_vector_length(dims), value.dtype)
-    return TensorSpec(known, value.dtype)
+    return TensorSpec(rules.partial_shape(dims), value.dtype)
 
 
 FILL = register(
@@ -886,10 +883,7 @@ def _broadcast_to_kernel(xp, input, shape):
 
 
 def _broadcast_to_infer(input, shape, **attrs):
-    dims = _static_ints(shape)
-    if dims is None:
-        return _unknown(_vector_length(shape), input.dtype)
-    return TensorSpec(dims, input.dtype)
+    return TensorSpec(rules.partial_shape(shape), input.dtype)
 
 
 BROADCAST_TO = register(

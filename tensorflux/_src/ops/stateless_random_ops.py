@@ -85,12 +85,7 @@ def output_shape(xp, shape, op_name: str = "") -> tuple:
 
 def shape_spec(shape) -> TensorShape:
     """The static output shape a shape input gives (unknown dims when its value is unknown)."""
-    value = rules.static_value(shape)
-    if value is not None:
-        return TensorShape([int(d) for d in np.ravel(value)])
-    if shape.shape.rank == 1 and shape.shape[0] is not None:
-        return TensorShape([None] * shape.shape[0])
-    return TensorShape(None)
+    return rules.partial_shape(shape)
 
 
 def _size(dims) -> int:
