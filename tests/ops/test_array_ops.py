@@ -632,6 +632,8 @@ def test_shapes_from_partly_known_shape_tensors_as_tf_infers_them():
             tf.zeros([n, 3]),
             tf.random.uniform(tf.shape(x)),
             tf.broadcast_to(1.0, tf.concat([[2], tf.shape(x)], 0)),
+            tf.reshape(x, [n, 2, 2]),
+            tf.reshape(x, [n, -1]),  # TF leaves the -1 unknown when another dim is
         )
 
     concrete = shapes.get_concrete_function(tf.TensorSpec([None, 4]))
@@ -640,4 +642,6 @@ def test_shapes_from_partly_known_shape_tensors_as_tf_infers_them():
         [None, 3],
         [None, 4],
         [2, None, 4],
+        [None, 2, 2],
+        [None, None],
     ]

@@ -40,13 +40,13 @@ def partial_shape(spec) -> TensorShape:
     `tf.fill([n, 2], x)` with `n` unknown has shape (None, 2).
     """
     value = static_value(spec)
-    if value is not None:
-        return TensorShape([int(d) for d in np.ravel(value)])
+    if value is not None:  # -1 (reshape's "the rest") is an unknown dim here, as in TF
+        return TensorShape([int(d) if d >= 0 else None for d in np.ravel(value)])
     node = getattr(spec, "op", None)
     op_name = getattr(getattr(node, "op", None), "name", None)
     if op_name == "Pack" and all(t.shape.rank == 0 for t in node.inputs):
         dims = [static_value(t) for t in node.inputs]
-        return TensorShape([None if d is None else int(d) for d in dims])
+        return TensorShape([None if d is None or d < 0 else int(d) for d in dims])  # -1: unknown
     if op_name == "Shape":
         return node.inputs[0].shape
     if op_name == "ConcatV2":

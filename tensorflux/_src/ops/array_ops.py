@@ -431,8 +431,11 @@ def _reshape_kernel(xp, tensor, shape):
 
 def _reshape_infer(tensor, shape, **attrs):
     dims = _static_ints(shape)
-    if dims is None:
-        return _unknown(_vector_length(shape), tensor.dtype)
+    if dims is None:  # partly known (a Pack of a traced size and constants): those dims
+        partial = rules.partial_shape(shape)
+        if partial.rank is None:
+            return _unknown(_vector_length(shape), tensor.dtype)
+        return TensorSpec(partial, tensor.dtype)
     dims = [None if d == -1 else d for d in dims]
     count = tensor.shape.num_elements()
     if dims.count(None) == 1:
