@@ -15,6 +15,7 @@ from tensorflux import errors as errors
 from tensorflux import experimental as experimental
 from tensorflux import image as image
 from tensorflux import io as io
+from tensorflux import keras as keras
 from tensorflux import linalg as linalg
 from tensorflux import math as math
 from tensorflux import nest as nest

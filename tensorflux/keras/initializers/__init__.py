@@ -1,0 +1,36 @@
+"""tf.keras.initializers."""
+
+from tensorflux._src.keras.initializers import Constant as Constant
+from tensorflux._src.keras.initializers import GlorotNormal as GlorotNormal
+from tensorflux._src.keras.initializers import GlorotUniform as GlorotUniform
+from tensorflux._src.keras.initializers import HeNormal as HeNormal
+from tensorflux._src.keras.initializers import HeUniform as HeUniform
+from tensorflux._src.keras.initializers import Identity as Identity
+from tensorflux._src.keras.initializers import Initializer as Initializer
+from tensorflux._src.keras.initializers import LecunNormal as LecunNormal
+from tensorflux._src.keras.initializers import LecunUniform as LecunUniform
+from tensorflux._src.keras.initializers import Ones as Ones
+from tensorflux._src.keras.initializers import Orthogonal as Orthogonal
+from tensorflux._src.keras.initializers import RandomNormal as RandomNormal
+from tensorflux._src.keras.initializers import RandomUniform as RandomUniform
+from tensorflux._src.keras.initializers import TruncatedNormal as TruncatedNormal
+from tensorflux._src.keras.initializers import VarianceScaling as VarianceScaling
+from tensorflux._src.keras.initializers import Zeros as Zeros
+from tensorflux._src.keras.initializers import constant as constant
+from tensorflux._src.keras.initializers import deserialize as deserialize
+from tensorflux._src.keras.initializers import get as get
+from tensorflux._src.keras.initializers import glorot_normal as glorot_normal
+from tensorflux._src.keras.initializers import glorot_uniform as glorot_uniform
+from tensorflux._src.keras.initializers import he_normal as he_normal
+from tensorflux._src.keras.initializers import he_uniform as he_uniform
+from tensorflux._src.keras.initializers import identity as identity
+from tensorflux._src.keras.initializers import lecun_normal as lecun_normal
+from tensorflux._src.keras.initializers import lecun_uniform as lecun_uniform
+from tensorflux._src.keras.initializers import ones as ones
+from tensorflux._src.keras.initializers import orthogonal as orthogonal
+from tensorflux._src.keras.initializers import random_normal as random_normal
+from tensorflux._src.keras.initializers import random_uniform as random_uniform
+from tensorflux._src.keras.initializers import serialize as serialize
+from tensorflux._src.keras.initializers import truncated_normal as truncated_normal
+from tensorflux._src.keras.initializers import variance_scaling as variance_scaling
+from tensorflux._src.keras.initializers import zeros as zeros
