@@ -44,6 +44,9 @@ def apply(op: OpDef, inputs, attrs: dict = _NO_ATTRS, name: str | None = None):
     except errors.OpError as error:
         raise _with_op_name(error, op) from None
     except Exception as error:  # a NumPy error becomes TF's error naming the op
+        graph = _outside_graph(inputs)
+        if graph is not None:  # an op on tf.keras.Input tensors: a node of the Keras graph
+            return graph.add_node(op, inputs, attrs, name)
         result = _retry_across_devices(op, kernel, inputs, attrs, device, error)
     observers = state.observers
     if type(result) is tuple or type(result) is list:
@@ -68,6 +71,15 @@ def wrap(value, device) -> EagerTensor:
     except KeyError:
         dtype = dtypes.from_numpy(value.dtype)
     return EagerTensor(value, dtype, device)
+
+
+def _outside_graph(inputs):
+    """The graph of a symbolic input whose graph takes ops from outside a trace, or None."""
+    for tensor in inputs:
+        graph = getattr(tensor, "_graph", None)
+        if graph is not None and graph.accepts_outside_ops:
+            return graph
+    return None
 
 
 def _retry_across_devices(op, kernel, inputs, attrs, device, error):

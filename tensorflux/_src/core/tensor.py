@@ -34,7 +34,7 @@ class Tensor:
            [4, 5]], dtype=int32)
     """
 
-    __slots__ = ("__weakref__",)
+    __slots__ = ("__weakref__", "_keras_mask")
     __array_priority__ = 100  # so that `ndarray + tensor` defers to the tensor's operator
 
     # Tensors compare element-wise, so they are not hashable: use `tensor.ref()` as a key.

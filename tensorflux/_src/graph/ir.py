@@ -180,6 +180,10 @@ def user_source() -> str:
 class Graph:
     """A graph being traced: nodes in creation order, its inputs and what it captured."""
 
+    tensor_class = SymbolicTensor  # the Keras graph makes KerasTensors
+    # Ops on this graph's tensors outside any trace add nodes to it (the Keras graph does).
+    accepts_outside_ops = False
+
     def __init__(self, name: str = "graph", outer: Graph | None = None):
         self.name = name
         self.outer = outer  # the enclosing graph of a branch or loop body
@@ -230,7 +234,7 @@ class Graph:
             shape = as_shape(spec.shape)
             if value is not None:
                 shape = TensorShape(np.shape(value))
-            node.outputs.append(SymbolicTensor(self, node, index, spec.dtype, shape, value))
+            node.outputs.append(self.tensor_class(self, node, index, spec.dtype, shape, value))
         self.nodes.append(node)
         observers = context.state.observers
         for observer in observers:  # a tape inside the function records graph nodes too
@@ -308,7 +312,9 @@ class Graph:
             {"value": value, "dtype": dtype},
             user_source(),
         )
-        node.outputs.append(SymbolicTensor(self, node, 0, dtype, TensorShape(value.shape), value))
+        node.outputs.append(
+            self.tensor_class(self, node, 0, dtype, TensorShape(value.shape), value)
+        )
         if append:
             self.nodes.append(node)
         return node.outputs[0]
@@ -325,7 +331,7 @@ class Graph:
             {"dtype": dtype, "shape": as_shape(shape)},
             "<input>",
         )
-        node.outputs.append(SymbolicTensor(self, node, 0, dtype, as_shape(shape)))
+        node.outputs.append(self.tensor_class(self, node, 0, dtype, as_shape(shape)))
         self.nodes.append(node)
         return node.outputs[0]
 

@@ -197,6 +197,8 @@ def serialize(constraint):
     >>> serialize(MaxNorm())["config"]
     {'max_value': 2, 'axis': 0}
     """
+    if constraint is None:
+        return None
     return {
         "module": "keras.constraints",
         "class_name": type(constraint).__name__,

@@ -458,6 +458,8 @@ def serialize(initializer):
     >>> serialize(GlorotUniform(seed=3))["config"]
     {'seed': 3}
     """
+    if initializer is None:
+        return None
     return {
         "module": "keras.initializers",
         "class_name": type(initializer).__name__,

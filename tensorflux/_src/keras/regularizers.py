@@ -208,6 +208,8 @@ def serialize(regularizer):
     >>> serialize(L1(0.5))["config"]
     {'l1': 0.5}
     """
+    if regularizer is None:
+        return None
     return {
         "module": "keras.regularizers",
         "class_name": type(regularizer).__name__,
