@@ -98,7 +98,7 @@ class _Layout:
                 self.key.append((item._dtype, value.shape, value.tobytes()))
             else:
                 self.key.append((item._dtype, value.shape))
-        elif kind is not Variable:
+        elif not isinstance(item, Variable):
             raise TypeError("not an eager tensor")
         return slot
 

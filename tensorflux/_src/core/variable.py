@@ -468,11 +468,13 @@ def _eager_value(value, dtype) -> EagerTensor:
 
 
 def _add(a, b):
-    return a + b
+    with np.errstate(invalid="ignore", over="ignore"):  # inf + -inf is NaN, as in TF
+        return a + b
 
 
 def _subtract(a, b):
-    return a - b
+    with np.errstate(invalid="ignore", over="ignore"):
+        return a - b
 
 
 _UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.divide,

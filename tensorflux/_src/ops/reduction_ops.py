@@ -14,7 +14,7 @@ from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
-from tensorflux._src.core.tensor import Tensor
+from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.ops import _rules as rules
 from tensorflux._src.ops import array_ops, math_ops, segment_ops
 
@@ -59,7 +59,7 @@ def _axis_tensor(x: Tensor, axis) -> Tensor:
 
     Eagerly, the tensors for Python axes are built once and reused: reductions run often.
     """
-    if _state.graph is None:
+    if _state.graph is None and type(x) is EagerTensor:
         kind = type(axis)
         if axis is None:
             key = ("all", x._value.ndim)
