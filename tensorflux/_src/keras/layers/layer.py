@@ -39,6 +39,7 @@ from tensorflux._src.keras import constraints as constraints_lib
 from tensorflux._src.keras.layers import input_spec as input_spec_lib
 from tensorflux._src.keras.layers.keras_tensor import KerasTensor
 from tensorflux._src.keras.layers.node import Node
+from tensorflux._src.keras.mixed_precision import autocast_variable
 from tensorflux._src.keras.mixed_precision import policy as policy_lib
 from tensorflux._src.ops import array_ops, math_ops
 
@@ -125,10 +126,12 @@ def _to_tensors(value):
     if isinstance(value, Tensor):
         return value
     if isinstance(value, (np.ndarray, np.generic, float, int)) and not isinstance(value, bool):
-        return convert.to_tensor(value)
+        return convert.convert_to_tensor(value)
     if isinstance(value, (list, tuple, dict)):
         return nest.map_structure(
-            lambda v: convert.to_tensor(v) if isinstance(v, (np.ndarray, np.generic)) else v,
+            lambda v: (
+                convert.convert_to_tensor(v) if isinstance(v, (np.ndarray, np.generic)) else v
+            ),
             value,
         )
     return value
@@ -200,7 +203,7 @@ class Layer(Module):
 
     def __getattr__(self, name):
         # Only reached for missing attributes: a subclass that skipped super().__init__().
-        if name in ("_inbound_nodes", "_trainable_weights", "_name", "_dtype_policy"):
+        if "_inbound_nodes" not in vars(self) and not name.startswith("__"):
             raise RuntimeError(
                 f"It looks like you are subclassing `{type(self).__name__}` and you forgot to "
                 "call `super().__init__()`. Always start with this line."
@@ -224,6 +227,9 @@ class Layer(Module):
         self._dtype_policy = policy
         compute = policy.compute_dtype
         self._compute_dtype_object = dtypes.as_dtype(compute) if compute else None
+        # Inside `call`, AutoCastVariables read as the compute dtype (mixed policies only).
+        mixed = compute is not None and compute != policy.variable_dtype
+        self._autocast_scope_dtype = self._compute_dtype_object if mixed else None
 
     @property
     def dtype(self):
@@ -339,12 +345,16 @@ class Layer(Module):
         ]
         return own + extra if extra else own
 
+    def _weight_children(self) -> list:
+        """The sublayers whose weights are this layer's: not metrics (a Model counts those)."""
+        return [c for c in self._children() if not getattr(c, "_is_metric", False)]
+
     @property
     def trainable_weights(self) -> list:
         if not self._trainable:
             return []
         weights = list(self._own_weights(True))
-        for child in self._children():
+        for child in self._weight_children():
             weights.extend(child.trainable_weights)
         return _dedup(weights)
 
@@ -352,11 +362,11 @@ class Layer(Module):
     def non_trainable_weights(self) -> list:
         if self._trainable:
             weights = list(self._own_weights(False))
-            for child in self._children():
+            for child in self._weight_children():
                 weights.extend(child.non_trainable_weights)
         else:
             weights = self._own_weights(True) + self._own_weights(False)
-            for child in self._children():
+            for child in self._weight_children():
                 weights.extend(child.weights)
         return _dedup(weights)
 
@@ -503,7 +513,7 @@ class Layer(Module):
                 self._callable_losses.append(loss)
                 continue
             if not isinstance(loss, Tensor):
-                loss = convert.to_tensor(loss, dtype=backend.floatx())
+                loss = convert.convert_to_tensor(loss, dtype=backend.floatx())
             self._track_call_loss(loss)
 
     def _track_call_loss(self, loss):
@@ -609,6 +619,9 @@ class Layer(Module):
                         training = spec.default_training
                     if training is not None or "training" in kwargs:
                         kwargs["training"] = training
+        elif "training" in kwargs:  # `call` takes no `training`: it only reaches sublayers
+            training = kwargs.pop("training")
+            training_passed = training is not None
         mask = None
         if spec.expects_mask:
             position = spec.mask_position
@@ -620,8 +633,10 @@ class Layer(Module):
                 mask = _collect_mask(inputs)
                 if mask is not None:
                     kwargs["mask"] = mask
-        elif self.supports_masking_or_compute_mask:
-            mask = _collect_mask(inputs)
+        else:
+            mask = kwargs.pop("mask", None)
+            if mask is None and self.supports_masking_or_compute_mask:
+                mask = _collect_mask(inputs)
         needs_scope = not self.built or state.graph is not None
         if needs_scope:
             scope = context.name_scope(self._scope_name)
@@ -644,7 +659,11 @@ class Layer(Module):
                     args = (inputs, *args[1:])
             if self._losses and self._losses_call_id != ctx.call_id:
                 self._losses = []
-            outputs = self.call(*args, **kwargs)
+            if self._autocast_scope_dtype is not None or autocast_variable._active_dtype():
+                with autocast_variable.enable_auto_cast_variables(self._autocast_scope_dtype):
+                    outputs = self.call(*args, **kwargs)
+            else:
+                outputs = self.call(*args, **kwargs)
             if self._activity_regularizer is not None:
                 self._add_activity_loss(outputs)
             if self.supports_masking_or_compute_mask:
@@ -681,8 +700,10 @@ class Layer(Module):
             first = nest.flatten(inputs)[0]
             if hasattr(first, "dtype"):
                 self._set_dtype_policy(dtypes.as_dtype(first.dtype).name)
-        with context.init_scope():
-            self.build(input_shapes)
+        # A model's default build traces `call`; on a real call the layers build as they run.
+        if not getattr(type(self).build, "_builds_by_calling", False):
+            with context.init_scope():
+                self.build(input_shapes)
         self._build_input_shape = input_shapes
         self.built = True
         if self._initial_weights is not None:
@@ -784,7 +805,8 @@ class Layer(Module):
             inputs = _placeholders_for(input_shape, self.compute_dtype, scratch)
             kwargs = {"training": False} if self._call_spec.expects_training else {}
             try:
-                outputs = self.call(inputs, **kwargs)
+                with autocast_variable.enable_auto_cast_variables(self._autocast_scope_dtype):
+                    outputs = self.call(inputs, **kwargs)
             except Exception as error:
                 raise NotImplementedError(
                     "Please run in eager mode or implement the compute_output_shape method on "
@@ -893,7 +915,8 @@ class Layer(Module):
     def build_from_config(self, config):
         input_shape = config.get("input_shape") if config else None
         if input_shape is not None and not self.built:
-            self._maybe_build(_placeholders_for(_as_shape_nest(input_shape), None, None))
+            with context.name_scope(self._scope_name):
+                self._maybe_build(_placeholders_for(_as_shape_nest(input_shape), None, None))
 
     def __repr__(self):
         return f"<{type(self).__module__}.{type(self).__name__} object at {id(self):#x}>"
@@ -906,7 +929,8 @@ class _RegularizationLoss:
         self.regularizer, self.variable, self.name = regularizer, variable, name
 
     def __call__(self):
-        with context.name_scope(f"{self.name}/Regularizer"):
+        scope = context.name_scope(f"{self.name}/Regularizer")
+        with scope, autocast_variable.enable_auto_cast_variables(None):
             return self.regularizer(self.variable)
 
 

@@ -1,0 +1,1 @@
+"""Preprocessing layers: rescaling, normalization, resizing, cropping and image augmentation."""
