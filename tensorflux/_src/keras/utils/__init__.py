@@ -1,0 +1,1 @@
+"""Keras utilities (tf.keras.utils)."""
