@@ -4,6 +4,7 @@
 """
 
 from tensorflux._src.core import convert
+from tensorflux._src.keras.saving import object_registration
 from tensorflux._src.ops import array_ops, math_ops, nn_ops
 
 
@@ -272,8 +273,9 @@ def deserialize(config, custom_objects=None):
         name = name or config.get("class_name")
     else:
         name = config
-    if custom_objects and name in custom_objects:
-        return custom_objects[name]
+    custom = object_registration.find_custom_object(name, config, custom_objects)
+    if custom is not None:
+        return custom
     if isinstance(name, str) and name in _ACTIVATIONS:
         return _ACTIVATIONS[name]
     raise ValueError(f"Unknown activation function '{name}' cannot be deserialized.")

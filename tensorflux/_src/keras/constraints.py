@@ -3,6 +3,7 @@
 import numpy as np
 
 from tensorflux._src.core import convert
+from tensorflux._src.keras.saving import object_registration
 from tensorflux._src.ops import array_ops, indexing_ops, math_ops, reduction_ops
 
 EPSILON = 1e-7
@@ -217,9 +218,8 @@ def deserialize(config, custom_objects=None):
         name, kwargs = config, {}
     else:
         name, kwargs = config["class_name"], config.get("config") or {}
-    if custom_objects and name in custom_objects:
-        cls = custom_objects[name]
-    else:
+    cls = object_registration.find_custom_object(name, config, custom_objects)
+    if cls is None:
         cls = _CLASSES.get(name)
     if cls is None:
         raise ValueError(f"Unknown constraint: '{name}'.")

@@ -10,6 +10,7 @@ import random
 import warnings
 
 from tensorflux._src.core import dtypes
+from tensorflux._src.keras.saving import object_registration
 from tensorflux._src.ops import array_ops, linalg_ops, math_ops, matrix_ops, stateless_random_ops
 
 
@@ -478,9 +479,8 @@ def deserialize(config, custom_objects=None):
         name, kwargs = config, {}
     else:
         name, kwargs = config["class_name"], config.get("config") or {}
-    if custom_objects and name in custom_objects:
-        cls = custom_objects[name]
-    else:
+    cls = object_registration.find_custom_object(name, config, custom_objects)
+    if cls is None:
         cls = _CLASSES.get(name) or _ALIASES.get(name)
     if cls is None:
         raise ValueError(f"Unknown initializer: '{name}'.")

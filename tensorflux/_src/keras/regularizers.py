@@ -9,6 +9,7 @@ import math
 import numpy as np
 
 from tensorflux._src.core import convert
+from tensorflux._src.keras.saving import object_registration
 from tensorflux._src.ops import array_ops, linalg_ops, math_ops, nn_ops, reduction_ops
 
 
@@ -228,9 +229,8 @@ def deserialize(config, custom_objects=None):
         name, kwargs = config, {}
     else:
         name, kwargs = config["class_name"], config.get("config") or {}
-    if custom_objects and name in custom_objects:
-        factory = custom_objects[name]
-    else:
+    factory = object_registration.find_custom_object(name, config, custom_objects)
+    if factory is None:
         factory = _CLASSES.get(name)
     if factory is None:
         raise ValueError(f"Unknown regularizer: '{name}'.")

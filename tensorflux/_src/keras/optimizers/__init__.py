@@ -74,6 +74,10 @@ def deserialize(config, custom_objects=None, use_legacy_format=False, **kwargs):
     """
     class_name = config["class_name"]
     cls = (custom_objects or {}).get(class_name) or _OPTIMIZERS.get(class_name.lower())
+    if cls is None and class_name in ("LossScaleOptimizer", "LossScaleOptimizerV3"):
+        from tensorflux._src.keras.mixed_precision import loss_scale_optimizer
+
+        cls = loss_scale_optimizer.LossScaleOptimizer
     if cls is None:
         raise ValueError(
             f"Unknown optimizer: '{class_name}'. Please ensure you are using a "

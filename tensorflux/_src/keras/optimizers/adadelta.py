@@ -53,12 +53,9 @@ class Adadelta(optimizer.Optimizer):
         super().build(var_list)
         if self._built:
             return
-        self._accumulated_grads = [
-            self.add_variable_from_reference(v, "accumulated_grad") for v in var_list
-        ]
-        self._accumulated_delta_vars = [
-            self.add_variable_from_reference(v, "accumulated_delta_var") for v in var_list
-        ]
+        self._accumulated_grads, self._accumulated_delta_vars = self._slots_per_variable(
+            var_list, "accumulated_grad", "accumulated_delta_var"
+        )
         self._built = True
 
     def update_step(self, gradient, variable):

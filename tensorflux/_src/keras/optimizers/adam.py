@@ -59,8 +59,7 @@ class Adam(optimizer.Optimizer):
         super().build(var_list)
         if self._built:
             return
-        self._momentums = [self.add_variable_from_reference(v, "m") for v in var_list]
-        self._velocities = [self.add_variable_from_reference(v, "v") for v in var_list]
+        self._momentums, self._velocities = self._slots_per_variable(var_list, "m", "v")
         if self.amsgrad:
             self._velocity_hats = [self.add_variable_from_reference(v, "vhat") for v in var_list]
         self._built = True

@@ -55,8 +55,7 @@ class Adamax(optimizer.Optimizer):
         super().build(var_list)
         if self._built:
             return
-        self._m = [self.add_variable_from_reference(v, "m") for v in var_list]
-        self._u = [self.add_variable_from_reference(v, "u") for v in var_list]
+        self._m, self._u = self._slots_per_variable(var_list, "m", "u")
         self._built = True
 
     def update_step(self, gradient, variable):

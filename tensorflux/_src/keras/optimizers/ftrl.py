@@ -85,17 +85,15 @@ class Ftrl(optimizer.Optimizer):
         super().build(var_list)
         if self._built:
             return
-        self._accumulators = [
-            self.add_variable_from_reference(
-                v,
-                "accumulator",
-                initial_value=array_ops.fill(
-                    array_ops.shape(v), math_ops.cast(self.initial_accumulator_value, v.dtype)
-                ),
+        self._accumulators, self._linears = [], []
+        for v in var_list:  # accumulator/v then linear/v, variable by variable (tf_keras's order)
+            initial = array_ops.fill(
+                array_ops.shape(v), math_ops.cast(self.initial_accumulator_value, v.dtype)
             )
-            for v in var_list
-        ]
-        self._linears = [self.add_variable_from_reference(v, "linear") for v in var_list]
+            self._accumulators.append(
+                self.add_variable_from_reference(v, "accumulator", initial_value=initial)
+            )
+            self._linears.append(self.add_variable_from_reference(v, "linear"))
         self._built = True
 
     def update_step(self, gradient, variable):

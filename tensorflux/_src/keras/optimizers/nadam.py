@@ -57,8 +57,7 @@ class Nadam(optimizer.Optimizer):
         super().build(var_list)
         if self._built:
             return
-        self._momentums = [self.add_variable_from_reference(v, "m") for v in var_list]
-        self._velocities = [self.add_variable_from_reference(v, "v") for v in var_list]
+        self._momentums, self._velocities = self._slots_per_variable(var_list, "m", "v")
         dtype = var_list[0].dtype if var_list else "float32"
         with context.init_scope():
             # The running product of the momentum schedule, advanced once per step.

@@ -257,6 +257,15 @@ class Optimizer:
         self._variables.append(variable)
         return variable
 
+    def _slots_per_variable(self, var_list, *slot_names):
+        """One list of slots per name, created variable by variable (m/a, v/a, m/b, v/b...):
+        the order of `variables`, which weight files store by position, as tf_keras does."""
+        slots = [[] for _ in slot_names]
+        for variable in var_list:
+            for column, name in zip(slots, slot_names):
+                column.append(self.add_variable_from_reference(variable, name))
+        return slots
+
     # -- gradient processing --------------------------------------------------------------------
     def _clip_gradients(self, grads):
         if self.clipnorm and self.clipnorm > 0:
