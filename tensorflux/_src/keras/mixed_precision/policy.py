@@ -10,6 +10,7 @@ name gives a policy whose two dtypes are that dtype.
 
 from tensorflux._src.core import dtypes
 from tensorflux._src.keras import backend
+from tensorflux._src.keras.mixed_precision import device_compatibility_check
 
 _MIXED = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 _global_policy = None
@@ -21,13 +22,15 @@ class Policy:
     def __init__(self, name):
         if isinstance(name, dtypes.DType):
             raise TypeError(
-                f"'name' must be a string, not a DType. Instead, pass DType.name. Got: {name.name}"
+                "'name' must be a string, not a DType. Instead, pass DType.name. "
+                f"Received: name={name.name}"
             )
         if not isinstance(name, str):
             raise TypeError(f"'name' must be a string, but got: {name}")
         self._name = name
         if name in _MIXED:
             self._compute_dtype, self._variable_dtype = _MIXED[name], "float32"
+            device_compatibility_check.log_device_compatibility_check(name)
         elif name == "_infer":
             self._compute_dtype = self._variable_dtype = None
         else:
@@ -52,12 +55,6 @@ class Policy:
     @property
     def variable_dtype(self):
         return self._variable_dtype
-
-    def __eq__(self, other):
-        return isinstance(other, Policy) and other._name == self._name
-
-    def __hash__(self):
-        return hash(self._name)
 
     def __repr__(self):
         return f'<Policy "{self._name}">'
@@ -95,13 +92,16 @@ def set_global_policy(policy) -> None:
     if policy.compute_dtype is not None and not dtypes.as_dtype(policy.compute_dtype).is_floating:
         raise ValueError(
             "set_global_policy can only be used to set the global policy to floating-point "
-            f"policies, such as 'float32' and 'mixed_float16', but got policy: {policy.name}"
+            f'policies, such as "float32" and "mixed_float16", but got policy: {policy.name}'
         )
     _global_policy = policy
 
 
 def serialize(policy):
-    """'float32' for plain dtype policies, a Policy config dict for mixed ones (tf_keras's form)."""
+    """'float32' for plain dtype policies (None for '_infer'), a Policy config dict for mixed
+    ones (tf_keras's form)."""
+    if policy.name == "_infer":
+        return None
     if policy.name in _MIXED:
         return {
             "module": "keras.mixed_precision",
@@ -114,7 +114,7 @@ def serialize(policy):
 
 def deserialize(config):
     if config is None:
-        return None
+        return Policy("_infer")
     if isinstance(config, Policy):
         return config
     if isinstance(config, str):
