@@ -1,12 +1,21 @@
 """tf.keras (Keras 2.x semantics, as tf_keras)."""
 
 from tensorflux.keras import activations as activations
+from tensorflux.keras import applications as applications
 from tensorflux.keras import backend as backend
+from tensorflux.keras import callbacks as callbacks
 from tensorflux.keras import constraints as constraints
+from tensorflux.keras import datasets as datasets
 from tensorflux.keras import initializers as initializers
 from tensorflux.keras import layers as layers
 from tensorflux.keras import losses as losses
+from tensorflux.keras import metrics as metrics
 from tensorflux.keras import mixed_precision as mixed_precision
+from tensorflux.keras import models as models
 from tensorflux.keras import optimizers as optimizers
 from tensorflux.keras import regularizers as regularizers
+from tensorflux.keras import saving as saving
+from tensorflux.keras import utils as utils
 from tensorflux.keras.layers import Input as Input
+from tensorflux.keras.models import Model as Model
+from tensorflux.keras.models import Sequential as Sequential
