@@ -7,7 +7,7 @@ import sys
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from tensorflux._src.demo import digits_cnn, digits_mlp
+    from tensorflux._src.demo import digits_cnn, digits_keras, digits_mlp
 
     if args.model in ("mlp", "all"):
         print("== an MLP, eager, with tf.GradientTape")
@@ -25,6 +25,10 @@ def _demo(args: argparse.Namespace) -> int:
             batch_size=args.batch_size,
             seed=args.seed,
         )
+    if args.model in ("keras", "all"):
+        print("== the Keras workflow: tf.data + augmentation, fit with callbacks, save, load")
+        epochs = args.keras_epochs if args.keras_epochs is not None else max(args.epochs // 2, 1)
+        digits_keras.train(epochs=epochs, batch_size=args.batch_size, seed=args.seed)
     return 0
 
 
@@ -35,12 +39,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     demo = commands.add_parser(
         "demo",
-        help="the main job: train an MLP and a CNN on the bundled digits dataset",
+        help="the main job: train an MLP, a CNN and a Keras CNN on the bundled digits dataset",
         description="Trains a small MLP (eager, tf.GradientTape) and a small CNN (tf.nn.conv2d "
         "and max_pool2d, one tf.function per step) on the UCI optical digits (bundled, no "
-        "network) with a hand-written Adam, printing the loss and test accuracy per epoch.",
+        "network) with a hand-written Adam, printing the loss and test accuracy per epoch; "
+        "then the Keras workflow: a tf.data pipeline with augmentation, a Keras CNN trained by "
+        "fit with callbacks and a progress bar, evaluated, saved, reloaded and used to predict.",
     )
-    demo.add_argument("--model", choices=("mlp", "cnn", "all"), default="all")
+    demo.add_argument("--model", choices=("mlp", "cnn", "keras", "all"), default="all")
+    demo.add_argument("--keras-epochs", type=int, default=None, help="default: half of --epochs")
     demo.add_argument("--cnn-epochs", type=int, default=None, help="default: half of --epochs")
     demo.add_argument("--epochs", type=int, default=20)
     demo.add_argument("--batch-size", type=int, default=32)

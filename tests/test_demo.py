@@ -1,6 +1,7 @@
 """The main job: the digits MLP trains, and the command line runs it."""
 
 import numpy as np
+import pytest
 
 from tensorflux.__main__ import main
 from tensorflux._src.datasets import load_digits
@@ -45,6 +46,7 @@ def test_command_line_demo(capsys):
     assert "model: MLP 64-16-10" in out
     assert "model: CNN conv3x3(16)-maxpool-conv3x3(32)-dense" in out
     assert out.count("epoch   1/1") == 2
+    assert "40/40 [==============================]" in out and "reloaded: test accuracy" in out
 
 
 def test_cnn_learns_the_digits_in_one_compiled_step():
@@ -53,3 +55,19 @@ def test_cnn_learns_the_digits_in_one_compiled_step():
     history = digits_cnn.train(epochs=2, log=None)
     assert history.test_accuracies[-1] > 0.9
     assert history.train_losses[1] < history.train_losses[0]
+
+
+def test_keras_workflow_trains_saves_and_reloads(tmp_path):
+    from tensorflux._src.demo import digits_keras
+
+    lines = []
+    run = digits_keras.train(epochs=4, verbose=0, workdir=str(tmp_path), log=lines.append)
+    assert run.epochs_run == 4
+    assert run.history["val_accuracy"][-1] > 0.8
+    assert run.test_accuracy > 0.85
+    assert run.reloaded_accuracy == pytest.approx(run.test_accuracy, abs=1e-6)
+    assert run.files == ["best.keras", "digits_cnn.keras", "training_log.csv"]
+    with open(tmp_path / "training_log.csv") as f:
+        assert f.readline().strip() == "epoch,accuracy,loss,lr,val_accuracy,val_loss"
+    assert lines[0] == 'Model: "digits_cnn"'
+    assert lines[-1].startswith("saved to ")
