@@ -2,8 +2,9 @@
 
 It builds the layer from `init_kwargs`, calls it on random input, and checks: the output shape
 and dtype, the weight counts, `compute_output_shape`, eager against tf.function, the get_config
-/from_config round trip (same outputs with the same weights), masking, and that one training
-step changes the trainable weights.
+/from_config round trip (same outputs with the same weights), masking, that one training
+step changes the trainable weights, and, inside a functional model, that `.keras` and `.h5`
+files load back with the same predictions and that a `fit` step changes the weights.
 
 >>> _ = run_layer_test(tf.keras.layers.Dense, {"units": 3}, input_shape=(2, 4),
 ...                    expected_output_shape=(2, 3), expected_num_trainable_weights=2)
@@ -40,6 +41,7 @@ def run_layer_test(
     supports_masking=None,
     run_training_check=True,
     run_graph_check=True,
+    run_model_checks=True,
     deterministic=True,
     rtol=1e-5,
     atol=1e-6,
@@ -56,6 +58,7 @@ def run_layer_test(
         expected_num_trainable_weights, expected_num_non_trainable_weights: weight counts.
         supports_masking: the expected `supports_masking`.
         run_training_check: check that a gradient step changes the trainable weights.
+        run_model_checks: in a functional model, `.keras`/`.h5` round trips and a `fit` step.
         deterministic: the layer gives the same output for the same input (not a random layer
             in training mode), so eager and graph outputs must match.
     """
@@ -168,7 +171,59 @@ def run_layer_test(
         assert any(not np.allclose(a, b) for a, b in zip(before, after)), (
             "a training step did not change the weights"
         )
+
+    if run_model_checks:
+        _check_in_a_model(layer, layer_cls, inputs, call_kwargs, deterministic, rtol, atol)
     return layer
+
+
+def _check_in_a_model(layer, layer_cls, inputs, call_kwargs, deterministic, rtol, atol):
+    """The layer inside a functional model: `.keras` and `.h5` files give the same predictions
+    back, and one `fit` step changes its trainable weights."""
+    import os
+    import tempfile
+    import warnings
+
+    import tensorflux as tf
+
+    symbolic = tf.nest.map_structure(
+        lambda t: tf.keras.Input(batch_shape=(None, *t.shape[1:]), dtype=t.dtype), inputs
+    )
+    fresh = layer_cls.from_config(layer.get_config())
+    outputs = fresh(symbolic, **call_kwargs)
+    model = tf.keras.Model(symbolic, outputs)
+    fresh.set_weights(layer.get_weights())
+    data = tf.nest.map_structure(lambda t: t.numpy(), inputs)
+    expected = model.predict(data, verbose=0)
+    formats = [".keras", ".h5"]
+    try:
+        import h5py  # noqa: F401
+    except ImportError:
+        formats = []
+    with tempfile.TemporaryDirectory() as folder:
+        for suffix in formats:
+            path = os.path.join(folder, "model" + suffix)
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="You are saving your model as an HDF5")
+                model.save(path)
+            loaded = tf.keras.models.load_model(path)
+            assert type(loaded.layers[-1]).__name__ == layer_cls.__name__ or any(
+                type(la) is layer_cls for la in loaded.layers
+            ), f"{suffix}: the loaded model has no {layer_cls.__name__}"
+            if deterministic:
+                got = loaded.predict(data, verbose=0)
+                for a, b in zip(tf.nest.flatten(expected), tf.nest.flatten(got)):
+                    np.testing.assert_allclose(a, b, rtol=rtol, atol=atol, err_msg=suffix)
+    float_outputs = all(np.asarray(o).dtype.kind == "f" for o in tf.nest.flatten(expected))
+    if fresh.trainable_weights and float_outputs:
+        model.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse")
+        targets = tf.nest.map_structure(lambda o: np.zeros_like(o) + 1.0, expected)
+        before = [w.numpy().copy() for w in fresh.trainable_weights]
+        model.fit(data, targets, epochs=1, verbose=0)
+        after = [w.numpy() for w in fresh.trainable_weights]
+        assert any(not np.allclose(a, b) for a, b in zip(before, after)), (
+            "a fit step did not change the weights"
+        )
 
 
 def _as_tuples(shape):

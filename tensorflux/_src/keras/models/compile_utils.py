@@ -75,7 +75,10 @@ class LossesContainer:
         losses = map_to_output_names(y_pred, self._output_names, self._losses)
         losses = _conform_to_outputs(y_pred, losses)
         self._losses = nest.map_structure(_get_loss_object, losses)
-        self._losses = nest.flatten(self._losses) if nest.is_nested(y_pred) else [self._losses]
+        if not nest.is_nested(self._losses):  # one loss for every output, as tf_keras does
+            self._losses = [self._losses] * len(nest.flatten(y_pred))
+        else:
+            self._losses = nest.flatten(self._losses)
         weights = map_to_output_names(y_pred, self._output_names, self._loss_weights)
         if weights is None:
             weights = [None] * len(self._losses)
