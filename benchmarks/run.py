@@ -71,6 +71,14 @@ GOALS = {
     "data_generator": (">= 1.0x TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
     "tfrecord_write": (">= 2x TF", lambda tfx, tf, np_s: None if tf is None else 2 * tfx <= tf),
     "tfrecord_read": (">= 1.0x TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
+    "keras_mlp_fit": (">= 1.5x TF", lambda tfx, tf, np_s: None if tf is None else 1.5 * tfx <= tf),
+    "keras_cnn_fit": (">= 1.0x TF", lambda tfx, tf, np_s: None if tf is None else tfx <= tf),
+    "keras_resnet_step": (
+        "<= 1.0x TF's time",
+        lambda tfx, tf, np_s: None if tf is None else tfx <= tf,
+    ),
+    "keras_predict_one": ("<= 1 ms", lambda tfx, tf, np_s: tfx <= 1e-3),
+    "keras_call_one": ("<= 0.3 ms", lambda tfx, tf, np_s: tfx <= 0.3e-3),
 }
 
 
@@ -183,6 +191,8 @@ def subprocess_env(framework: str) -> dict:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (ROOT, env.get("PYTHONPATH")) if p)
     else:
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        # tf.keras is Keras 2 (tf_keras), the Keras tensorflux implements, as the seeds teach it.
+        env.setdefault("TF_USE_LEGACY_KERAS", "1")
     return env
 
 

@@ -308,6 +308,145 @@ def tfrecord_read(tf):
     return read
 
 
+def _seed_weights(model, seed):
+    """The same starting weights in both frameworks (their initializers draw differently)."""
+    rng = np.random.default_rng(seed)
+    weights = []
+    for weight in model.get_weights():
+        if weight.ndim > 1:  # kernels: scaled normal, as Glorot would give
+            fan_in = int(np.prod(weight.shape[:-1]))
+            weights.append(rng.standard_normal(weight.shape).astype(np.float32) / fan_in**0.5)
+        else:
+            weights.append(weight)
+    model.set_weights(weights)
+    return model
+
+
+def _mnist_like(n, rng):
+    x = rng.standard_normal((n, 784)).astype(np.float32)
+    y = rng.integers(0, 10, n).astype(np.int32)
+    return x, y
+
+
+def _mlp(tf):
+    model = tf.keras.Sequential(
+        [
+            tf.keras.layers.Dense(256, activation="relu", input_shape=(784,)),
+            tf.keras.layers.Dense(256, activation="relu"),
+            tf.keras.layers.Dense(10),
+        ]
+    )
+    return _seed_weights(model, 20)
+
+
+def keras_mlp_fit(tf):
+    """One epoch of Model.fit: MLP 784-256-256-10 on 4096 samples at batch 128 (32 steps)."""
+    rng = np.random.default_rng(10)
+    x, y = _mnist_like(4096, rng)
+    tf.random.set_seed(0)
+    model = _mlp(tf)
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(1e-3),
+        loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return lambda: model.fit(x, y, batch_size=128, epochs=1, verbose=0, shuffle=False).history[
+        "loss"
+    ]
+
+
+def keras_cnn_fit(tf):
+    """One epoch of Model.fit: Conv32-Pool-Conv64-Pool-Dense128 on 512 32x32x3 images, batch 64."""
+    rng = np.random.default_rng(11)
+    x = rng.random((512, 32, 32, 3), dtype=np.float32)
+    y = rng.integers(0, 10, 512).astype(np.int32)
+    tf.random.set_seed(0)
+    layers = tf.keras.layers
+    model = tf.keras.Sequential(
+        [
+            layers.Conv2D(32, 3, activation="relu", input_shape=(32, 32, 3)),
+            layers.MaxPooling2D(),
+            layers.Conv2D(64, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10),
+        ]
+    )
+    _seed_weights(model, 21)
+    model.compile(
+        optimizer="adam",
+        loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        metrics=["accuracy"],
+    )
+    return lambda: model.fit(x, y, batch_size=64, epochs=1, verbose=0, shuffle=False).history[
+        "loss"
+    ]
+
+
+def _cifar_resnet(tf):
+    """The seed article's CIFAR-10 ResNet: a 3x3 stem and six residual blocks."""
+    layers = tf.keras.layers
+    regularizer = tf.keras.regularizers.l2(1e-4)
+
+    def residual_block(x, filters, stride=1):
+        shortcut = x
+        if stride != 1 or x.shape[-1] != filters:
+            shortcut = layers.Conv2D(filters, 1, strides=stride, use_bias=False)(shortcut)
+            shortcut = layers.BatchNormalization()(shortcut)
+        x = layers.Conv2D(filters, 3, strides=stride, padding="same", use_bias=False)(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.ReLU()(x)
+        x = layers.Conv2D(filters, 3, padding="same", use_bias=False)(x)
+        x = layers.BatchNormalization()(x)
+        x = layers.Add()([x, shortcut])
+        return layers.ReLU()(x)
+
+    inputs = tf.keras.Input(shape=(32, 32, 3))
+    x = layers.Conv2D(64, 3, padding="same", kernel_regularizer=regularizer)(inputs)
+    x = layers.BatchNormalization()(x)
+    x = layers.ReLU()(x)
+    for filters, stride in ((64, 1), (64, 1), (128, 2), (128, 1), (256, 2), (256, 1)):
+        x = residual_block(x, filters, stride)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dropout(0.3)(x)
+    outputs = layers.Dense(10, kernel_regularizer=regularizer)(x)
+    return tf.keras.Model(inputs, outputs)
+
+
+def keras_resnet_step(tf):
+    """One train_on_batch of the seed's CIFAR ResNet (six residual blocks), batch 32."""
+    rng = np.random.default_rng(12)
+    x = rng.random((32, 32, 32, 3), dtype=np.float32)
+    y = rng.integers(0, 10, 32).astype(np.int32)
+    tf.random.set_seed(0)
+    model = _seed_weights(_cifar_resnet(tf), 22)
+    model.compile(
+        optimizer=tf.keras.optimizers.Adam(1e-3),
+        loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    return lambda: model.train_on_batch(x, y)
+
+
+def keras_predict_one(tf):
+    """model.predict of one sample (the MLP): the fixed cost of the predict loop."""
+    rng = np.random.default_rng(13)
+    x, _ = _mnist_like(1, rng)
+    tf.random.set_seed(0)
+    model = _mlp(tf)
+    return lambda: model.predict(x, verbose=0)
+
+
+def keras_call_one(tf):
+    """model(x) of one sample (the MLP): eager layer-by-layer calls."""
+    rng = np.random.default_rng(14)
+    x, _ = _mnist_like(1, rng)
+    tf.random.set_seed(0)
+    model = _mlp(tf)
+    x = tf.constant(x)
+    return lambda: model(x)
+
+
 # name -> (builder, description)
 EAGER_CASES = {
     "add": (add_8x8, "eager tf.add, two 8x8 float32"),
@@ -327,6 +466,11 @@ EAGER_CASES = {
     "data_generator": (data_generator, "tf.data from_generator (NumPy work/element), 10 x 128"),
     "tfrecord_write": (tfrecord_write, "write 2000 Examples of 784 floats to TFRecord"),
     "tfrecord_read": (tfrecord_read, "TFRecordDataset + batched parse_example, 20000 Examples"),
+    "keras_mlp_fit": (keras_mlp_fit, "Keras fit 1 epoch, MLP 784-256-256-10, 4096 samples/128"),
+    "keras_cnn_fit": (keras_cnn_fit, "Keras fit 1 epoch, small CNN, 512 32x32x3 images/64"),
+    "keras_resnet_step": (keras_resnet_step, "Keras train_on_batch, seed CIFAR ResNet, batch 32"),
+    "keras_predict_one": (keras_predict_one, "Keras model.predict of one sample (MLP)"),
+    "keras_call_one": (keras_call_one, "Keras model(x) of one sample (MLP)"),
 }
 # name -> NumPy-only builder timed in the tensorflux worker, for goals set against NumPy
 NUMPY_BASELINES = {"matmul_1024": numpy_matmul_1024}

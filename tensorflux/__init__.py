@@ -15,7 +15,6 @@ from tensorflux import errors as errors
 from tensorflux import experimental as experimental
 from tensorflux import image as image
 from tensorflux import io as io
-from tensorflux import keras as keras
 from tensorflux import linalg as linalg
 from tensorflux import math as math
 from tensorflux import nest as nest
@@ -233,3 +232,19 @@ from tensorflux._src.ops.tensor_array_ops import TensorArraySpec as TensorArrayS
 
 newaxis = None
 __version__ = version.VERSION
+
+
+def __getattr__(name: str):
+    # tf.keras loads on first use: a third of the import time, which most programs that never
+    # touch Keras (tf.data jobs, serving) need not pay.
+    if name == "keras":
+        import importlib
+
+        module = importlib.import_module("tensorflux.keras")
+        globals()["keras"] = module
+        return module
+    raise AttributeError(f"module 'tensorflux' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted([*globals(), "keras"])
