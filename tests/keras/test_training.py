@@ -247,3 +247,30 @@ def test_progress_bar_output(capsys):
     model.fit(x, y, batch_size=8, epochs=1, verbose=1)
     out = capsys.readouterr().out
     assert "2/2 [==============================]" in out
+
+
+def test_named_dict_outputs_train_and_round_trip(tmp_path):
+    # tf_keras names a dict output's logs after its last layer ('dense_2_loss'); tensorflux uses
+    # the dict key, which is what the model's author chose ('cls_loss').
+    a = keras.Input((4,), name="a")
+    hidden = keras.layers.Dense(8, activation="relu")(a)
+    model = keras.Model(
+        {"a": a}, {"score": keras.layers.Dense(1)(hidden), "cls": keras.layers.Dense(3)(hidden)}
+    )
+    model.compile(
+        "adam",
+        {"score": "mse", "cls": keras.losses.SparseCategoricalCrossentropy(from_logits=True)},
+        metrics={"cls": "accuracy"},
+    )
+    rng = np.random.default_rng(0)
+    x = {"a": rng.random((16, 4))}
+    y = {"score": rng.random((16, 1)), "cls": rng.integers(0, 3, 16)}
+    history = model.fit(x, y, epochs=2, verbose=0)
+    assert set(history.history) == {"loss", "cls_loss", "score_loss", "cls_accuracy"}
+    assert model.output_names == ["cls", "score"]
+    predictions = model.predict(x, verbose=0)
+    assert {k: v.shape for k, v in predictions.items()} == {"score": (16, 1), "cls": (16, 3)}
+    model.save(tmp_path / "named.keras")
+    reloaded = keras.models.load_model(tmp_path / "named.keras")
+    for key, value in reloaded.predict(x, verbose=0).items():
+        np.testing.assert_allclose(value, predictions[key], rtol=1e-6)

@@ -46,6 +46,28 @@ def map_to_output_names(y_pred, output_names, struct):
     return struct
 
 
+def _dict_outputs_as_lists(container, y_true, y_pred, sample_weight):
+    """A model with a dict of outputs: predictions, targets and weights as lists in the order
+    of its sorted output names (nest.flatten's order), which also become the output names."""
+    if not isinstance(y_pred, dict):
+        return y_true, y_pred, sample_weight
+    names = sorted(y_pred)
+    container._output_names = names
+
+    def as_list(struct):
+        if isinstance(struct, dict):
+            unknown = [k for k in struct if k not in y_pred]
+            if unknown:
+                raise ValueError(
+                    f"Found unexpected keys that do not correspond to any Model output: "
+                    f"{unknown}. Expected: {names}"
+                )
+            return [struct.get(name) for name in names]
+        return struct
+
+    return as_list(y_true), [y_pred[n] for n in names], as_list(sample_weight)
+
+
 def _default_names(y_pred):
     return [f"output_{i + 1}" for i in range(len(nest.flatten(y_pred)))]
 
@@ -96,6 +118,9 @@ class LossesContainer:
         self._built = True
 
     def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        y_true, y_pred, sample_weight = _dict_outputs_as_lists(
+            self, y_true, y_pred, sample_weight
+        )
         y_true = self._conform_to_outputs(y_pred, y_true)
         sample_weight = self._conform_to_outputs(y_pred, sample_weight)
         if not self._built:
@@ -234,6 +259,9 @@ class MetricsContainer:
         return self._user_weighted_metrics if weighted else self._user_metrics
 
     def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred, sample_weight = _dict_outputs_as_lists(
+            self, y_true, y_pred, sample_weight
+        )
         y_true = _conform_to_outputs(
             y_pred, map_to_output_names(y_pred, self._output_names, y_true)
         )

@@ -326,7 +326,7 @@ def _check_disconnected(inputs, post_order) -> None:
 
 def _unique_output_names(output_layers, outputs) -> list:
     if isinstance(outputs, dict):
-        return list(outputs)
+        return sorted(outputs)  # the order of the flattened outputs
     names, counts = [], {}
     for layer in output_layers:
         name = layer.name
