@@ -69,7 +69,6 @@ class TFOpLambda(Layer):
         api_name = API_NAMES.get(op.name, f"raw_ops.{op.name}") if op is not None else function
         if "name" not in kwargs or kwargs["name"] is None:
             kwargs["name"] = backend.unique_object_name(f"tf.{api_name}")
-        kwargs.setdefault("trainable", False)
         super().__init__(**kwargs)
         self.op = op
         self.attrs = dict(attrs or {})
