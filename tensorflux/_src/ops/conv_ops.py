@@ -203,41 +203,54 @@ _scratch = threading.local()
 def _workspace(xp, role, shape, dtype, zero_outside=None):
     """A reused buffer per thread and role: big temporaries then skip the OS's page faults.
 
-    `zero_outside` (an index of the interior) asks for a buffer that is zero outside it; a
-    fresh or reshaped buffer is zero-filled, a reused one already is.
+    The memory of a role only grows, so layers of different sizes share it. `zero_outside`
+    (an index of the interior) asks for a buffer that is zero outside it; a buffer handed out
+    with another shape is zero-filled first, one reused with the same shape already is.
     """
-    key = (role, xp.__name__, tuple(shape), np.dtype(dtype).str, repr(zero_outside))
+    dtype = np.dtype(dtype)
+    key = (xp.__name__, tuple(shape), dtype.str, repr(zero_outside))
     cached = getattr(_scratch, role, None)
     if cached is not None and cached[0] == key:
-        return cached[1]
-    buffer = xp.zeros(shape, dtype) if zero_outside is not None else xp.empty(shape, dtype)
-    setattr(_scratch, role, (key, buffer))
+        return cached[2]
+    nbytes = int(np.prod(shape)) * dtype.itemsize
+    memory = cached[1] if cached is not None and cached[0][0] == xp.__name__ else None
+    if memory is None or memory.nbytes < nbytes:
+        memory = xp.empty(max(nbytes, 1), np.uint8)
+    buffer = memory[:nbytes].view(dtype).reshape(shape)
+    if zero_outside is not None:
+        buffer.fill(0)
+    setattr(_scratch, role, (key, memory, buffer))
     return buffer
+
+
+# How many results of one role this thread keeps for reuse (a graph keeps a few alive at once).
+_KEPT_OUTPUTS = 6
 
 
 def reusable_output(xp, role: str, shape, dtype):
     """An uninitialized array for a kernel's result.
 
     Fresh memory costs a page fault per 4 KiB page on its first write, as much as a pass
-    over the data. So this thread keeps the memory it last handed out for `role` and hands
-    it out again once nothing refers to it any more (the tensor that held it is gone). Each
+    over the data. So this thread keeps the last few arrays it handed out for `role` and hands
+    one out again once nothing refers to it any more (the tensor that held it is gone). Each
     result is a new array object over that memory, so caches keyed on an array object (the
     patches below) never see one object change its values.
     """
     shape, dtype = tuple(shape), np.dtype(dtype)
-    memory = getattr(_scratch, "output_" + role, None)
-    # References: the thread-local attribute, `memory` and getrefcount's argument.
-    if (
-        memory is not None
-        and memory.shape == shape
-        and memory.dtype == dtype
-        and sys.getrefcount(memory) == 3
-    ):
-        return memory.view()
     if xp is not np:
         return xp.empty(shape, dtype)
+    kept = getattr(_scratch, "output_" + role, None)
+    if kept is None:
+        kept = []
+        setattr(_scratch, "output_" + role, kept)
+    for memory in kept:
+        # References: the list, `memory` and getrefcount's argument.
+        if memory.shape == shape and memory.dtype == dtype and sys.getrefcount(memory) == 3:
+            return memory.view()
     memory = np.empty(shape, dtype)
-    setattr(_scratch, "output_" + role, memory)
+    kept.append(memory)
+    if len(kept) > _KEPT_OUTPUTS:
+        del kept[0]
     return memory.view()
 
 
@@ -254,26 +267,64 @@ def _windows(xp, padded, kernel, strides, dilations, outs):
     return xp.lib.stride_tricks.as_strided(padded, shape, view_strides)
 
 
+# Patches up to this size are kept per source array (a small network's layers all keep theirs
+# from the forward pass to the filter gradient); bigger ones share the role's workspace.
+_KEPT_PATCH_BYTES = 24 << 20
+_KEPT_PATCHES_TOTAL = 64 << 20
+
+
+def _source_ref(x):
+    try:
+        return weakref.ref(x)
+    except TypeError:  # an array type without weak references: no reuse
+        return None
+
+
+def _kept_patches_buffer(xp, kept, shape, dtype):
+    """A buffer for patches of `shape` from the kept ones: one whose source is gone or the
+    older of two that are alive, else new (dropping the oldest entries past the total)."""
+    same = [i for i, (_, _, cols) in enumerate(kept) if cols.shape == shape and cols.dtype == dtype]
+    for position in same:
+        source = kept[position][0]
+        if source is None or source() is None:
+            return kept.pop(position)[2]
+    if len(same) >= 2:
+        return kept.pop(same[0])[2]
+    nbytes = int(np.prod(shape)) * np.dtype(dtype).itemsize
+    while kept and sum(cols.nbytes for _, _, cols in kept) + nbytes > _KEPT_PATCHES_TOTAL:
+        del kept[0]
+    return xp.empty(shape, dtype)
+
+
 def _patches(xp, x, kernel, strides, dilations, pairs, outs, role="patches"):
     """The im2col matrix (N * prod(outs), prod(kernel) * C), one contiguous copy.
 
-    It lives in this thread's workspace for `role`, which remembers whose patches it holds: the
-    filter gradient that follows a forward convolution of the same array reuses them (arrays
-    behind tensors are never written in place, so the same live array means the same values).
+    This thread remembers whose patches it holds: the filter gradient that follows a forward
+    convolution of the same array reuses them (arrays behind tensors are never written in
+    place, so the same live array means the same values).
     """
-    geometry = (tuple(kernel), tuple(strides), tuple(dilations), tuple(pairs), tuple(outs))
+    geometry = (role, tuple(kernel), tuple(strides), tuple(dilations), tuple(pairs), tuple(outs))
     rows = int(x.shape[0]) * int(np.prod(outs))
+    kept = getattr(_scratch, "kept_patches", None)
+    if kept is None:
+        kept = _scratch.kept_patches = []
+    for position, (source, kept_geometry, cols) in enumerate(kept):
+        if kept_geometry == geometry and source is not None and source() is x:
+            kept.append(kept.pop(position))
+            return cols.reshape(rows, -1)
     held = getattr(_scratch, role + "_source", None)
     if held is not None and held[0]() is x and held[1] == geometry:
-        return getattr(_scratch, role)[1].reshape(rows, -1)
-    setattr(_scratch, role + "_source", None)
+        return getattr(_scratch, role)[2].reshape(rows, -1)
     windows = _windows(xp, _pad(xp, x, pairs, scratch=True), kernel, strides, dilations, outs)
+    if windows.size * windows.dtype.itemsize <= _KEPT_PATCH_BYTES:
+        cols = _kept_patches_buffer(xp, kept, windows.shape, windows.dtype)
+        xp.copyto(cols, windows)
+        kept.append((_source_ref(x), geometry, cols))
+        return cols.reshape(rows, -1)
+    setattr(_scratch, role + "_source", None)
     cols = _workspace(xp, role, windows.shape, windows.dtype)
     xp.copyto(cols, windows)
-    try:
-        source = weakref.ref(x)
-    except TypeError:  # an array type without weak references: no reuse
-        source = None
+    source = _source_ref(x)
     setattr(_scratch, role + "_source", None if source is None else (source, geometry))
     return cols.reshape(rows, -1)
 
@@ -300,6 +351,16 @@ def _conv_cl(xp, x, w, strides, dilations, pairs, outs, role="patches"):
     batch = x.shape[0]
     if batch == 0 or any(o == 0 for o in outs) or x.shape[-1] == 0:
         return xp.zeros((batch, *outs, out_depth), x.dtype)
+    patch_bytes = batch * int(np.prod(outs)) * int(np.prod(kernel)) * x.shape[-1] * x.itemsize
+    if (
+        groups == 1
+        and len(kernel) == 2
+        and kernel[0] > 1
+        and strides[0] == strides[1] == 1
+        and patch_bytes > _KEPT_PATCH_BYTES
+    ):
+        # Patches this big are not kept for the filter gradient, and row patches copy less.
+        return _conv_rows(xp, x, w, dilations, pairs, outs, "row_patches")
     cols = _patches(xp, x, kernel, strides, dilations, pairs, outs, role)
     if groups == 1:
         weights = w.reshape(-1, out_depth)
@@ -334,47 +395,161 @@ def _backprop_input_cl(xp, sizes, w, dy, strides, dilations, pairs):
     flipped = flipped.transpose(*range(rank), rank + 2, rank + 1, rank)
     flipped = flipped.reshape(*kernel, out_depth // groups, -1)
     outs = list(sizes[1:-1])
+    if groups == 1 and any(s > 1 for s in strides):
+        return _col2im(xp, sizes, w, dy, strides, dilations, pairs)
     if len(kernel) == 2 and groups == 1:
-        return _conv_rows(xp, spread, flipped, dilations, borders, outs)
+        return _conv_rows(xp, spread, flipped, dilations, borders, outs, "grad_row_patches")
     ones = [1] * len(kernel)
     return _conv_cl(xp, spread, flipped, ones, dilations, borders, outs, "grad_patches")
 
 
-def _conv_rows(xp, x, w, dilations, pairs, outs):
+def _col2im(xp, sizes, w, dy, strides, dilations, pairs):
+    """d(conv)/d(input) of a strided convolution without the zeros of a dilated dy: one GEMM
+    gives every output pixel's gradient per filter tap, and each tap adds its share into the
+    input through one strided view (clipped to the input: padding takes no gradient)."""
+    kernel = w.shape[:-2]
+    depth, out_depth = w.shape[-2], w.shape[-1]
+    outs = dy.shape[1:-1]
+    if dy.size == 0 or w.size == 0:
+        return xp.zeros(tuple(sizes), dy.dtype)
+    total = reusable_output(xp, "col2im", sizes, dy.dtype)
+    total.fill(0)
+    taps = int(np.prod(kernel))
+    products = _workspace(xp, "col2im", (dy.size // out_depth, taps * depth), dy.dtype)
+    xp.matmul(dy.reshape(-1, out_depth), w.reshape(-1, out_depth).T, out=products)
+    products = products.reshape(dy.shape[0], *outs, taps, depth)
+    for tap, offsets in enumerate(np.ndindex(*kernel)):
+        inputs, outputs = [slice(None)], [slice(None)]
+        for size, (before, _), o, s, k, d in zip(
+            sizes[1:-1], pairs, outs, strides, offsets, dilations
+        ):
+            shift = k * d - before
+            first = max(0, -(shift // s))
+            stop = min(o, (size - 1 - shift) // s + 1) if size - 1 - shift >= 0 else 0
+            if stop <= first:
+                break
+            start = first * s + shift
+            inputs.append(slice(start, start + (stop - first - 1) * s + 1, s))
+            outputs.append(slice(first, stop))
+        else:
+            view = total[tuple(inputs)]
+            xp.add(view, products[(*outputs, tap)], out=view)
+    return total
+
+
+def _real_rows(x, pairs, rows):
+    """The padded rows [start, stop) of `rows` that hold input rows rather than zero padding."""
+    before, after = pairs[0]
+    start = max(before, 0)
+    return start, min(start + x.shape[1] - max(-before, 0) - max(-after, 0), rows)
+
+
+def _row_taps(height, kh, dilation, start, stop):
+    """Per filter row i: (output rows, product rows) that meet real padded rows, or None."""
+    taps = []
+    for i in range(kh):
+        low, high = max(0, start - i * dilation), min(height, stop - i * dilation)
+        if high <= low:
+            taps.append(None)
+        else:
+            shift = i * dilation - start
+            taps.append((slice(low, high), slice(low + shift, high + shift)))
+    return taps
+
+
+def _conv_rows(xp, x, w, dilations, pairs, outs, role):
     """Stride-1 2-D convolution of channels-last `x` with filter (kh, kw, C, O) from patches
     that span only the width: a third of im2col's copy for a 3x3 filter.
 
-    One GEMM multiplies every padded row's width patches (kw * C) by the filter laid out as
-    (kw * C, kh * O); output row r then sums the products of padded rows r + i * dilation
-    with filter row i.
+    One GEMM multiplies the width patches (kw * C) of every padded row that is not all
+    padding by the filter laid out as (kw * C, kh * O); output row r then sums the products
+    of padded rows r + i * dilation with filter row i. The patches stay in the workspace for
+    `role`, marked with their source, for a filter gradient of the same array that follows
+    (`_held_row_patches`).
     """
     kh, kw, depth, out_depth = w.shape
     batch, (height, width) = x.shape[0], outs
-    if batch == 0 or height == 0 or width == 0 or depth == 0:
-        return xp.zeros((batch, height, width, out_depth), x.dtype)
     rows = height + (kh - 1) * dilations[0]
-    padded = _pad(xp, x, pairs, scratch=True)[:, :rows]
+    start, stop = _real_rows(x, pairs, rows)
+    if batch == 0 or height == 0 or width == 0 or depth == 0 or stop <= start:
+        return xp.zeros((batch, height, width, out_depth), x.dtype)
+    padded = _pad(xp, x, pairs, scratch=True)[:, start:stop]
     batch_stride, row_stride, column_stride, channel_stride = padded.strides
     windows = xp.lib.stride_tricks.as_strided(
         padded,
-        (batch, rows, width, kw, depth),
+        (batch, stop - start, width, kw, depth),
         (batch_stride, row_stride, column_stride, column_stride * dilations[1], channel_stride),
     )
-    cols = _workspace(xp, "row_patches", windows.shape, windows.dtype)
+    setattr(_scratch, role + "_source", None)
+    cols = _workspace(xp, role, windows.shape, windows.dtype)
     xp.copyto(cols, windows)
+    source = _source_ref(x)
+    geometry = (kw, tuple(dilations), tuple(map(tuple, pairs)), tuple(outs))
+    setattr(_scratch, role + "_source", None if source is None else (source, geometry, start))
     weights = w.transpose(1, 2, 0, 3).reshape(kw * depth, kh * out_depth)
-    products = _workspace(xp, "row_products", (batch * rows * width, kh * out_depth), x.dtype)
+    products = _workspace(xp, "row_products", (cols.size // (kw * depth), kh * out_depth), x.dtype)
     xp.matmul(cols.reshape(-1, kw * depth), weights, out=products)
-    products = products.reshape(batch, rows, width, kh, out_depth)
-    shifted = [products[:, i * dilations[0] : i * dilations[0] + height, :, i] for i in range(kh)]
-    out = reusable_output(xp, "row_patches", shifted[0].shape, shifted[0].dtype)
-    if kh > 1:
-        xp.add(shifted[0], shifted[1], out=out)
+    products = products.reshape(batch, stop - start, width, kh, out_depth)
+    parts = [
+        (tap[0], products[:, tap[1], :, i])
+        for i, tap in enumerate(_row_taps(height, kh, dilations[0], start, stop))
+        if tap is not None
+    ]
+    out = reusable_output(xp, "row_patches", (batch, height, width, out_depth), x.dtype)
+    full = next((part for part in parts if part[0] == slice(0, height)), None)
+    if full is None:
+        out.fill(0)
     else:
-        out[...] = shifted[0]
-    for part in shifted[2:]:
-        out += part
+        # The one filter row that meets every output row starts the sum, folded into the
+        # first add (the rows another filter row misses take it alone).
+        parts.remove(full)
+        if parts:
+            output_rows, first = parts.pop(0)
+            low, high = output_rows.start, output_rows.stop
+            xp.add(full[1][:, low:high], first, out=out[:, low:high])
+            out[:, :low] = full[1][:, :low]
+            out[:, high:] = full[1][:, high:]
+        else:
+            out[...] = full[1]
+    for output_rows, part in parts:
+        view = out[:, output_rows]
+        view += part
     return out
+
+
+# Below this many output pixels per image, per-image GEMMs run slower than one im2col GEMM.
+_MIN_ROW_PIXELS = 512
+
+
+def _held_row_patches(xp, x, kernel, dilations, pairs, outs):
+    """The forward convolution's row patches of `x` (batch, real rows, width, kw, C) and the
+    padded row they start at, if this thread still holds them for this geometry, else None."""
+    held = getattr(_scratch, "row_patches_source", None)
+    geometry = (kernel[1], tuple(dilations), tuple(map(tuple, pairs)), tuple(outs))
+    if held is None or held[0]() is not x or held[1] != geometry:
+        return None
+    return _scratch.row_patches[2], held[2]
+
+
+def _backprop_filter_rows(xp, held, kernel, dy, dilations):
+    """The stride-1 filter gradient from held row patches: filter row i pairs padded rows
+    r + i * dilation with output rows r, one GEMM per image and filter row."""
+    cols, start = held
+    kh, kw = kernel
+    batch, height, width, out_depth = dy.shape
+    depth = cols.shape[-1]
+    result = xp.empty((kh, kw * depth, out_depth), dy.dtype)
+    taps = _row_taps(height, kh, dilations[0], start, start + cols.shape[1])
+    for i, tap in enumerate(taps):
+        if tap is None:
+            result[i] = 0
+            continue
+        output_rows, patch_rows = tap
+        count = (output_rows.stop - output_rows.start) * width
+        patches = cols[:, patch_rows].reshape(batch, count, kw * depth)
+        grads = dy[:, output_rows].reshape(batch, count, out_depth)
+        (patches.transpose(0, 2, 1) @ grads).sum(axis=0, out=result[i])
+    return result.reshape(kh, kw, depth, out_depth)
 
 
 def _backprop_filter_cl(xp, x, kernel, dy, strides, dilations, pairs, groups):
@@ -384,9 +559,24 @@ def _backprop_filter_cl(xp, x, kernel, dy, strides, dilations, pairs, groups):
     taps = int(np.prod(kernel))
     if dy.size == 0 or x.size == 0:
         return xp.zeros((*kernel, depth // groups, out_depth), x.dtype)
+    if (
+        groups == 1
+        and len(kernel) == 2
+        and strides[0] == strides[1] == 1
+        and outs[0] * outs[1] >= _MIN_ROW_PIXELS
+    ):
+        held = _held_row_patches(xp, x, kernel, dilations, pairs, outs)
+        if held is not None:
+            return _backprop_filter_rows(xp, held, kernel, dy, dilations)
     cols = _patches(xp, x, kernel, strides, dilations, pairs, outs)
     grads = dy.reshape(-1, out_depth)
     if groups == 1:
+        batch, per_image = x.shape[0], len(cols) // max(x.shape[0], 1)
+        if taps * depth <= 64 and batch > 1 and per_image <= 4096:
+            # Few filter rows: one GEMM per image runs twice as fast as one long thin GEMM.
+            per_images = cols.reshape(batch, per_image, -1).transpose(0, 2, 1)
+            products = per_images @ grads.reshape(batch, per_image, out_depth)
+            return products.sum(axis=0).reshape(*kernel, depth, out_depth)
         return (cols.T @ grads).reshape(*kernel, depth, out_depth)
     filter_depth = depth // groups
     grouped = cols.reshape(-1, taps, groups, filter_depth).transpose(2, 1, 3, 0)
@@ -540,6 +730,7 @@ def _input_backprop_kernel(
         dy_cl_shape = _to_channels_last(dy.shape, data_format)
         if dy_cl_shape[-1] != w.shape[-1]:
             raise _InvalidConvError(f"{what}: filter and out_backprop must have the same out_depth")
+        _check_batch(what, shape[0], dy_cl_shape[0])
         family.check_backprop(
             what, outs, dy_cl_shape, shape[1:-1], w.shape[:-2], strides, dilations
         )
@@ -552,6 +743,14 @@ def _input_backprop_kernel(
         out = _backprop_input_cl(xp, shape, w, _cl(xp, dy, data_format), strides, dilations, pairs)
     out = _from_cl(xp, out, data_format)
     return out.astype(restore) if restore is not None else out
+
+
+def _check_batch(what, batch, dy_batch):
+    if batch != dy_batch:
+        raise _InvalidConvError(
+            f"{what}: input and out_backprop must have the same batch size. Input batch: "
+            f"{batch}, outbackprop batch: {dy_batch}, batch_dim: 0"
+        )
 
 
 def _input_sizes(family, sizes, filter_shape, dy_shape, data_format):
@@ -585,6 +784,7 @@ def _filter_backprop_kernel(
         dy_cl_shape = _to_channels_last(dy.shape, data_format)
         if dy_cl_shape[-1] != sizes[-1]:
             raise _InvalidConvError(f"{what}: filter and out_backprop must have the same out_depth")
+        _check_batch(what, shape[0], dy_cl_shape[0])
         family.check_backprop(what, outs, dy_cl_shape, shape[1:-1], sizes[:-2], strides, dilations)
     except _InvalidConvError as error:
         _raise_kernel(error)

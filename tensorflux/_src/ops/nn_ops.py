@@ -17,6 +17,7 @@ from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.ops import _rules as rules
 from tensorflux._src.ops import (
     array_ops,
+    conv_ops,
     indexing_ops,
     math_ops,
     random_ops,
@@ -79,12 +80,28 @@ def _is_zero(tensor) -> bool:
 
 
 # ---- Relu -------------------------------------------------------------------------------------
+# Float32/64 results at least this big reuse the memory of earlier ones (conv_ops.reusable_output):
+# fresh memory would cost a page fault per 4 KiB on first write.
+_REUSED_BYTES = 1 << 20
+
+
+def _reused(xp, role: str, like):
+    """Memory for a result shaped and typed like `like`, or None for a fresh array."""
+    if like.nbytes < _REUSED_BYTES or like.dtype.kind != "f" or like.dtype.itemsize < 4:
+        return None
+    return conv_ops.reusable_output(xp, role, like.shape, like.dtype)
+
+
 def _relu_kernel(xp, features):
-    return xp.maximum(features, features.dtype.type(0))
+    return xp.maximum(features, features.dtype.type(0), out=_reused(xp, "relu", features))
 
 
 def _relu_grad_kernel(xp, gradients, features):
-    return gradients * (features > 0)
+    out = _reused(xp, "relu_grad", gradients) if gradients.shape == features.shape else None
+    if out is None:
+        return gradients * (features > 0)
+    mask = conv_ops.reusable_output(xp, "relu_grad_mask", features.shape, np.bool_)
+    return xp.multiply(gradients, xp.greater(features, 0, out=mask), out=out)
 
 
 RELU_GRAD = _activation_grad_op(
@@ -550,6 +567,16 @@ def _bias_add_kernel(xp, value, bias, data_format="NHWC"):
             f"{_dims_text(bias.shape)} vs. {_dims_text(value.shape)}",
         )
     if axis == value.ndim - 1:
+        if value.ndim > 2 and value.size and value.flags.c_contiguous:
+            # Rows of width * channels with the bias tiled along them: the add's inner loop
+            # then runs over far more than one pixel's channels.
+            width = value.shape[-2]
+            rows = value.reshape(-1, width * value.shape[-1])
+            out = _reused(xp, "bias_add", value)
+            if out is None:
+                return (rows + xp.tile(bias, width)).reshape(value.shape)
+            xp.add(rows, xp.tile(bias, width), out=out.reshape(rows.shape))
+            return out
         return value + bias
     return value + bias.reshape((-1,) + (1,) * (value.ndim - 2))
 
@@ -578,6 +605,20 @@ def _bias_add_grad(op, dy):
     return [dy, bias_add_grad(dy, data_format=op.get_attr("data_format"))]
 
 
+_ONES = {}
+
+
+def _ones(xp, length: int, dtype):
+    """A cached read-only vector of ones (the summing vector of BiasAddGrad)."""
+    key = (xp.__name__, length, dtype.str)
+    ones = _ONES.get(key)
+    if ones is None:
+        if len(_ONES) > 16:
+            _ONES.clear()
+        ones = _ONES[key] = xp.ones(length, dtype)
+    return ones
+
+
 def _bias_add_grad_kernel(xp, out_backprop, data_format="NHWC"):
     if out_backprop.ndim < 2:
         raise errors.InvalidArgumentError(
@@ -586,6 +627,9 @@ def _bias_add_grad_kernel(xp, out_backprop, data_format="NHWC"):
     axis = _channel_axis(out_backprop.ndim, data_format)
     if axis == out_backprop.ndim - 1:
         flat = out_backprop.reshape(-1, out_backprop.shape[-1])
+        if out_backprop.dtype.kind == "f" and out_backprop.dtype.itemsize >= 4 and len(flat):
+            # A product with a ones vector runs in BLAS, several times faster than sum(axis=0).
+            return _ones(xp, len(flat), out_backprop.dtype) @ flat
         return flat.sum(axis=0, dtype=out_backprop.dtype)
     axes = (0, *range(2, out_backprop.ndim))
     return out_backprop.sum(axis=axes, dtype=out_backprop.dtype)

@@ -20,7 +20,7 @@ from tensorflux._src.core.registry import OpDef, register
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.ops import _rules as rules
-from tensorflux._src.ops import array_ops, space_ops
+from tensorflux._src.ops import array_ops, conv_ops, space_ops
 
 # TF's MaxPool/MaxPoolWithArgmax type lists ("realnumbertypes" minus a few), and the float lists.
 _REAL = frozenset(
@@ -168,7 +168,9 @@ def _accumulator(dtype):
     return np.dtype(np.float32) if dtype.itemsize == 2 and dtype.kind in "fV" else dtype
 
 
-_CHUNK_BYTES = 1 << 18
+_CHUNK_BYTES = 1 << 17
+# Float results at least this big reuse the memory of earlier ones.
+_REUSED_BYTES = 1 << 20
 
 
 class _Pooling:
@@ -221,6 +223,33 @@ class _Pooling:
             )
         )
         self.overlapping = any(k > s for k, s in zip(self.ksize, self.strides))
+        self.base = self._tiling_offsets(channels_last_shape[1:-1])
+
+    def _tiling_offsets(self, in_sizes) -> frozenset:
+        """Positions (in `offsets`) of the window offsets below the stride, when together they
+        cover every input element exactly once (each then writes its share of a scatter
+        before the other offsets add theirs: row-major order puts it first)."""
+        if self.empty or not all(
+            s <= k and before == 0 and n == s * out
+            for k, s, n, out, (before, _) in zip(
+                self.ksize, self.strides, in_sizes, self.outs, self.pads
+            )
+        ):
+            return frozenset()
+        per_dim = [
+            [_offset_dim(o, n, s, out, before) is not None for o in range(k)]
+            for n, k, s, out, (before, _) in zip(
+                in_sizes, self.ksize, self.strides, self.outs, self.pads
+            )
+        ]
+        base, position = set(), 0
+        for combination in itertools.product(*(range(k) for k in self.ksize)):
+            if not all(per_dim[dim][o] for dim, o in enumerate(combination)):
+                continue
+            if all(o < s for o, s in zip(combination, self.strides)):
+                base.add(position)
+            position += 1
+        return frozenset(base)
 
     def counts(self, dtype):
         """How many real (unpadded) elements each output window covers, broadcastable."""
@@ -246,18 +275,26 @@ class _Pooling:
         return self.xp.full(self.out_shape, fill, dtype=dtype), self.offsets
 
     def max(self, x):
+        xp = self.xp
         if self.empty:
-            return self.xp.zeros(self.out_shape, x.dtype)
-        out, rest = self._start(x, _lowest(x.dtype), x.dtype)
-        # fmax skips NaNs the way TF's `>` comparisons do.
-        larger = self.xp.fmax if x.dtype.kind in "fV" else self.xp.maximum
+            return xp.zeros(self.out_shape, x.dtype)
+        lowest = _lowest(x.dtype)
+        # fmax skips NaNs the way TF's `>` comparisons do; starting from the lowest finite
+        # value makes -inf inputs and windows of NaNs come out as it.
+        larger = xp.fmax if x.dtype.kind in "fV" else xp.maximum
+        first = next((offset for offset in self.offsets if offset[2]), None)
+        rest = [offset for offset in self.offsets if offset is not first]
+        if first is None:
+            out = xp.full(self.out_shape, lowest, dtype=x.dtype)
+        else:
+            out = self.result("max_pool", self.out_shape, x.dtype)
         for chunk in self.batch_chunks(x.dtype.itemsize):
-            part = out[chunk]
+            part, source = out[chunk], x[chunk]
+            if first is not None:
+                larger(source[first[0]], lowest, out=part)
             for in_index, out_index, _ in rest:
                 view = part[out_index]
-                larger(view, x[chunk][in_index], out=view)
-            if x.dtype.kind in "fV":
-                larger(part, _lowest(x.dtype), out=part)
+                larger(view, source[in_index], out=view)
         return out
 
     def first_max_masks(self, x, out):
@@ -296,8 +333,9 @@ class _Pooling:
         offset's mask is set, when masks are given)."""
         xp = self.xp
         disjoint = not self.overlapping
+        base = self.base
         if total is None:
-            total = (xp.empty if self.tiled else xp.zeros)(self.in_shape, dtype)
+            total = self.result("pool_grad", self.in_shape, dtype, zeroed=not base)
         picked = None
         pairs = masks if masks is not None else ((k, None) for k in range(len(self.offsets)))
         for k, hit in pairs:
@@ -305,11 +343,11 @@ class _Pooling:
             view = total[in_index]
             source = dy[out_index]
             if hit is None:
-                if disjoint:
+                if disjoint or k in base:
                     view[...] = source
                 else:
                     xp.add(view, source, out=view)
-            elif disjoint:
+            elif disjoint or k in base:
                 xp.multiply(source, hit, out=view)
             else:
                 if picked is None or picked.shape != hit.shape:
@@ -317,6 +355,21 @@ class _Pooling:
                 xp.multiply(source, hit, out=picked)
                 xp.add(view, picked, out=view)
         return total
+
+    def result(self, role: str, shape, dtype, zeroed=False):
+        """A result array; a big float one reuses the memory of an earlier result
+        (conv_ops.reusable_output) rather than paying page faults on fresh memory."""
+        dtype = np.dtype(dtype)
+        if (
+            dtype.kind != "f"
+            or dtype.itemsize < 4
+            or np.prod(shape) * dtype.itemsize < _REUSED_BYTES
+        ):
+            return (self.xp.zeros if zeroed else self.xp.empty)(shape, dtype)
+        out = conv_ops.reusable_output(self.xp, role, shape, dtype)
+        if zeroed:
+            out.fill(0)
+        return out
 
     def batch_chunks(self, itemsize: int) -> list[slice]:
         """Slices of the batch small enough that one offset's arrays stay in cache, so the
@@ -332,7 +385,7 @@ class _Pooling:
         chunks = self.batch_chunks(dy.dtype.itemsize)
         if len(chunks) == 1:
             return self.scatter(dy, self.first_max_masks(x, y), dy.dtype)
-        total = (self.xp.empty if self.tiled else self.xp.zeros)(self.in_shape, dy.dtype)
+        total = self.result("pool_grad", self.in_shape, dy.dtype, zeroed=not self.base)
         for chunk in chunks:
             self.scatter(dy[chunk], self.first_max_masks(x[chunk], y[chunk]), dy.dtype,
                          total[chunk])  # fmt: skip

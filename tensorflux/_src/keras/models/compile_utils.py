@@ -118,9 +118,7 @@ class LossesContainer:
         self._built = True
 
     def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
-        y_true, y_pred, sample_weight = _dict_outputs_as_lists(
-            self, y_true, y_pred, sample_weight
-        )
+        y_true, y_pred, sample_weight = _dict_outputs_as_lists(self, y_true, y_pred, sample_weight)
         y_true = self._conform_to_outputs(y_pred, y_true)
         sample_weight = self._conform_to_outputs(y_pred, sample_weight)
         if not self._built:
@@ -259,9 +257,7 @@ class MetricsContainer:
         return self._user_weighted_metrics if weighted else self._user_metrics
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        y_true, y_pred, sample_weight = _dict_outputs_as_lists(
-            self, y_true, y_pred, sample_weight
-        )
+        y_true, y_pred, sample_weight = _dict_outputs_as_lists(self, y_true, y_pred, sample_weight)
         y_true = _conform_to_outputs(
             y_pred, map_to_output_names(y_pred, self._output_names, y_true)
         )
