@@ -792,3 +792,15 @@ def test_backprop_input_from_row_patches(kernel, strides, dilations, padding):
         )
         want = ref_conv_backprop_input(sizes, w, dy, stride_pair, explicit, dilations=dilations)
         np.testing.assert_allclose(got.numpy(), want, rtol=1e-4, atol=1e-4)
+
+
+def test_backprop_filter_rejects_mismatched_batches():
+    # TF's own message (from its reference kernel; the oneDNN build fails less clearly).
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"input and out_backprop must have the same batch size\. Input batch: 2, "
+        r"outbackprop batch: 3",
+    ):
+        tf.compat.v1.nn.conv2d_backprop_filter(
+            tf.ones([2, 5, 5, 3]), [3, 3, 3, 4], tf.ones([3, 5, 5, 4]), [1, 1, 1, 1], "SAME"
+        )
