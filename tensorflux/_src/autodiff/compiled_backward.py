@@ -67,7 +67,7 @@ class _Layout:
     def describe(self, records) -> bool:
         """Appends each record's op, attrs and wiring to the key; False if one can't be
         compiled (a one-off custom gradient, unhashable attrs, a non-eager tensor)."""
-        slots, key = self.slots, self.key
+        slot_of, append, add = self.slots.get, self.key.append, self._add
         registered = registry._REGISTRY
         for op_def, inputs, outputs, attrs in records:
             if registered.get(op_def.name) is not op_def:  # a one-off custom gradient
@@ -75,13 +75,16 @@ class _Layout:
             attrs_key = _attr_key(attrs) if attrs else ()
             if attrs_key is None:
                 return False
-            key.append(op_def.name)
-            key.append(attrs_key)
-            for items in (inputs, outputs):
-                for item in items:
-                    slot = slots.get(id(item))
-                    key.append(self._add(item) if slot is None else slot)
-                key.append(None)  # ends the inputs, then the outputs
+            append(op_def.name)
+            append(attrs_key)
+            for item in inputs:
+                slot = slot_of(id(item))
+                append(add(item) if slot is None else slot)
+            append(None)  # ends the inputs
+            for item in outputs:
+                slot = slot_of(id(item))
+                append(add(item) if slot is None else slot)
+            append(None)  # ends the outputs
         return True
 
     def _add(self, item) -> int:
