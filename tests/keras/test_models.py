@@ -285,3 +285,13 @@ def test_clone_model_makes_new_layers_with_the_same_architecture():
     clone.set_weights(model.get_weights())
     x = np.ones((1, 3), "float32")
     np.testing.assert_allclose(clone(x).numpy(), model(x).numpy())
+
+
+def test_older_namespaces_alias_the_same_objects():
+    preprocessing = keras.layers.experimental.preprocessing
+    assert preprocessing.Rescaling is keras.layers.Rescaling
+    assert preprocessing.RandomFlip is keras.layers.RandomFlip
+    assert keras.preprocessing.sequence.pad_sequences([[1, 2], [3]]).tolist() == [[1, 2], [0, 3]]
+    assert keras.preprocessing.image_dataset_from_directory is (
+        keras.utils.image_dataset_from_directory
+    )

@@ -197,3 +197,4 @@ from tensorflux._src.keras.layers.reshaping.zero_padding2d import ZeroPadding2D 
 from tensorflux._src.keras.layers.reshaping.zero_padding3d import ZeroPadding3D as ZeroPadding3D
 from tensorflux._src.keras.saving.serialization_lib import deserialize_layer as deserialize
 from tensorflux._src.keras.saving.serialization_lib import serialize_layer as serialize
+from tensorflux.keras.layers import experimental as experimental
