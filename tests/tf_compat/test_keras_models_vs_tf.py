@@ -136,3 +136,40 @@ def test_fit_logs_and_loss_values_match():
         np.testing.assert_allclose(history_ours[key], history_theirs[key], rtol=1e-4, atol=1e-6)
     for a, b in zip(ours.get_weights(), theirs.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_cnn_with_batch_norm_trains_like_tf_keras():
+    def build(tf, keras):
+        model = keras.Sequential(
+            [
+                keras.layers.Conv2D(6, 3, padding="same", input_shape=(10, 10, 3)),
+                keras.layers.BatchNormalization(),
+                keras.layers.ReLU(),
+                keras.layers.MaxPooling2D(),
+                keras.layers.Conv2D(8, 3, strides=2, use_bias=False),
+                keras.layers.GlobalAveragePooling2D(),
+                keras.layers.Dense(4),
+            ]
+        )
+        # SGD, not Adam: the conv bias before BatchNormalization gets gradients at rounding
+        # level, which Adam's normalization would blow up into framework-specific noise.
+        model.compile(
+            optimizer=keras.optimizers.SGD(0.1, momentum=0.9),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            metrics=["accuracy"],
+        )
+        return model
+
+    ours, theirs = _both(build)
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((24, 10, 10, 3)).astype("float32")
+    y = rng.integers(0, 4, 24)
+    history_ours = ours.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0).history
+    history_theirs = theirs.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0).history
+    for key in history_theirs:
+        np.testing.assert_allclose(history_ours[key], history_theirs[key], rtol=2e-4, atol=1e-5)
+    for a, b in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=2e-3, atol=2e-5)
+    np.testing.assert_allclose(
+        ours.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol=2e-3, atol=2e-4
+    )
