@@ -146,6 +146,7 @@ class Function:
         self._tracing_count = 0
         self._last_keys: dict | None = None
         self._relaxed: dict = {}  # structure+dtypes -> the shapes seen, for reduce_retracing
+        self._exact_cache: dict = {}  # (structure, exact keys) -> the concrete function used
         self._created_variables = False
         self._bound: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         functools.update_wrapper(self, python_function)
@@ -231,14 +232,22 @@ class Function:
         arguments = list(bound.arguments.values())  # parameter order, not dict key order
         flat = nest.flatten(arguments)
         keys = tuple(_leaf_key(v) for v in flat)
-        if self._reduce_retracing and self._input_signature is None:
-            keys = self._relax(arguments, keys)
-        key = (repr(_structure(arguments)), keys)
-        concrete = self._cache.get(key)
+        structure = repr(_structure(arguments))
+        relaxing = self._reduce_retracing and self._input_signature is None
+        # With reduce_retracing, calls whose exact shapes were seen before skip the relaxing.
+        concrete = self._exact_cache.get((structure, keys)) if relaxing else None
         if concrete is None:
-            self._report_retrace(arguments, keys)
-            concrete = self._trace(bound, arguments, keys)
-            self._cache[key] = concrete
+            exact_key = (structure, keys)
+            if relaxing:
+                keys = self._relax(structure, keys)
+            key = (structure, keys)
+            concrete = self._cache.get(key)
+            if concrete is None:
+                self._report_retrace(arguments, keys)
+                concrete = self._trace(bound, arguments, keys)
+                self._cache[key] = concrete
+            if relaxing:
+                self._exact_cache[exact_key] = concrete
         tensors = []
         for value, key in zip(flat, keys):
             if isinstance(value, _SpecValue):
@@ -249,10 +258,10 @@ class Function:
                 tensors.extend(value._to_components())
         return concrete, tensors
 
-    def _relax(self, arguments, keys):
+    def _relax(self, structure: str, keys):
         """reduce_retracing: a tensor whose shape changed gets None in the dims that differ."""
         family = (
-            repr(_structure(arguments)),
+            structure,
             tuple(k.dtype.name if isinstance(k, _TensorKey) else k for k in keys),
         )
         seen = self._relaxed.get(family)
