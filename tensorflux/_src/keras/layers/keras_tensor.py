@@ -66,7 +66,3 @@ class KerasGraph(ir.Graph):
 
     tensor_class = KerasTensor
     accepts_outside_ops = True
-
-
-def is_keras_tensor(value) -> bool:
-    return isinstance(value, KerasTensor)

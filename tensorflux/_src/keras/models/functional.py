@@ -70,10 +70,6 @@ class Functional(training.Model):
         self._map_network()
         self._input_layers = tuple(t._keras_history.layer for t in flat_inputs)
         self._output_layers = tuple(t._keras_history.layer for t in flat_outputs)
-        self._output_coordinates = [
-            (t._keras_history.layer, t._keras_history.node_index, t._keras_history.tensor_index)
-            for t in flat_outputs
-        ]
         self.input_names = [layer.name for layer in self._input_layers]
         self.output_names = _unique_output_names(self._output_layers, outputs)
         self._is_graph_network = True
@@ -82,8 +78,6 @@ class Functional(training.Model):
         self.supports_masking = any(
             getattr(t, "_keras_mask", None) is not None for t in flat_outputs
         )
-        # A new model is a new layer: its own node for calling it on KerasTensors later.
-        self._compute_output_and_mask_jointly = True
 
     def _map_network(self):
         """Finds the nodes (and their run order) from the inputs to the outputs and to the
