@@ -61,8 +61,30 @@ class KerasTensor(ir.SymbolicTensor):
         return self.op.name if self._is_input else super().name
 
 
+class _KeepNothing(list):
+    """A node list that keeps nothing."""
+
+    def append(self, item):
+        pass
+
+
+class _CacheNothing(dict):
+    def __setitem__(self, key, value):
+        pass
+
+
 class KerasGraph(ir.Graph):
-    """The graph Keras inputs and the TF ops applied to them live in."""
+    """The graph Keras inputs and the TF ops applied to them live in.
+
+    It is only ever walked back from its tensors, so it keeps no list of its nodes and no
+    cache of constants: a model that is deleted frees its layers and weights, however many
+    models the session builds (a list would keep every one alive until clear_session).
+    """
 
     tensor_class = KerasTensor
     accepts_outside_ops = True
+
+    def __init__(self, name: str = "keras_graph"):
+        super().__init__(name)
+        self.nodes = _KeepNothing()
+        self._constants = _CacheNothing()
