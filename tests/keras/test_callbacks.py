@@ -271,7 +271,7 @@ def clock(monkeypatch):
 
 def test_progbar_dynamic_layout(capsys, clock):
     bar = Progbar(50)
-    assert bar._dynamic_display  # any POSIX interpreter, as tf_keras decides
+    bar._dynamic_display = True  # a terminal
     clock.now += 0.5
     bar.update(1, [("loss", 0.5)])
     clock.now += 2.0
@@ -296,18 +296,22 @@ def test_progbar_dynamic_layout(capsys, clock):
 
 def test_progbar_static_display_and_interval(capsys, clock):
     bar = Progbar(10, width=10)
-    bar._dynamic_display = False
-    bar.update(1)
-    bar.update(2)  # within `interval` of the last draw: skipped
-    clock.now += 1.0
+    assert not bar._dynamic_display  # pytest's captured stdout is not a terminal
+    bar.update(1)  # a file or pipe gets a line at most every 10 s: skipped
+    clock.now += 10.0
     bar.update(5)
+    bar.update(6)  # skipped
+    clock.now += 1.0
+    bar.update(10)  # the end of the epoch always prints
     assert capsys.readouterr().out == (
-        "\n 1/10 [>.........] - ETA: 0s\n 5/10 [====>.....] - ETA: 1s"
+        " 5/10 [====>.....] - ETA: 10s\n"
+        "10/10 [==========] - 11s 1s/step\n"
     )
 
 
 def test_progbar_unknown_target_small_values_and_stateful(capsys, clock):
     bar = Progbar(None, stateful_metrics=["acc"])
+    bar._dynamic_display = True
     clock.now += 0.002
     bar.update(2, [("loss", 1e-5), ("acc", 0.5)])
     bar.update(4, [("loss", 3e-5), ("acc", 0.75)], finalize=True)

@@ -19,13 +19,18 @@ def _write(message: str) -> None:
     sys.stdout.write(message)
 
 
+# Output that can't redraw in place (a file, a pipe, a CI log) gets a full line at most this
+# often, and at the end of each epoch.
+_STATIC_INTERVAL = 10.0
+
+
 def _dynamic_display_available() -> bool:
-    # tf_keras's test: a tty, a notebook kernel, PyCharm, or any POSIX interpreter (so on Linux
-    # and macOS the bar always redraws in place with backspaces and a carriage return).
+    # A tty, a notebook kernel or PyCharm redraw the bar in place. tf_keras also counts any
+    # POSIX interpreter, so its logs written to files fill up with a line per update (the
+    # complaint of keras-team/keras#12860); here those get a line every 10 s instead.
     return (
         (hasattr(sys.stdout, "isatty") and sys.stdout.isatty())
         or "ipykernel" in sys.modules
-        or "posix" in sys.modules
         or "PYCHARM_HOSTED" in os.environ
     )
 
@@ -102,7 +107,11 @@ class Progbar:
         if current == self.target:
             self._time_at_epoch_end = now
         if self.verbose == 1:
-            if now - self._last_update < self.interval and not finalize:
+            if self._dynamic_display:
+                due = now - self._last_update >= self.interval
+            else:  # the first line only after 10 s too: short epochs print just their end
+                due = now - max(self._last_update, self._start) >= _STATIC_INTERVAL
+            if not (due or finalize):
                 return
             self._draw_bar(current, now, elapsed, finalize)
         elif self.verbose == 2 and finalize:
@@ -134,8 +143,8 @@ class Progbar:
         return np.mean(total / max(1, count))
 
     def _draw_bar(self, current, now, elapsed, finalize):
-        previous_width = self._total_width
-        message = "\b" * previous_width + "\r" if self._dynamic_display else "\n"
+        previous_width = self._total_width if self._dynamic_display else 0
+        message = "\b" * previous_width + "\r" if self._dynamic_display else ""
 
         if self.target is not None:
             digits = int(np.log10(self.target)) + 1
@@ -164,7 +173,7 @@ class Progbar:
         self._total_width += len(info)
         if previous_width > self._total_width:
             info += " " * (previous_width - self._total_width)
-        if finalize:
+        if finalize or not self._dynamic_display:
             info += "\n"
         _write(message + info)
 
