@@ -304,8 +304,7 @@ def test_progbar_static_display_and_interval(capsys, clock):
     clock.now += 1.0
     bar.update(10)  # the end of the epoch always prints
     assert capsys.readouterr().out == (
-        " 5/10 [====>.....] - ETA: 10s\n"
-        "10/10 [==========] - 11s 1s/step\n"
+        " 5/10 [====>.....] - ETA: 10s\n10/10 [==========] - 11s 1s/step\n"
     )
 
 
