@@ -173,3 +173,40 @@ def test_cnn_with_batch_norm_trains_like_tf_keras():
     np.testing.assert_allclose(
         ours.predict(x, verbose=0), theirs.predict(x, verbose=0), rtol=2e-3, atol=2e-4
     )
+
+
+def _many_tf_ops(tf, keras):
+    x = keras.Input((4,), name="x")
+    a = keras.layers.Dense(4, name="proj")(x)
+    return keras.Model(
+        x,
+        [
+            tf.concat([x, a], axis=-1),
+            tf.reshape(x, [-1, 2, 2]),
+            tf.expand_dims(x, 1),
+            2.0 - x,
+            x + a,
+            tf.nn.relu(x),
+            tf.matmul(x, a, transpose_b=True),
+            tf.reduce_mean(x, axis=1, keepdims=True),
+        ],
+    )
+
+
+@pytest.mark.filterwarnings("ignore:You are saving your model as an HDF5 file")
+@pytest.mark.parametrize("suffix", [".h5", ".keras"])
+def test_tf_ops_on_keras_tensors_survive_files_both_ways(tmp_path, suffix):
+    ours, theirs = _both(_many_tf_ops)
+    data = np.random.default_rng(3).standard_normal((3, 4)).astype("float32")
+    expected = theirs.predict(data, verbose=0)
+    # ours -> tf_keras
+    ours.save(tmp_path / f"ours{suffix}")
+    loaded = keras2.models.load_model(tmp_path / f"ours{suffix}")
+    for a, b in zip(loaded.predict(data, verbose=0), expected):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    # tf_keras -> ours
+    theirs.save(tmp_path / f"theirs{suffix}")
+    mine = tfx.keras.models.load_model(tmp_path / f"theirs{suffix}")
+    assert [layer.name for layer in mine.layers] == [layer.name for layer in theirs.layers]
+    for a, b in zip(mine.predict(data, verbose=0), expected):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

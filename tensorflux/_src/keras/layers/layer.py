@@ -116,7 +116,7 @@ def _has_keras_tensor(args, kwargs) -> bool:
     first = args[0] if args else None
     if isinstance(first, KerasTensor):
         return True
-    if isinstance(first, Tensor):
+    if isinstance(first, Tensor) and not kwargs and len(args) == 1:
         return False
     return any(isinstance(t, KerasTensor) for t in nest.flatten((args, kwargs)))
 

@@ -435,23 +435,39 @@ def _serialize_node(node, tensor_ref):
     return entries
 
 
+_CONSTANT = "_CONSTANT_VALUE"  # tf_keras's marker for a constant first argument
+
+
 def _serialize_op_node(node, tensor_ref):
+    """An op layer's call as tf_keras writes it: each tensor of the first argument as an
+    inbound entry (a constant as `['_CONSTANT_VALUE', -1, value, ...]`), the other arguments
+    in the kwargs of the entries."""
     layer = node.layer
-    keras_inputs = node.keras_inputs
-    first = tensor_ref(keras_inputs[0])
-    kwargs = {}
-    positions = len(keras_inputs) + len(layer.constants)
-    symbolic = iter(keras_inputs[1:])
-    names = ["x", "y"]
-    for position in range(1, positions):
-        value = (
-            layer.constants[position].tolist()
-            if position in layer.constants
-            else tensor_ref(next(symbolic))
-        )
-        kwargs[names[position] if position < len(names) else f"arg{position}"] = value
-    kwargs["name"] = None
-    return [[*first, kwargs]]
+    if layer.op is not None:
+        refs = [tensor_ref(t) for t in node.keras_inputs]
+        first, kwargs = tf_op_layer.call_arguments(layer, refs)
+    else:  # rebuilt from a config: its call's own arguments
+        first = node.call_args[0] if node.call_args else None
+        kwargs = dict(node.call_kwargs)
+
+    def plain(value):
+        if isinstance(value, KerasTensor):
+            return tensor_ref(value)
+        if hasattr(value, "numpy"):
+            return value.numpy().tolist()
+        return value
+
+    kwargs = {k: plain(v) if not _is_ref(v) else v for k, v in kwargs.items()}
+
+    def entry(value):
+        value = plain(value) if not _is_ref(value) else value
+        return [*value, dict(kwargs)] if _is_ref(value) else [_CONSTANT, -1, value, kwargs]
+
+    # tf_keras keeps the structure of an op layer's first argument: one entry for a tensor,
+    # a list of entries for a list (concat).
+    if isinstance(first, list) and first and not _is_ref(first):
+        return [entry(value) for value in first]
+    return entry(first)
 
 
 def reconstruct_from_config(config, custom_objects=None):
@@ -465,7 +481,10 @@ def reconstruct_from_config(config, custom_objects=None):
             layer_data, custom_objects=custom_objects, module_objects=None
         )
         created[layer_data.get("name") or layer.name] = layer
-        pending.append((layer, layer_data.get("inbound_nodes", [])))
+        nodes = [
+            [node] if _is_entry(node) else node for node in layer_data.get("inbound_nodes", [])
+        ]
+        pending.append((layer, nodes))
 
     def resolve(ref):
         name, node_index, tensor_index = ref[0], ref[1], ref[2]
@@ -523,6 +542,8 @@ def reconstruct_from_config(config, custom_objects=None):
 def _node_ready(node_data, created, done_nodes) -> bool:
     for entry in node_data:
         name, node_index = entry[0], entry[1]
+        if name == _CONSTANT:
+            continue
         if name not in created or done_nodes.get(name, 0) <= node_index:
             return False
         kwargs = entry[3] if len(entry) > 3 else {}
@@ -530,6 +551,11 @@ def _node_ready(node_data, created, done_nodes) -> bool:
             if _is_ref(value) and done_nodes.get(value[0], 0) <= value[1]:
                 return False
     return True
+
+
+def _is_entry(value) -> bool:
+    """One inbound entry `[layer name, node, tensor, kwargs]` (an op layer's single input)."""
+    return isinstance(value, (list, tuple)) and len(value) >= 3 and isinstance(value[0], str)
 
 
 def _is_ref(value) -> bool:
@@ -543,11 +569,11 @@ def _is_ref(value) -> bool:
 
 
 def _call_from_node_data(layer, node_data, resolve):
-    tensors = [resolve(entry) for entry in node_data]
+    tensors = [entry[2] if entry[0] == _CONSTANT else resolve(entry) for entry in node_data]
     kwargs = dict(node_data[-1][3]) if len(node_data[-1]) > 3 else {}
     kwargs = {k: resolve(v) if _is_ref(v) else v for k, v in kwargs.items()}
     extra = kwargs.pop("__extra_args__", [])
-    if isinstance(layer, tf_op_layer.TFOpLambda) or layer.__class__.__name__ == "TFOpLambda":
-        return layer(tensors[0], **kwargs)
     first = tensors[0] if len(tensors) == 1 else tensors
+    if isinstance(layer, tf_op_layer.TFOpLambda):
+        return layer(first, **kwargs)
     return layer(first, *extra, **kwargs)

@@ -183,6 +183,13 @@ class _PublicNames:
                 internal[id(cls)] = (cls, _INTERNAL_MODEL_CLASSES[class_name])
             else:
                 names.setdefault(id(cls), ("keras", class_name))
+        # TF ops on Keras tensors: written under tf_keras's own module, which tf_keras imports
+        # to load them (Keras 3 has no such layer); found by class name when read back.
+        from tensorflux._src.keras.layers.core import tf_op_layer
+
+        op_layer = tf_op_layer.TFOpLambda
+        tables.setdefault("keras.internal", {})["TFOpLambda"] = op_layer
+        internal[id(op_layer)] = (op_layer, ("tf_keras.src.layers.core.tf_op_layer", "TFOpLambda"))
         self.tables, self.names, self.internal = tables, names, internal
 
     def get_tables(self) -> dict:

@@ -13,8 +13,7 @@ from tensorflux._src.keras import backend
 from tensorflux._src.keras.layers.keras_tensor import KerasTensor
 from tensorflux._src.keras.layers.layer import Layer
 
-# TF's public function for an op type, for layer names and for configs tf_keras can load.
-API_NAMES = {
+_BINARY = {
     "AddV2": "__operators__.add",
     "Add": "__operators__.add",
     "Sub": "math.subtract",
@@ -25,6 +24,8 @@ API_NAMES = {
     "Pow": "math.pow",
     "Maximum": "math.maximum",
     "Minimum": "math.minimum",
+}
+_UNARY = {
     "Neg": "math.negative",
     "Abs": "math.abs",
     "Exp": "math.exp",
@@ -40,21 +41,27 @@ API_NAMES = {
     "Selu": "nn.selu",
     "Softplus": "math.softplus",
     "Softmax": "nn.softmax",
-    "Cast": "cast",
     "Identity": "identity",
+}
+_REDUCTIONS = {
+    "Sum": "math.reduce_sum",
+    "Mean": "math.reduce_mean",
+    "Max": "math.reduce_max",
+    "Min": "math.reduce_min",
+}
+# TF's public function for an op type: the layer's name ('tf.math.multiply') and, for the ops
+# `call_arguments` knows, the function a saved config calls (what tf_keras writes).
+API_NAMES = {
+    **_BINARY,
+    **_UNARY,
+    **_REDUCTIONS,
+    "Cast": "cast",
     "MatMul": "linalg.matmul",
     "BatchMatMulV2": "linalg.matmul",
     "Reshape": "reshape",
     "Transpose": "transpose",
     "ConcatV2": "concat",
-    "Pack": "stack",
     "ExpandDims": "expand_dims",
-    "Squeeze": "compat.v1.squeeze",
-    "Sum": "math.reduce_sum",
-    "Mean": "math.reduce_mean",
-    "Max": "math.reduce_max",
-    "Min": "math.reduce_min",
-    "StridedSlice": "__operators__.getitem",
 }
 
 
@@ -80,6 +87,8 @@ class TFOpLambda(Layer):
 
     def call(self, inputs, *args, **kwargs):
         if self.op is None:  # rebuilt from a config: the public TF function by name
+            kwargs.pop("training", None)  # context for layers, not arguments of the function
+            kwargs.pop("mask", None)
             return _resolve_function(self.function)(inputs, *args, **kwargs)
         inputs = list(inputs)
         arguments, symbolic = [], iter(inputs)
@@ -103,21 +112,82 @@ class TFOpLambda(Layer):
         }
 
 
-def _resolve_function(api_name: str):
-    """'math.multiply' -> tf.math.multiply; '__operators__.add' -> operator.add."""
-    import importlib
-    import operator
+def _operator_add(x, y, name=None):
+    return x + y
 
+
+def _operator_getitem(x, slice_spec, var=None):
+    return x[slice_spec]
+
+
+# tf_keras writes `x + y` as 'tf.__operators__.add' and `x[...]` as 'tf.__operators__.getitem'.
+_OPERATORS = {"__operators__.add": _operator_add, "__operators__.getitem": _operator_getitem}
+
+
+def _resolve_function(api_name: str):
+    """'math.multiply' -> tf.math.multiply; 'compat.v1.transpose' -> tf.transpose."""
+    import importlib
+
+    if api_name in _OPERATORS:
+        return _OPERATORS[api_name]
     # The public namespace is resolved at load time only (keras sits below it).
     tensorflux = importlib.import_module("tensorflux")
-    if api_name.startswith("__operators__."):
-        return getattr(operator, api_name.split(".", 1)[1])
+    if api_name.startswith("compat.v1.") and not hasattr(tensorflux.compat.v1, api_name[10:]):
+        api_name = api_name[10:]
     target = tensorflux
     for part in api_name.split("."):
         target = getattr(target, part, None)
         if target is None:
             raise ValueError(f"Unknown TF function in a TFOpLambda layer: tf.{api_name}")
     return target
+
+
+def call_arguments(layer, inputs):
+    """What tf_keras writes for this op layer's call: `(first, kwargs)`, where `first` is the
+    function's first argument (an input from `inputs`, a constant, or for concat the list of
+    inputs) and kwargs its other arguments. `inputs` stand for the op's KerasTensor inputs in
+    order (references in a config). ValueError for ops no public function call describes."""
+    op, attrs = layer.op, layer.attrs
+    symbolic = iter(inputs)
+    count = len(inputs) + len(layer.constants)
+    values = [
+        layer.constants[i].tolist() if i in layer.constants else next(symbolic)
+        for i in range(count)
+    ]
+    name = op.name
+    if name in _BINARY:
+        return values[0], {"y": values[1], "name": None}
+    if name in _UNARY:
+        return values[0], {"name": None}
+    if name in _REDUCTIONS:
+        return values[0], {"axis": values[1], "keepdims": bool(attrs.get("keep_dims", False))}
+    if name == "Cast":
+        return values[0], {"dtype": attrs["DstT"].name}
+    if name == "Reshape":
+        return values[0], {"shape": values[1]}
+    if name == "Transpose":
+        return values[0], {"perm": values[1]}
+    if name == "ExpandDims":
+        return values[0], {"axis": values[1]}
+    if name == "MatMul":
+        return values[0], {
+            "b": values[1],
+            "transpose_a": bool(attrs.get("transpose_a", False)),
+            "transpose_b": bool(attrs.get("transpose_b", False)),
+        }
+    if name == "BatchMatMulV2":
+        return values[0], {
+            "b": values[1],
+            "adjoint_a": bool(attrs.get("adj_x", False)),
+            "adjoint_b": bool(attrs.get("adj_y", False)),
+        }
+    if name == "ConcatV2":
+        return values[:-1], {"axis": values[-1]}
+    raise ValueError(
+        f"The TF op '{name}' applied to Keras tensors (layer '{layer.name}') can't be written to "
+        "a model config: no public TF function call describes it. Wrap that computation in a "
+        "`tf.keras.layers.Lambda` or a custom layer to save the model."
+    )
 
 
 def layer_for_op_node(graph_node):
