@@ -195,6 +195,17 @@ from tensorflux._src.keras.layers.reshaping.up_sampling3d import UpSampling3D as
 from tensorflux._src.keras.layers.reshaping.zero_padding1d import ZeroPadding1D as ZeroPadding1D
 from tensorflux._src.keras.layers.reshaping.zero_padding2d import ZeroPadding2D as ZeroPadding2D
 from tensorflux._src.keras.layers.reshaping.zero_padding3d import ZeroPadding3D as ZeroPadding3D
+from tensorflux._src.keras.layers.rnn.base_rnn import RNN as RNN
+from tensorflux._src.keras.layers.rnn.base_wrapper import Wrapper as Wrapper
+from tensorflux._src.keras.layers.rnn.bidirectional import Bidirectional as Bidirectional
+from tensorflux._src.keras.layers.rnn.gru import GRU as GRU
+from tensorflux._src.keras.layers.rnn.gru import GRUCell as GRUCell
+from tensorflux._src.keras.layers.rnn.lstm import LSTM as LSTM
+from tensorflux._src.keras.layers.rnn.lstm import LSTMCell as LSTMCell
+from tensorflux._src.keras.layers.rnn.simple_rnn import SimpleRNN as SimpleRNN
+from tensorflux._src.keras.layers.rnn.simple_rnn import SimpleRNNCell as SimpleRNNCell
+from tensorflux._src.keras.layers.rnn.stacked_rnn_cells import StackedRNNCells as StackedRNNCells
+from tensorflux._src.keras.layers.rnn.time_distributed import TimeDistributed as TimeDistributed
 from tensorflux._src.keras.saving.serialization_lib import deserialize_layer as deserialize
 from tensorflux._src.keras.saving.serialization_lib import serialize_layer as serialize
 from tensorflux.keras.layers import experimental as experimental

@@ -648,10 +648,14 @@ class Layer(Module):
         if training_passed or training is not None:
             ctx.training = training
         try:
-            if not self.built:
-                self._maybe_build(inputs)
+            # The spec set at construction is checked before building (tf_keras's order), so
+            # wrong inputs get its message rather than an error from inside `build`.
             if self.input_spec is not None:
                 input_spec_lib.assert_input_compatibility(self.input_spec, inputs, self.name)
+            if not self.built:
+                self._maybe_build(inputs)
+                if self.input_spec is not None:  # build may have made the spec precise
+                    input_spec_lib.assert_input_compatibility(self.input_spec, inputs, self.name)
             if self._autocast:
                 cast = self._cast_inputs(inputs)
                 if cast is not inputs:
