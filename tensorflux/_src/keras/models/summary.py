@@ -172,7 +172,7 @@ def print_summary(
         fields = [
             f"{layer.name} ({type(layer).__name__})",
             _shape_text(layer),
-            _count(layer.weights) if layer.built else 0,
+            layer.count_params() if layer.built else 0,
         ]
         if not sequential_like:
             fields.append(connections(layer))

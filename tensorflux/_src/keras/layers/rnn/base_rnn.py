@@ -369,6 +369,38 @@ class RNN(Layer):
         return cls(cell, **config)
 
 
+class CellRNN(RNN):
+    """SimpleRNN, LSTM and GRU: an RNN over the one cell it builds from its own arguments.
+
+    The cell's hyperparameters read through the layer (`lstm.units`), and the config lists
+    them flat, in `_cell_keys` order with activity_regularizer at `_activity_position`, as
+    tf_keras writes it.
+    """
+
+    _cell_keys: tuple = ()
+    _activity_position = 0
+
+    def __getattr__(self, name):
+        if name in type(self)._cell_keys:
+            return getattr(self.__dict__["cell"], name)
+        return super().__getattr__(name)
+
+    def get_config(self):
+        from tensorflux._src.keras import regularizers
+        from tensorflux._src.keras.layers.rnn.rnn_utils import cell_config
+
+        split = self._activity_position
+        config = self._base_config()
+        config.update(cell_config(self.cell, self._cell_keys[:split]))
+        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
+        config.update(cell_config(self.cell, self._cell_keys[split:]))
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**config)
+
+
 class _StateHolder:
     """Keeps a stateful RNN's state variables out of its weights, as tf_keras does: they are
     not saved and `set_weights` does not expect them."""

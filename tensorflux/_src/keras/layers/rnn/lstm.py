@@ -5,7 +5,7 @@ from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.keras import activations, constraints, initializers, regularizers
 from tensorflux._src.keras.layers.input_spec import InputSpec
 from tensorflux._src.keras.layers.layer import Layer
-from tensorflux._src.keras.layers.rnn.base_rnn import RNN
+from tensorflux._src.keras.layers.rnn.base_rnn import CellRNN
 from tensorflux._src.keras.layers.rnn.dropout_rnn_cell import DropoutRNNCellMixin
 from tensorflux._src.keras.layers.rnn.rnn_utils import cell_config
 from tensorflux._src.ops import array_ops, linalg_ops, nn_ops
@@ -184,7 +184,7 @@ class LSTMCell(DropoutRNNCellMixin, Layer):
         return config
 
 
-class LSTM(RNN):
+class LSTM(CellRNN):
     """A long short-term memory layer: `RNN(LSTMCell(units, ...))`.
 
     Args:
@@ -201,6 +201,9 @@ class LSTM(RNN):
     >>> output.shape, c.shape
     (TensorShape([2, 4]), TensorShape([2, 4]))
     """
+
+    _cell_keys = _CELL_KEYS
+    _activity_position = _ACTIVITY_POSITION
 
     def __init__(
         self,
@@ -264,19 +267,3 @@ class LSTM(RNN):
             **kwargs,
         )
         self.input_spec = InputSpec(ndim=3)
-
-    def __getattr__(self, name):
-        if name in _CELL_KEYS:
-            return getattr(self.__dict__["cell"], name)
-        return super().__getattr__(name)
-
-    def get_config(self):
-        config = self._base_config()
-        config.update(cell_config(self.cell, _CELL_KEYS[:_ACTIVITY_POSITION]))
-        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        config.update(cell_config(self.cell, _CELL_KEYS[_ACTIVITY_POSITION:]))
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)

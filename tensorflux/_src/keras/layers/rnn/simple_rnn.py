@@ -4,7 +4,7 @@ from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.keras import activations, constraints, initializers, regularizers
 from tensorflux._src.keras.layers.input_spec import InputSpec
 from tensorflux._src.keras.layers.layer import Layer
-from tensorflux._src.keras.layers.rnn.base_rnn import RNN
+from tensorflux._src.keras.layers.rnn.base_rnn import CellRNN
 from tensorflux._src.keras.layers.rnn.dropout_rnn_cell import DropoutRNNCellMixin
 from tensorflux._src.keras.layers.rnn.rnn_utils import cell_config
 from tensorflux._src.ops import linalg_ops, nn_ops
@@ -144,7 +144,7 @@ class SimpleRNNCell(DropoutRNNCellMixin, Layer):
         return config
 
 
-class SimpleRNN(RNN):
+class SimpleRNN(CellRNN):
     """A fully connected recurrent layer: `RNN(SimpleRNNCell(units, ...))`.
 
     Args:
@@ -158,6 +158,9 @@ class SimpleRNN(RNN):
     >>> layer(tf.ones([2, 5, 3])).shape
     TensorShape([2, 5, 4])
     """
+
+    _cell_keys = _CELL_KEYS
+    _activity_position = 9
 
     def __init__(
         self,
@@ -213,19 +216,3 @@ class SimpleRNN(RNN):
             **kwargs,
         )
         self.input_spec = InputSpec(ndim=3)
-
-    def __getattr__(self, name):
-        if name in _CELL_KEYS:
-            return getattr(self.__dict__["cell"], name)
-        return super().__getattr__(name)
-
-    def get_config(self):
-        config = self._base_config()
-        config.update(cell_config(self.cell, _CELL_KEYS[:9]))
-        config["activity_regularizer"] = regularizers.serialize(self.activity_regularizer)
-        config.update(cell_config(self.cell, _CELL_KEYS[9:]))
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
