@@ -22,6 +22,7 @@ from tensorflux._src.ops.string_ops import (
     unicode_decode_with_offsets as unicode_decode_with_offsets,
 )
 from tensorflux._src.ops.string_ops import unicode_encode as unicode_encode
+from tensorflux._src.ops.string_ops import unicode_script as unicode_script
 from tensorflux._src.ops.string_ops import unicode_split as unicode_split
 from tensorflux._src.ops.string_ops import unicode_split_with_offsets as unicode_split_with_offsets
 from tensorflux._src.ops.string_ops import unicode_transcode as unicode_transcode

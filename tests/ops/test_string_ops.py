@@ -439,3 +439,91 @@ def test_substr_graph_def_names_the_position_dtype():
     (node,) = [n for n in concrete.graph.as_graph_def().node if n.op == "Substr"]
     assert node.attr["T"].type == tf.int32.as_datatype_enum
     assert tf.ragged.constant([[1]], dtype="int32").dtype == tf.int32
+
+
+# ---- unicode_script ---------------------------------------------------------------------------
+# ICU UScriptCode values (uscript.h) of hand-picked code points, independent of the table
+_SCRIPT_OF = {
+    ord("A"): 25,  # Latin
+    ord("!"): 0,  # Common
+    0x0301: 1,  # combining acute accent: Inherited
+    0x0627: 2,  # Arabic
+    0x0531: 3,  # Armenian
+    0x0416: 8,  # Cyrillic
+    0x0905: 10,  # Devanagari
+    0x03B1: 14,  # Greek
+    0x4E00: 17,  # Han
+    0xAC00: 18,  # Hangul
+    0x05D0: 19,  # Hebrew
+    0x3042: 20,  # Hiragana
+    0x30A2: 22,  # Katakana
+    0x0E01: 38,  # Thai
+    0x0378: 103,  # unassigned: Unknown
+    0xE000: 103,  # private use: Unknown
+    0xD800: 103,  # surrogate: Unknown
+    0x10FFFF: 103,  # noncharacter: Unknown
+    -1: -1,  # not a code point: USCRIPT_INVALID_CODE
+    0x110000: -1,
+}
+
+
+def _script_reference(codes):
+    scripts = [_SCRIPT_OF[c] for c in codes.ravel().tolist()]
+    return np.array(scripts, dtype=np.int32).reshape(codes.shape)
+
+
+def test_unicode_script_table_row():
+    from tensorflux._src.testing.opspec import OpSpec, check_op
+
+    code_points = np.array(list(_SCRIPT_OF), dtype=np.int32).reshape(4, 5)
+    check_op(
+        OpSpec(
+            string_ops.unicode_script,
+            _script_reference,
+            args=lambda rng, dtype: [code_points],
+            dtypes=(tf.int32,),
+            grad=False,
+        )
+    )
+
+
+def test_unicode_script_shapes_and_edges():
+    scalar = string_ops.unicode_script(ord("a"))
+    assert scalar.dtype == tf.int32 and scalar.shape == () and scalar.numpy() == 25
+    assert string_ops.unicode_script(tf.zeros([2, 0, 3], tf.int32)).shape == (2, 0, 3)
+    extremes = string_ops.unicode_script(tf.constant([-(2**31), 2**31 - 1, 0, 0x10FFFF]))
+    assert extremes.numpy().tolist() == [-1, -1, 0, 103]
+    # TF's ICU implements Unicode 13.0: Yezidi (13.0) has a script, Old Uyghur (14.0) does not
+    assert string_ops.unicode_script([0x10E80, 0x10F70]).numpy().tolist() == [192, 103]
+    assert string_ops.unicode_script(tf.Variable([0x3B1])).numpy().tolist() == [14]
+    assert lookup("UnicodeScript").grad is None
+
+
+def test_unicode_script_table_is_well_formed():
+    from tensorflux._src.ops import _unicode_scripts as table
+
+    starts, codes = table.RANGE_STARTS, table.SCRIPT_CODES
+    assert starts.dtype == codes.dtype == np.int32 and starts.shape == codes.shape
+    assert starts[0] == 0 and starts[-1] == 0x110000 and codes[-1] == -1
+    assert (np.diff(starts) > 0).all() and (np.diff(codes) != 0).all()
+    assert codes[:-1].min() >= 0 and codes.max() <= 192
+
+
+def test_unicode_script_errors():
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"expected to be a int32 tensor but is a int64 tensor \[Op:UnicodeScript\]"):  # fmt: skip
+        string_ops.unicode_script(tf.constant([65], tf.int64))
+    with pytest.raises(tf.errors.InvalidArgumentError, match="but is a string tensor"):
+        string_ops.unicode_script(tf.constant(["a"]))
+    with pytest.raises(TypeError, match=r"Cannot convert 1\.5 to EagerTensor of dtype int32"):
+        string_ops.unicode_script(1.5)
+    traced = tf.function(string_ops.unicode_script)
+    with pytest.raises(TypeError, match="has type int64 that does not match expected type of int32"):  # fmt: skip
+        traced.get_concrete_function(tf.TensorSpec([2], tf.int64))
+    concrete = traced.get_concrete_function(tf.TensorSpec([None, 3], tf.int32))
+    assert concrete.structured_outputs.shape.as_list() == [None, 3]
+    assert traced(tf.constant([[65, 0x3B1, -5]])).numpy().tolist() == [[25, 14, -1]]
+
+
+def test_unicode_script_on_ragged_codepoints_keeps_the_row_partition():
+    scripts = tf.strings.unicode_script(tf.ragged.constant([[65], [66, 0x3B1]]))
+    assert scripts.to_list() == [[25], [25, 14]]

@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from tensorflux._src.core import dtypes, errors
+from tensorflux._src.core import context, dtypes, errors
 from tensorflux._src.core.composite import dispatchable
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
@@ -1560,6 +1560,59 @@ def unicode_transcode(
         "replace_control_characters": bool(replace_control_characters),
     }
     return apply(UNICODE_TRANSCODE, (_strings(input, UNICODE_TRANSCODE),), attrs, name)
+
+
+# ---- UnicodeScript ---------------------------------------------------------------------------
+def _unicode_script_kernel(xp, input):
+    from tensorflux._src.ops import _unicode_scripts as table
+
+    starts, codes = xp.asarray(table.RANGE_STARTS), xp.asarray(table.SCRIPT_CODES)
+    # a negative code point lands before the first run, at index -1: the table's last run, which
+    # (like everything past U+10FFFF) is USCRIPT_INVALID_CODE
+    return codes[xp.searchsorted(starts, input, side="right") - 1]
+
+
+UNICODE_SCRIPT = register(
+    OpDef(
+        name="UnicodeScript",
+        kernel=_unicode_script_kernel,
+        infer=rules.same_shape_as(dtypes.int32),
+        inputs=("input",),
+        outputs=("output",),
+        allowed=frozenset((dtypes.int32,)),
+    )
+)
+
+
+@dispatchable
+def unicode_script(input, name=None) -> Tensor:
+    """The ICU script code (`UScriptCode`) of each int32 Unicode code point in `input`.
+
+    Code points no script claims give 103 (`USCRIPT_UNKNOWN`); values outside 0..0x10FFFF give
+    -1 (`USCRIPT_INVALID_CODE`). Scripts follow the Unicode version of TF's ICU (13.0).
+
+    >>> tf.strings.unicode_script([ord("a"), 0x3B1, 0x416, ord("!"), -1]).numpy()
+    array([25, 14,  8,  0, -1], dtype=int32)
+    """
+    codes = input if isinstance(input, Tensor) else convert_to_tensor(input, dtypes.int32)
+    if codes.dtype is not dtypes.int32:
+        raise _unicode_script_dtype_error(codes.dtype)
+    return apply(UNICODE_SCRIPT, (codes,), {}, name)
+
+
+def _unicode_script_dtype_error(dtype) -> Exception:
+    """TF's error for a non-int32 input: a TypeError while tracing, an op error eagerly."""
+    if not context.executing_eagerly():
+        return TypeError(
+            f"Input 'input' of 'UnicodeScript' Op has type {dtype.name} that does "
+            "not match expected type of int32."
+        )
+    return errors.op_error(
+        errors.InvalidArgumentError,
+        "UnicodeScript",
+        "cannot compute UnicodeScript as input #0(zero-based) was expected to be a int32 tensor "
+        f"but is a {dtypes.type_string(dtype)} tensor",
+    )
 
 
 # ---- StringSplitV2 / StringSplit: sparse components of a split ---------------------------------

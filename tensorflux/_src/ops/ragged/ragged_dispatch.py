@@ -542,6 +542,7 @@ def _register() -> None:
     register(math_ops.add_n, RaggedTensor, _add_n)
     register(math_ops.cast, RaggedTensor, _cast)
     register(array_ops.identity, RaggedTensor, _identity)
+    register(string_ops.unicode_script, RaggedTensor, _unary(string_ops.unicode_script))
     register(array_ops.zeros_like, RaggedTensor, _like(array_ops.zeros_like))
     register(array_ops.ones_like, RaggedTensor, _like(array_ops.ones_like))
     register(array_ops.size, RaggedTensor, _size)
