@@ -113,6 +113,9 @@ SPECS = [
     OpSpec(A.identity, lambda x: x, dtypes=ALL_REAL, name="identity"),
     OpSpec(lambda a, b: A.identity_n([a, b]), lambda a, b: [a, b], shapes=[[(2, 3), ()]], name="identity_n"),
     OpSpec(A.stop_gradient, lambda x: x, dtypes=ALL_REAL, grad=False, name="stop_gradient"),
+    OpSpec(lambda x: A.bitcast(x, tf.int32), lambda x: x.view(np.int32), dtypes=(tf.float32,), grad=False, name="bitcast_same_width"),
+    OpSpec(lambda x: A.bitcast(x, tf.uint16), lambda x: x.reshape(-1).view(np.uint16).reshape(*x.shape, 4), shapes=[(2, 3), ()], dtypes=(tf.float64, tf.int64), grad=False, name="bitcast_narrower"),
+    OpSpec(lambda x: A.bitcast(x, tf.float64), lambda x: x.view(np.float64).reshape(x.shape[:-1]), shapes=[(3, 2)], dtypes=(tf.float32, tf.int32), grad=False, name="bitcast_wider"),
     OpSpec(lambda a, b: A.linspace(a, b, 5), lambda a, b: _linspace_ref(a, b, 5), shapes=[[(), ()], [(3,), (3,)]], name="linspace"),
     OpSpec(lambda a, b: A.linspace(a, b, 4, axis=-1), lambda a, b: _linspace_ref(a, b, 4, axis=-1), shapes=[[(2, 3), (3,)]], name="linspace_last_axis"),
     OpSpec(lambda a, b: A.linspace(a, b, 3, axis=1), lambda a, b: _linspace_ref(a, b, 3, axis=1), shapes=[[(2, 3), (2, 3)]], name="linspace_middle_axis"),
@@ -231,6 +234,10 @@ ERRORS = [
     (lambda: A.shape(tf.ones([2]), out_type=tf.float32), tf.errors.InvalidArgumentError, "attr 'out_type' of float is not in the list of allowed values: int32, int64"),
     (lambda: A.shape_n([tf.ones([2])], tf.float32), tf.errors.InvalidArgumentError, "attr 'out_type' of float"),
     (lambda: A.identity_n([]), tf.errors.InvalidArgumentError, "Length for attr 'T' of 0 must be at least minimum 1"),
+    (lambda: A.bitcast(tf.constant([1, 2, 3]), tf.int64), tf.errors.InvalidArgumentError, "Cannot bitcast from 3 to 9"),
+    (lambda: A.bitcast(tf.constant(5), tf.int64), tf.errors.InvalidArgumentError, "Cannot bitcast from 3 to 9"),
+    (lambda: A.bitcast(tf.constant(True), tf.int8), tf.errors.InvalidArgumentError, "Value for attr 'T' of bool is not in the list"),
+    (lambda: A.bitcast(tf.constant(1.0), tf.bool), tf.errors.InvalidArgumentError, "Value for attr 'type' of bool is not in the list"),
     (lambda: A.one_hot([0], -1), tf.errors.InvalidArgumentError, "depth must be non-negative, got: -1"),
     (lambda: A.one_hot([0], 3, axis=2), tf.errors.InvalidArgumentError, "Expected axis to be -1 or between [0, 2).  But received: 2"),
     (lambda: A.one_hot([0], 3, on_value=1.0, dtype=tf.int32), TypeError, "dtype <dtype: 'float32'> of on_value does not match dtype parameter <dtype: 'int32'>"),
@@ -645,3 +652,13 @@ def test_shapes_from_partly_known_shape_tensors_as_tf_infers_them():
         [None, 2, 2],
         [None, None],
     ]
+
+
+def test_bitcast_in_a_graph_keeps_unknown_dims_and_checks_known_ones():
+    narrow = tf.function(lambda x: A.bitcast(x, tf.int16))
+    shapes = narrow.get_concrete_function(tf.TensorSpec([None, 3], tf.int32)).output_shapes
+    assert shapes == [None, 3, 2]
+    wide = tf.function(lambda x: A.bitcast(x, tf.int64))
+    assert wide.get_concrete_function(tf.TensorSpec([4, None], tf.int32)).output_shapes == [4]
+    with pytest.raises(ValueError, match="Cannot bitcast from 3 to 9"):
+        wide.get_concrete_function(tf.TensorSpec([4, 3], tf.int32))

@@ -376,6 +376,51 @@ def test_generator_draws():
     assert g.make_seeds(2).shape == (2, 2)
 
 
+def test_generator_draws_inside_tf_function_continue_its_stream():
+    in_graph, eager = tf.random.Generator.from_seed(11), tf.random.Generator.from_seed(11)
+
+    @tf.function
+    def draw(n):
+        return in_graph.normal([n]), in_graph.uniform([2], maxval=5, dtype=tf.int32)
+
+    for n in (3, 3, 5):  # every call of the same graph draws new numbers
+        normal, ints = draw(tf.constant(n))
+        np.testing.assert_array_equal(normal.numpy(), eager.normal([n]).numpy())
+        np.testing.assert_array_equal(
+            ints.numpy(), eager.uniform([2], maxval=5, dtype=tf.int32).numpy()
+        )
+    np.testing.assert_array_equal(in_graph.state.numpy(), eager.state.numpy())
+    assert draw.experimental_get_tracing_count() == 1
+    ops = [node.op for node in draw.get_concrete_function(tf.constant(1)).graph.as_graph_def().node]
+    assert ops.count("RngReadAndSkip") == 2 and "Bitcast" in ops
+
+
+def test_generator_draws_from_threads_never_repeat():
+    g = tf.random.Generator.from_seed(5)
+    draw = tf.function(lambda: g.uniform_full_int([4], dtype=tf.int64))
+    draw()
+    results = []
+
+    def worker():
+        for _ in range(50):
+            results.append(draw().numpy().tobytes())
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(results)) == 200
+    np.testing.assert_array_equal(g.state.numpy(), [5 + 201 * 4 * 256, 0, 0])
+
+
+def test_make_seeds_are_keys_over_zeros():
+    seeds = tf.random.Generator.from_seed(2).make_seeds(3).numpy()
+    assert seeds.shape == (2, 3) and seeds.dtype == np.int64
+    np.testing.assert_array_equal(seeds[1], 0)
+    assert len(set(seeds[0].tolist())) == 3
+
+
 def test_generator_constructors():
     np.testing.assert_array_equal(tf.random.create_rng_state(2**70 + 5, "philox"), [5, 64, 0])
     np.testing.assert_array_equal(tf.random.Generator.from_seed([1, 2]).state.numpy(), [0, 1, 2])

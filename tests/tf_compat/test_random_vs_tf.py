@@ -172,6 +172,51 @@ def test_generator_matches():
             _same(ours, theirs)
 
 
+def test_generator_inside_tf_function_matches():
+    def program(tf):
+        g = tf.random.Generator.from_seed(3)
+
+        @tf.function
+        def draw(n):
+            return (
+                g.normal([n, 2]),
+                g.uniform([3], minval=1, maxval=7, dtype=tf.int64),
+                g.make_seeds(2),
+                g.skip(4),
+            )
+
+        values = []
+        for n in (1, 3, 3):
+            values += [v.numpy() for v in draw(tf.constant(n))]
+            values.append(g.state.numpy())
+        values.append(g.normal([2]).numpy())  # eager draws continue the graph's stream
+        return values
+
+    for ours, theirs in zip(program(tfx), program(tf_real), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_bitcast_matches():
+    cases = [
+        ([1, 2], "int64", "int32"),
+        ([[1, 2], [3, 4]], "int32", "int64"),
+        (1.5, "float32", "int32"),
+        ([1.0, -2.0], "float64", "uint16"),
+        ([[7, 8]], "uint8", "int16"),
+        ([1 + 2j], "complex64", "float32"),
+    ]
+    for value, source, target in cases:
+        ours = tfx.bitcast(tfx.constant(value, source), target)
+        theirs = tf_real.bitcast(tf_real.constant(value, source), target)
+        assert ours.dtype.name == theirs.dtype.name
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+    for value, source, target in [([1, 2, 3], "int32", "int64"), (True, "bool", "int8")]:
+        with pytest.raises(tf_real.errors.InvalidArgumentError):
+            tf_real.bitcast(tf_real.constant(value, source), target)
+        with pytest.raises(tfx.errors.InvalidArgumentError):
+            tfx.bitcast(tfx.constant(value, source), target)
+
+
 @pytest.mark.parametrize(
     "call",
     [

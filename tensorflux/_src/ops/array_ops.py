@@ -226,6 +226,87 @@ def identity_n(input, name=None) -> list:
     return apply(IDENTITY_N, tensors, _NO_ATTRS, name)
 
 
+# ---- Bitcast ----------------------------------------------------------------------------------
+_BITCAST_TYPES = frozenset(
+    (
+        *(dtypes.bfloat16, dtypes.float16, dtypes.float32, dtypes.float64),
+        *(dtypes.int8, dtypes.int16, dtypes.int32, dtypes.int64),
+        *(dtypes.uint8, dtypes.uint16, dtypes.uint32, dtypes.uint64),
+        *(dtypes.complex64, dtypes.complex128),
+    )
+)
+
+
+def _bitcast_message(source, target) -> str:
+    # TF names the two types by their DataType numbers.
+    return f"Cannot bitcast from {source.as_datatype_enum} to {target.as_datatype_enum}"
+
+
+def _bitcast_dims(dims: list, source, target) -> list | None:
+    """The output dims (None if they don't fit): a wider type eats a last dim of the size
+    ratio, a narrower one adds it."""
+    if source.size > target.size:
+        return [*dims, source.size // target.size]
+    if source.size < target.size:
+        ratio = target.size // source.size
+        if not dims or dims[-1] not in (ratio, None):
+            return None
+        return dims[:-1]
+    return dims
+
+
+def _bitcast_kernel(xp, input, type):
+    source = dtypes.from_numpy(input.dtype)
+    dims = _bitcast_dims(list(input.shape), source, type)
+    if dims is None:
+        raise _invalid(_bitcast_message(source, type))
+    return xp.ascontiguousarray(input).view(type.as_numpy_dtype).reshape(dims)
+
+
+def _bitcast_infer(input, type):
+    if input.shape.rank is None:
+        return TensorSpec(None, type)
+    dims = _bitcast_dims(input.shape.as_list(), input.dtype, type)
+    if dims is None:
+        raise ValueError(_bitcast_message(input.dtype, type))
+    return TensorSpec(dims, type)
+
+
+BITCAST = register(
+    OpDef(
+        name="Bitcast",
+        kernel=_bitcast_kernel,
+        infer=_bitcast_infer,
+        grad=None,  # TF registers Bitcast as not differentiable
+        inputs=("input",),
+        outputs=("output",),
+        attrs=("type",),
+        allowed=_BITCAST_TYPES,
+    )
+)
+
+
+def bitcast(input, type, name=None) -> Tensor:
+    """Reinterprets the bytes of `input` as `type`, without copying the values' meaning.
+
+    A wider `type` consumes the last dimension (which must equal the size ratio); a narrower one
+    adds a last dimension of that ratio.
+
+    >>> tf.bitcast(tf.constant(1.0), tf.int32).numpy()
+    np.int32(1065353216)
+    """
+    target = dtypes.as_dtype(type)
+    if target not in _BITCAST_TYPES:
+        allowed = ", ".join(dtypes.type_string(d) for d in dtypes.ALL if d in _BITCAST_TYPES)
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            "Bitcast",
+            f"Value for attr 'type' of {dtypes.type_string(target)} is not in the list of allowed "
+            f"values: {allowed}",
+        )
+    return apply(BITCAST, (convert(input),), {"type": target}, name)
+
+
 # ---- StopGradient -----------------------------------------------------------------------------
 STOP_GRADIENT = register(
     OpDef(

@@ -3,6 +3,8 @@
 The state is an int64 vector [counter low, counter high, key]. A draw of n values reads the
 state, moves the counter 256 blocks per value (TF's RngReadAndSkip) and hands the old key and
 counter to the stateless V2 kernels, so a generator's numbers are TF's for the same seed.
+Eagerly the state moves in Python; inside a tf.function each draw is an RngReadAndSkip node on
+the state variable, so every call of the graph draws new numbers, as in TF.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import threading
 
 import numpy as np
 
-from tensorflux._src.core import dtypes
+from tensorflux._src.core import context, dtypes
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
@@ -57,6 +59,40 @@ def create_rng_state(seed, alg) -> np.ndarray:
     values = np.asarray(seed.numpy() if isinstance(seed, Tensor) else seed)
     flat = [_as_int64(int(v)) for v in values.reshape(-1)[:_STATE_SIZE]]
     return np.array([0] * (_STATE_SIZE - len(flat)) + flat, dtype=np.int64)
+
+
+# ---- RngReadAndSkip: a generator's state read and moved past a draw -------------------------
+_STATE_LOCK = threading.Lock()  # draws from threads (tf.data, serving) must not share numbers
+
+
+def _skipped(state: np.ndarray, outputs: int) -> np.ndarray:
+    """The state after a draw of `outputs` values: the 128-bit counter moves 256 per value."""
+    words = [int(v) & _MASK64 for v in state]
+    counter = words[0] | (words[1] << 64)
+    following = (counter + outputs * _SAMPLES_PER_OUTPUT) % (1 << 128)
+    return np.array(
+        [_as_int64(following), _as_int64(following >> 64), _as_int64(words[2])], dtype=np.int64
+    )
+
+
+def _read_and_skip_kernel(xp, resource, alg, delta):
+    with _STATE_LOCK:
+        old = np.asarray(resource._value)
+        resource._value = xp.asarray(_skipped(old, int(delta)))
+    return xp.asarray(old)
+
+
+RNG_READ_AND_SKIP = register(
+    OpDef(
+        name="RngReadAndSkip",
+        kernel=_read_and_skip_kernel,
+        infer=lambda resource, alg, delta: TensorSpec([_STATE_SIZE], dtypes.int64),
+        inputs=("resource", "alg", "delta"),
+        outputs=("value",),
+        type_attr="",
+        stateful=True,
+    )
+)
 
 
 # ---- the binomial sampler on a key and counter (TF's StatefulRandomBinomial) ------------------
@@ -118,7 +154,6 @@ class Generator:
         return cls(state=np.array(state, dtype=np.int64), alg=alg)
 
     def __init__(self, copy_from=None, state=None, alg=None):
-        self._lock = threading.Lock()
         if copy_from is not None:
             if state is not None or alg is not None:
                 raise ValueError(
@@ -150,7 +185,7 @@ class Generator:
 
     @property
     def key(self) -> Tensor:
-        return convert_to_tensor(self._state_var.numpy()[-1])
+        return self._state_var.value()[-1]
 
     def reset(self, state) -> None:
         """Sets the state to `state` (a shape-[3] integer vector)."""
@@ -164,29 +199,49 @@ class Generator:
         self._state_var.assign(Generator.from_key_counter(key, counter, self._alg).state.numpy())
 
     def _read_and_skip(self, outputs: int) -> tuple[int, int]:
-        """(key, counter) of the next draw of `outputs` values; moves the state past it."""
-        with self._lock:
-            words = [int(v) & _MASK64 for v in self._state_var.numpy()]
-            counter = words[0] | (words[1] << 64)
-            following = (counter + outputs * _SAMPLES_PER_OUTPUT) % (1 << 128)
-            state = [_as_int64(following), _as_int64(following >> 64), _as_int64(words[2])]
-            self._state_var.assign(np.array(state, dtype=np.int64))
-        return words[2], counter
+        """(key, counter) of the next eager draw of `outputs` values; moves the state past it."""
+        with _STATE_LOCK:
+            old = self._state_var.numpy()
+            self._state_var.assign(_skipped(old, outputs))
+        words = [int(v) & _MASK64 for v in old]
+        return words[2], words[0] | (words[1] << 64)
+
+    def _graph_read_and_skip(self, delta: Tensor) -> Tensor:
+        """An RngReadAndSkip node of the graph being traced: the old state, moved at run time."""
+        from tensorflux._src.ops import math_ops
+
+        graph = context.state.graph
+        inputs = [
+            graph.variable_handle(self._state_var),
+            convert_to_tensor(self._alg, dtype=dtypes.int32),
+            math_ops.cast(delta, dtypes.uint64),
+        ]
+        return graph.add_node(RNG_READ_AND_SKIP, inputs, {})
 
     def skip(self, delta) -> Tensor:
         """Advances the counter as a draw of `delta` values would; returns the old state."""
+        if context.state.graph is not None:
+            return self._graph_read_and_skip(convert_to_tensor(delta))
         old = self._state_var.numpy()
         self._read_and_skip(int(delta))
         return convert_to_tensor(old)
 
     def _key_counter(self, shape: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        alg = convert_to_tensor(self._alg, dtype=dtypes.int32)
+        if context.state.graph is not None:
+            from tensorflux._src.ops import array_ops, reduction_ops
+
+            state = self._graph_read_and_skip(reduction_ops.reduce_prod(shape))
+            counter = array_ops.bitcast(state[:2], dtypes.uint64)
+            key = array_ops.bitcast(state[2:], dtypes.uint64)
+            return key, counter, alg
         dims = np.asarray(shape.numpy()).reshape(-1)
         key, counter = self._read_and_skip(int(np.prod(dims, dtype=np.int64)))
         key_tensor = convert_to_tensor(np.array([key], dtype=np.uint64))
         counter_tensor = convert_to_tensor(
             np.array([counter & _MASK64, counter >> 64], dtype=np.uint64)
         )
-        return key_tensor, counter_tensor, convert_to_tensor(self._alg, dtype=dtypes.int32)
+        return key_tensor, counter_tensor, alg
 
     # -- draws ------------------------------------------------------------------------------
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=dtypes.float32, name=None) -> Tensor:
@@ -255,8 +310,11 @@ class Generator:
         return apply(BINOMIAL, inputs, {"dtype": dtype}, name)
 
     def make_seeds(self, count=1) -> Tensor:
-        """A [2, count] int64 tensor of seeds for the stateless ops."""
-        return self.uniform_full_int([2, count], dtype=dtypes.int64)
+        """A [2, count] int64 tensor of seeds for the stateless ops: fresh keys over zeros."""
+        from tensorflux._src.ops import array_ops
+
+        keys = self.uniform_full_int([count], dtype=dtypes.int64)
+        return array_ops.stack([keys, array_ops.zeros_like(keys)])
 
     def split(self, count=1) -> list:
         """`count` new generators whose streams do not overlap this one's; advances this one."""
