@@ -371,3 +371,13 @@ def test_gradients_of_a_function_with_side_effects_use_the_values_it_ran_with():
         y = bump_and_scale(x)
     assert tape.gradient(y, x).numpy() == 2.0 and y.numpy() == 6.0
     assert counter.numpy() == 2.0  # the gradient did not run the update again
+
+
+def test_var_positional_and_var_keyword_arguments_spread_into_the_signature():
+    function = tf.function(lambda *args, **kwargs: tf.range(3), autograph=False)
+    assert function.get_concrete_function().structured_input_signature == ((), {})
+    concrete = function.get_concrete_function(tf.constant(1.0), k=tf.constant(2))
+    args, kwargs = concrete.structured_input_signature
+    assert [spec.name for spec in args] == ["args_0"] and list(kwargs) == ["k"]
+    assert kwargs["k"].name == "k" and [t.name for t in concrete.inputs] == ["args_0:0", "k:0"]
+    np.testing.assert_array_equal(concrete(tf.constant(3.0), k=tf.constant(5)).numpy(), [0, 1, 2])

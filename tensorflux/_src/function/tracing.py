@@ -351,14 +351,16 @@ class Function:
         self._last_keys = self._flat_named(arguments, keys)
 
     def _flat_named(self, arguments, keys):
-        return list(zip(_leaf_names(list(self._signature.parameters), arguments), keys))
+        return list(
+            zip(_leaf_names(self._signature, list(self._signature.parameters), arguments), keys)
+        )
 
     # -- tracing ------------------------------------------------------------------------------
     def _trace(self, bound, arguments, keys) -> ConcreteFunction:
         self._tracing_count += 1
         graph = ir.Graph(self._name)
         flat = nest.flatten(arguments)
-        names = _leaf_names(list(bound.arguments), arguments)
+        names = _leaf_names(self._signature, list(bound.arguments), arguments)
         symbolic, specs = [], []
         state = context.state
         saved = (state.graph, state.observers, state.name_scope)
@@ -402,10 +404,9 @@ class Function:
                     "outside tf.function."
                 )
             self._created_variables = True
-        signature_values = nest.pack_sequence_as(arguments, specs)
-        positional = len(bound.args)
-        args_spec = tuple(signature_values[:positional])
-        kwargs_spec = dict(zip(list(bound.arguments)[positional:], signature_values[positional:]))
+        args_spec, kwargs_spec = _structured_signature(
+            self._signature, list(bound.arguments), nest.pack_sequence_as(arguments, specs)
+        )
         return ConcreteFunction(
             self._name,
             graph,
@@ -425,12 +426,32 @@ class Function:
         return f"<tensorflux.function.Function {self._name}>"
 
 
-def _leaf_names(parameters, values) -> list[str]:
-    """A name per flat leaf: the parameter's, with the path inside a nest appended."""
+def _structured_signature(signature, parameters, values) -> tuple[tuple, dict]:
+    """TF's (args, kwargs) of specs: *args spread into args and **kwargs into kwargs, so a
+    concrete function takes the same call as its Python function."""
+    args, kwargs = [], {}
+    for parameter, value in zip(parameters, values):
+        kind = signature.parameters[parameter].kind
+        if kind is inspect.Parameter.VAR_POSITIONAL:
+            args.extend(value)
+        elif kind is inspect.Parameter.VAR_KEYWORD:
+            kwargs.update(value)
+        elif kind is inspect.Parameter.KEYWORD_ONLY:
+            kwargs[parameter] = value
+        else:
+            args.append(value)
+    return tuple(args), kwargs
+
+
+def _leaf_names(signature, parameters, values) -> list[str]:
+    """A name per flat leaf: the parameter's, with the path inside a nest appended (a **kwargs
+    entry goes by its own key, as in TF)."""
     names = []
     for parameter, value in zip(parameters, values):
+        spread = signature.parameters[parameter].kind is inspect.Parameter.VAR_KEYWORD
         for path, _ in nest.flatten_with_joined_string_paths(value):
-            names.append(f"{parameter}_{path.replace('/', '_')}" if path else parameter)
+            path = path.replace("/", "_")
+            names.append(path if spread else f"{parameter}_{path}" if path else parameter)
     return names
 
 
