@@ -676,3 +676,16 @@ def test_matmul_gradients_honour_skip_input_indices():
     )
     grad_x, grad_y = linalg_ops._batch_matmul_grad(batch, tf.ones([2, 2, 4]))
     assert grad_x.shape == (2, 2, 3) and grad_y is None
+
+
+def test_einsum_writes_tf_einsum_ops_two_operands_at_a_time_with_explicit_outputs():
+    rng = np.random.default_rng(3)
+    a, b, c = (tf.constant(rng.standard_normal(s), tf.float32) for s in ((2, 3), (3, 4), (4, 2)))
+    chained = tf.function(lambda a, b, c: tf.einsum("ij,jk,kl", a, b, c))
+    concrete = chained.get_concrete_function(a, b, c)
+    einsums = [n for n in concrete.graph.as_graph_def().node if n.op == "Einsum"]
+    assert [n.attr["equation"].s for n in einsums] == [b"ij,jk->ik", b"ik,kl->il"]
+    assert all(n.attr["N"].i == 2 for n in einsums)
+    np.testing.assert_allclose(concrete(a, b, c).numpy(), (a @ b @ c).numpy(), rtol=1e-5)
+    outer = tf.einsum("bi,bj,bk->ijk", tf.ones([2, 3]), tf.ones([2, 4]), tf.ones([2, 5]))
+    np.testing.assert_array_equal(outer.numpy(), np.full((3, 4, 5), 2.0))

@@ -713,7 +713,7 @@ def einsum(equation, *inputs, **kwargs) -> Tensor:
         raise TypeError(
             f"Invalid keyword arguments for this function: {', '.join(sorted(kwargs))}. Expected: name."
         )
-    subscripts, _, _ = _parse_equation(equation)
+    subscripts, output, _ = _parse_equation(equation)
     if len(subscripts) != len(inputs):
         raise ValueError(
             f"Unexpected number of inputs: {len(inputs)}, equation {equation!r} expects {len(subscripts)}."
@@ -730,6 +730,20 @@ def einsum(equation, *inputs, **kwargs) -> Tensor:
             )
     if dtype not in EINSUM.allowed and dtype.is_integer:
         raise _not_found("Einsum", dtype)
+    # TF's Einsum op takes one or two operands and an explicit output: contract pairwise, left
+    # to right, keeping the labels a later operand or the output still needs.
+    while len(tensors) > 2:
+        first, second, *rest = subscripts
+        needed = set("".join([*rest, output]))
+        kept = [c for c in dict.fromkeys((first + second).replace("...", "")) if c in needed]
+        ellipsis = "..." if "..." in first + second else ""
+        pair = ellipsis + "".join(kept)
+        tensors[:2] = [_einsum_op(f"{first},{second}->{pair}", tensors[:2], None)]
+        subscripts = [pair, *rest]
+    return _einsum_op(",".join(subscripts) + "->" + output, tensors, name)
+
+
+def _einsum_op(equation: str, tensors: list, name) -> Tensor:
     return apply(EINSUM, tensors, {"equation": equation, "N": len(tensors)}, name)
 
 
