@@ -1,9 +1,10 @@
 """Runs a graph: compiled once into straight-line Python, one kernel call per line.
 
 Only the nodes the outputs need, plus every stateful node (a variable update or a print must
-happen even if nothing reads its result), are kept, in creation (program) order. Each value is
-deleted after its last use, so a call holds no more intermediate arrays than it must. A failing
-kernel raises TF's error naming the op and the user's line that created it.
+happen even if nothing reads its result), are kept, in creation (program) order, then rewritten
+by `pipeline.optimize_for_execution` (element-wise fusion; the graph itself stays as traced).
+Each value is deleted after its last use, so a call holds no more intermediate arrays than it
+must. A failing kernel raises TF's error naming the op and the user's line that created it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from tensorflux._src.backend import quiet
 from tensorflux._src.core import errors
 from tensorflux._src.core.dispatch import kernel_error
 from tensorflux._src.graph import ir
+from tensorflux._src.graph.passes import pipeline
 
 
 class Executor:
@@ -28,6 +30,7 @@ class Executor:
                 keep.append(node)
                 needed.update(id(t) for t in node.inputs)
         keep.reverse()
+        keep = pipeline.optimize_for_execution(keep, outputs)
         slots: dict[int, int] = {}
 
         def slot(tensor) -> int:
@@ -115,7 +118,10 @@ class Executor:
                 return generated(feeds, xp)
             except _StepError as failure:
                 _, ins, _, _, node, _ = steps[failure.step]
-                raise _node_error_for(node, failure.values_of(ins), failure.error) from None
+                arrays, error = failure.values_of(ins), failure.error
+                if isinstance(error, NodeKernelError):  # a fused kernel: the op that failed in it
+                    node, arrays, error = error.node, error.arrays, error.error
+                raise _node_error_for(node, arrays, error) from None
 
         return run
 
@@ -147,6 +153,15 @@ class _ArrayView:
 def node_is_multi(node: ir.Node) -> bool:
     """Whether the node's op returns a list of outputs (even a list of one)."""
     return len(node.outputs) != 1 or node.op.outputs[-1:][0].endswith("*")
+
+
+class NodeKernelError(Exception):
+    """Raised by a kernel doing several nodes' work (a fused one): `node` failed on `arrays`
+    with `error`, so the error names that node and its user's line."""
+
+    def __init__(self, node: ir.Node, arrays: list, error: Exception):
+        super().__init__(str(error))
+        self.node, self.arrays, self.error = node, arrays, error
 
 
 class _StepError(Exception):
