@@ -487,9 +487,25 @@ _TYPE_ATTR_INPUTS = {
     "T": 0, "SrcT": 0, "Tparams": 0, "TI": 0, "Tindices": 1, "Taxis": 2, "Tidx": 1, "Tshape": 1,
     "Tperm": 1, "Tpaddings": 1, "Tlen": 1, "Tmultiples": 1, "Index": 1, "Tlabels": 1,
 }  # fmt: skip
-_WITHOUT_T = frozenset(("Range", "Cast", "LinSpace"))  # ops whose OpDef has no "T" attr
+# Ops whose type attrs describe other inputs than the rule above says: attr -> input.
+_OP_TYPE_ATTRS = {
+    "Fill": {"T": 1, "index_type": 0}, "Select": {"T": 1}, "SelectV2": {"T": 1},
+    "StridedSliceGrad": {"T": 4, "Index": 0}, "ScatterNd": {"T": 1, "Tindices": 0},
+    "OneHot": {"T": 2, "TI": 0}, "Conv2DBackpropInput": {"T": 1}, "AvgPoolGrad": {"T": 1},
+    "DepthwiseConv2dNativeBackpropInput": {"T": 1}, "ResizeBilinearGrad": {"T": 1},
+    "Conv3DBackpropInputV2": {"T": 1, "Tshape": 0}, "UnsortedSegmentSum": {"Tnumsegments": 2},
+    "UnsortedSegmentMax": {"Tnumsegments": 2}, "UnsortedSegmentMin": {"Tnumsegments": 2},
+    "UnsortedSegmentProd": {"Tnumsegments": 2}, "Split": {"T": 1},
+    "SparseToDense": {"T": 2, "Tindices": 0}, "Roll": {"Tshift": 1, "Taxis": 2},
+    "DenseBincount": {"T": 2, "Tidx": 0}, "InTopKV2": {"T": 1},
+    "MaxPoolGradWithArgmax": {"Targmax": 2}, "FusedBatchNormV3": {"U": 1},
+    "FusedBatchNormGradV3": {"U": 3},
+}  # fmt: skip
+# Ops whose OpDef has no "T" attr.
+_WITHOUT_T = frozenset(("Range", "Cast", "LinSpace", "All", "Any", "GatherV2"))
 _NO_T = frozenset(("Placeholder", "Const", "ReadVariableOp", "AssignVariableOp",
-                   "AssignAddVariableOp", "AssignSubVariableOp"))  # fmt: skip
+                   "AssignAddVariableOp", "AssignSubVariableOp", "LogicalAnd", "LogicalOr",
+                   "LogicalNot"))  # fmt: skip
 
 
 def _implied_attrs(node) -> dict:
@@ -501,12 +517,22 @@ def _implied_attrs(node) -> dict:
     declared = set(node.op.attrs) | ({type_attr} if type_attr else set())
     list_input = node.op.inputs and node.op.inputs[0].endswith("*")
     for attr, position in _TYPE_ATTR_INPUTS.items():
-        if attr not in declared and (attr != "T" or not type_attr or node.op.name in _WITHOUT_T):
+        if attr == "T" and node.op.name in _WITHOUT_T:
+            continue
+        if attr not in declared and (attr != "T" or not type_attr):
             continue
         if list_input and position > 0:
             position = len(node.inputs) - 1  # after a list input: the last input (axis)
         if position < len(node.inputs):
             implied[attr] = node.inputs[position].dtype
+    if implied.get("T") is dtypes.resource:  # an update of a variable: the dtype of its values
+        implied["T"] = next((t.dtype for t in node.inputs if t.dtype is not dtypes.resource), None)
+        if implied["T"] is None:
+            del implied["T"]
+    if node.op.name in ("Assert", "IdentityN"):  # a list of any dtypes (after Assert's flag)
+        implied["T"] = [t.dtype for t in node.inputs[node.op.name == "Assert" :]]
+    for attr, position in _OP_TYPE_ATTRS.get(node.op.name, {}).items():
+        implied[attr] = node.inputs[position].dtype
     if "N" in declared or list_input:
         implied["N"] = len(node.inputs) - (1 if len(node.op.inputs) > 1 else 0)
     return implied
@@ -516,24 +542,57 @@ def _input_name(tensor) -> str:
     return tensor.op.name if tensor._index == 0 else f"{tensor.op.name}:{tensor._index}"
 
 
+# Writes control flow (If, While and their gradients: FunctionDefs of the library) and lowers
+# the ops TF lacks. That takes the op library, a layer above this one, so
+# `ops/graph_def_library.py` installs itself here when the ops load.
+_graph_def_extension = []
+
+
+def install_graph_def_extension(extension) -> None:
+    """Sets the module that writes control-flow nodes and lowers ops TF has no form of: it
+    has `Library`, `is_control_flow(node)`, `lowers(node)` and `emit(...)`."""
+    _graph_def_extension[:] = [extension]
+
+
 def as_graph_def(graph: Graph):
     """Our graph as a GraphDef message: nodes in order, inputs as `node` or `node:index`; the
     branches and bodies of If and While nodes as functions of its library."""
-    from tensorflux._src.graph import function_library
     from tensorflux._src.proto import graph_pb2
 
     graph_def = graph_pb2.messages()["GraphDef"]()
     graph_def.versions.producer = 2474  # what TF 2.21 writes
     graph_def.versions.min_consumer = 12
-    library = function_library.Library(graph_def, _fill_node_def)
+    extension = _graph_def_extension[0] if _graph_def_extension else None
+    library = extension.Library(graph_def, _fill_node_def) if extension else None
+    last_stateful = None
     for node in graph.nodes:
         inputs = [_input_name(t) for t in node.inputs]
-        if function_library.is_control_flow(node):
+        if extension is not None and extension.is_control_flow(node):
             node_def = graph_def.node.add(name=node.name, op=node.op.name)
             library.export(node, node_def, inputs, graph_def.node)
+        elif extension is not None and extension.lowers(node):
+            extension.emit(node, inputs, graph_def.node.add, _fill_node_def, _reference)
+            continue
         else:
-            _fill_node_def(graph_def.node.add(), node, inputs)
+            node_def = graph_def.node.add()
+            _fill_node_def(node_def, node, inputs)
+        last_stateful = ordered_after(node, node_def, last_stateful)
     return graph_def
+
+
+def ordered_after(node, node_def, last_stateful: str | None) -> str | None:
+    """Program order, as TF 2's automatic control dependencies keep it: a stateful node runs
+    after the previous one (a control input). The name of the last stateful node so far."""
+    if not node.op.stateful or node.op is PLACEHOLDER:
+        return last_stateful
+    if last_stateful is not None:
+        node_def.input.append(f"^{last_stateful}")
+    return node.name
+
+
+def _reference(node, index: int, name: str) -> str:
+    """How a GraphDef's node names output `index` of `node` exported as `name`."""
+    return name if index == 0 else f"{name}:{index}"
 
 
 def _fill_node_def(node_def, node, inputs: list[str]) -> None:

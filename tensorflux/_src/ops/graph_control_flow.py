@@ -20,6 +20,7 @@ from tensorflux._src.core import context, dtypes, errors, nest, registry
 from tensorflux._src.core import device as device_lib
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
+from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.core.variable import (
@@ -31,7 +32,7 @@ from tensorflux._src.core.variable import (
 )
 from tensorflux._src.graph import ir
 from tensorflux._src.graph.executor import Executor
-from tensorflux._src.ops import array_ops, tensor_array_ops
+from tensorflux._src.ops import array_ops, graph_def_library, math_ops, tensor_array_ops
 
 _state = context.state
 
@@ -267,6 +268,341 @@ def _if_grad_body(inputs: list, attrs: dict) -> list:
     return registry.vjp(lambda: _replay(branch, [], captures), sources, dys)
 
 
+def side_effect_free(sub: Subgraph) -> bool:
+    """Whether running `sub` again changes nothing: no variable update or random draw in it,
+    nor in the branches and bodies of its control flow (which `side_effects` counts as such,
+    being stateful ops)."""
+    for inner in sub.graph.nodes:
+        if not inner.op.stateful or inner.op.name in ("Placeholder", "ReadVariableOp", "PrintV2"):
+            continue
+        if inner.op.name not in _CONTROL_FLOW:
+            return False
+        nested = [v for v in inner.attrs.values() if isinstance(v, Subgraph)]
+        if not all(side_effect_free(n) for n in nested):
+            return False
+    return True
+
+
+def if_gradient_branch(node, key: str, forwarded=None) -> Subgraph:
+    """For a GraphDef: the gradient of branch `key` of the If that the IfGrad `node`
+    differentiates, as a subgraph of IfGrad's inputs after the predicate (the If's captures,
+    then one upstream gradient per If output) returning the wanted captures' gradients.
+
+    It runs the branch again. A branch with side effects must not: then `forwarded` holds the
+    then and else branches' `forwarded_tensors`, which the forward If also outputs and the
+    subgraph takes after IfGrad's inputs; the run takes those values instead of reading
+    variables or drawing again, skips variable updates, and a variable's gradient is the sum
+    of its reads' gradients (TF's If gradient reads the forward's intermediates likewise)."""
+    wanted = node.attrs["wanted"]
+    branch = node.attrs[key]
+    count = len(wanted)
+    upstream_count = len(node.inputs) - 1 - count
+    # By position after the predicate, as the subgraph takes them.
+    variables = {i - 1: v for i, v in _variables_of(node).items()}
+
+    def gradient(*values):
+        captures = [variables.get(i, v) for i, v in enumerate(values[:count])]
+        upstream = list(values[count : count + upstream_count])
+        if forwarded is None:
+            sources = [c for c, w in zip(captures, wanted) if w]
+            return registry.vjp(lambda: _replay(branch, [], captures), sources, upstream)
+        given = values[count + upstream_count :]
+        own = forwarded[0] if key == "then_branch" else forwarded[1]
+        start = 0 if key == "then_branch" else len(forwarded[0])
+        return _gradient_from_forwarded(
+            branch, captures, upstream, dict(zip(map(id, own), given[start:])), wanted
+        )
+
+    extra = [TensorSpec(None, t.dtype) for t in [*forwarded[0], *forwarded[1]]] if forwarded else []
+    return _traced_for_export(node, gradient, f"{key}_gradient", variables, extra)
+
+
+def forwarded_tensors(branch: Subgraph) -> list:
+    """The outputs of a branch's variable reads and random draws: what a forward If with side
+    effects also outputs for its gradient (which must not read or draw them again)."""
+    return [t for inner in branch.graph.nodes if _forwarded_node(inner) for t in inner.outputs]
+
+
+class _Given:
+    """A branch's graph less its variable reads, updates and random draws, for `interpret`
+    with the values of their outputs given."""
+
+    def __init__(self, graph):
+        self.nodes = [n for n in graph.nodes if not _forwarded_node(n)]
+        self.lifted = graph.lifted
+
+
+def _forwarded_node(node) -> bool:
+    return node.op.stateful and node.op is not ir.PLACEHOLDER and node.op.name not in _CONTROL_FLOW
+
+
+def _gradient_from_forwarded(branch, captures, upstream, given: dict, wanted) -> list:
+    """The wanted captures' gradients through `branch`, run with its stateful nodes' outputs
+    `given` (id of tensor -> value); a variable's gradient sums those of its reads."""
+    reads: dict[int, list] = {}  # capture position -> the given values of its reads
+    position = dict(zip(map(id, branch.capture_placeholders), branch.capture_index))
+    for inner in branch.graph.nodes:
+        if inner.op is READ_VARIABLE_OP and id(inner.inputs[0]) in position:
+            reads.setdefault(position[id(inner.inputs[0])], []).append(given[id(inner.outputs[0])])
+    sources = []  # a variable itself too: nested control flow reads it
+    for index, (capture, w) in enumerate(zip(captures, wanted)):
+        if w:
+            sources += (
+                [capture, *reads.get(index, [])] if isinstance(capture, Variable) else [capture]
+            )
+
+    def run():
+        env = dict(given)
+        for placeholder, index in zip(branch.capture_placeholders, branch.capture_index):
+            env[id(placeholder)] = captures[index]
+        return interpret(_Given(branch.graph), env, branch.outputs, [], [])
+
+    grads = iter(registry.vjp(run, sources, upstream))
+    result = []
+    for index, (capture, w) in enumerate(zip(captures, wanted)):
+        if not w:
+            continue
+        if not isinstance(capture, Variable):
+            result.append(next(grads))
+            continue
+        total = next(grads)
+        for _ in reads.get(index, []):
+            total = total + next(grads)
+        result.append(total)
+    return result
+
+
+def while_gradient(node) -> Subgraph:
+    """For a GraphDef: the WhileGrad `node` as a subgraph of its inputs (the While's loop
+    variables, captures and bound, then one upstream gradient per loop variable) returning
+    the wanted ones' gradients (see `_while_gradient`)."""
+    variables = _variables_of(node)
+
+    def gradient(*values):
+        values = [variables.get(i, v) for i, v in enumerate(values)]
+        return _while_gradient(node.attrs, values, [t.shape for t in node.inputs])
+
+    return _traced_for_export(node, gradient, "while_gradient", variables)
+
+
+def replay_gradient(node) -> Subgraph:
+    """For a GraphDef: the ReplayGrad `node` (a gradient of IfGrad, WhileGrad or ReplayGrad)
+    as a subgraph of its inputs returning the wanted ones' gradients: the forward gradient
+    op's computation written as graph ops (`_gradient_ops`), differentiated."""
+    variables = _variables_of(node)
+
+    def gradient(*values):
+        values = [variables.get(i, v) for i, v in enumerate(values)]
+        return _gradient_ops("ReplayGrad", node.attrs, values, [t.shape for t in node.inputs])
+
+    return _traced_for_export(node, gradient, "replay_gradient", variables)
+
+
+def _variables_of(node) -> dict:
+    """The variables whose handles `node` takes, by input position."""
+    handles = node.inputs[0].graph.handle_variables
+    return {i: handles[id(t)] for i, t in enumerate(node.inputs) if id(t) in handles}
+
+
+def _gradient_ops(op_name: str, attrs: dict, values: list, shapes: list) -> list:
+    """What a control-flow gradient op (IfGrad, WhileGrad, ReplayGrad) computes from its
+    inputs `values` (of static `shapes`), as graph ops a tape can differentiate again."""
+    if op_name == "WhileGrad":
+        return _while_gradient(attrs, values, shapes)
+    if op_name == "ReplayGrad":
+        count = len(attrs["wanted"])
+        forward, upstream = values[:count], values[count:]
+        sources = [v for v, w in zip(forward, attrs["wanted"]) if w]
+        inner = attrs["_forward_attrs"]
+        return registry.vjp(
+            lambda: _gradient_ops(attrs["forward"].name, inner, forward, shapes[:count]),
+            sources,
+            upstream,
+        )
+    wanted = attrs["wanted"]
+    pred, captures, upstream = values[0], values[1 : 1 + len(wanted)], values[1 + len(wanted) :]
+
+    def branch_gradient(key):
+        def gradient():  # the tape watches the captures as the branch sees them
+            graph = _state.graph
+            inner = [c if isinstance(c, Variable) else graph._as_graph_tensor(c) for c in captures]
+            sources = [c for c, w in zip(inner, wanted) if w]
+            return registry.vjp(lambda: _replay(attrs[key], [], inner), sources, list(upstream))
+
+        return gradient
+
+    return cond(pred, branch_gradient("then_branch"), branch_gradient("else_branch"))
+
+
+def _while_gradient(attrs: dict, values: list, shapes: list) -> list:
+    """WhileGrad's gradients from its inputs `values` (the While's loop variables, captures
+    and bound, then one upstream gradient per loop variable; variables as themselves), in
+    TF's form: the loop runs again keeping each iteration's loop variables in TensorArrays,
+    then a second loop walks the iterations backwards, pulling the gradients back through
+    the body at each (run again from its kept inputs).
+
+    A loop variable the body only writes rows into (a TensorArray's buffer) is kept as its
+    shape alone: the body never reads its values, and it may grow, or get its element shape
+    in the first iteration, which a TensorArray of its values could not hold.
+    """
+    count, limited, wanted = attrs["count"], attrs["limited"], attrs["wanted"]
+    cond_sub, body_sub = attrs["cond"], attrs["body"]
+    forward_count = len(values) - count
+    written = _written_only(body_sub)
+    for k, (entered, carried) in enumerate(zip(shapes[:count], body_sub.inputs)):
+        if k not in written and not _same_shape(entered, carried.shape):
+            raise errors.UnimplementedError(
+                None,
+                None,
+                f"The gradient of a tf.while_loop can't be written into a GraphDef: its loop "
+                f"variable {k} changes shape across iterations ({entered} on entry, "
+                f"{carried.shape} in the loop) and its values are read in the body.",
+            )
+
+    def kept_array(k, value):
+        if k in written:  # its shape after each iteration
+            rank = body_sub.outputs[k].shape.rank
+            return tensor_array_ops.TensorArray(
+                dtypes.int32, size=0, dynamic_size=True, element_shape=[rank], infer_shape=False
+            )
+        return tensor_array_ops.TensorArray(
+            value.dtype, size=0, dynamic_size=True, element_shape=body_sub.inputs[k].shape
+        )
+
+    forward = values[:forward_count]
+    initial = forward[:count]
+    captures = forward[count : forward_count - 1] if limited else forward[count:]
+    upstream = list(values[forward_count:])
+    kept = [kept_array(k, v) for k, v in enumerate(initial)]
+
+    def forward_cond(i, state, kept):
+        going = _replay(cond_sub, state, captures)[0]
+        if limited:
+            going = math_ops.logical_and(math_ops.less(i, forward[-1]), going)
+        return going
+
+    def forward_body(i, state, kept):
+        after = _replayed_in_graph(body_sub, state, captures)
+        kept = [
+            a.write(i, array_ops.shape(new, out_type=dtypes.int32) if k in written else old)
+            for k, (a, old, new) in enumerate(zip(kept, state, after))
+        ]
+        return i + 1, after, kept
+
+    steps, _, kept = while_loop(
+        forward_cond,
+        forward_body,
+        [0, initial, kept],
+        shape_invariants=[None, [t.shape for t in body_sub.inputs], [None] * count],
+    )
+
+    def state_at(k, step):
+        if k not in written:
+            return kept[k].read(step)
+        dtype = initial[k].dtype
+        return cond(  # zeros of its shape: the one it entered with, or an iteration's
+            math_ops.equal(step, 0),
+            lambda: _zeros(array_ops.shape(initial[k], out_type=dtypes.int32), dtype),
+            lambda: _zeros(kept[k].read(step - 1), dtype),
+        )
+
+    state_wanted, capture_wanted = wanted[:count], wanted[count:]
+    zeros = [
+        array_ops.zeros_like(c.value() if isinstance(c, Variable) else c)
+        for c, w in zip(captures, capture_wanted)
+        if w
+    ]
+
+    def backward_body(i, d_state, d_captures):
+        step = i - 1
+        state = [state_at(k, step) for k in range(count)]
+        graph = _state.graph  # the tape watches the captures as this body sees them
+        inner = [c if isinstance(c, Variable) else graph._as_graph_tensor(c) for c in captures]
+        sources = [v for v, w in zip(state, state_wanted) if w]
+        sources += [c for c, w in zip(inner, capture_wanted) if w]
+        grads = registry.vjp(lambda: _replayed_in_graph(body_sub, state, inner), sources, d_state)
+        for grad, source in zip(grads, sources):  # a nested gradient op's shape is unknown
+            grad.set_shape(source.shape)
+        grads = iter(grads)
+        d_state = [next(grads) if w else d for d, w in zip(d_state, state_wanted)]
+        return step, d_state, [a + next(grads) for a in d_captures]
+
+    # A loop variable's gradient has its shape in the loop (a buffer's varies).
+    invariants = [
+        TensorShape(None) if k in written else body_sub.inputs[k].shape for k in range(count)
+    ]
+    _, d_state, d_captures = while_loop(
+        lambda i, d_state, d_captures: math_ops.greater(i, 0),
+        backward_body,
+        [steps, upstream, zeros],
+        shape_invariants=[None, invariants, [None] * len(zeros)],
+    )
+    d_state = [d for d, w in zip(d_state, state_wanted) if w]
+    return d_state + list(d_captures)
+
+
+def _replayed_in_graph(sub: Subgraph, values, captures) -> list:
+    """`_replay` into the graph being traced, with the static shapes `sub` traced (a gradient
+    op it runs again would otherwise infer none)."""
+    results = _replay(sub, values, captures)
+    for result, traced in zip(results, sub.outputs):
+        result.set_shape(traced.shape)
+    return results
+
+
+def _written_only(body: Subgraph) -> set:
+    """Positions of the loop variables whose values the body only writes rows into
+    (TensorArrayBufferWrite's buffer input, through any number of writes)."""
+    consumers: dict[int, list] = {}
+    for inner in body.graph.nodes:
+        for index, tensor in enumerate(inner.inputs):
+            consumers.setdefault(id(tensor), []).append((inner, index))
+    written = set()
+    for k, placeholder in enumerate(body.inputs):
+        frontier, only_written = [placeholder], True
+        while frontier and only_written:
+            for inner, index in consumers.get(id(frontier.pop()), ()):
+                if inner.op is not tensor_array_ops.BUFFER_WRITE or index != 0:
+                    only_written = False
+                    break
+                frontier.append(inner.outputs[0])
+        if only_written:
+            written.add(k)
+    return written
+
+
+def _same_shape(entered, carried) -> bool:
+    """Whether a loop variable keeps the shape it entered with (as far as it is known)."""
+    if carried.rank is None or entered.rank is None:
+        return carried.rank is None and entered.rank is None
+    return entered.as_list() == carried.as_list()
+
+
+def _zeros(shape, dtype):
+    from tensorflux._src.core.convert import convert_to_tensor
+
+    zero = b"" if dtype is dtypes.string else dtype.as_numpy_dtype(0)
+    return array_ops.fill(shape, convert_to_tensor(zero, dtype=dtype))
+
+
+def _traced_for_export(node, function, name: str, variables: dict, extra=()) -> Subgraph:
+    """`function` of node's inputs (after an If's predicate) and `extra` specs traced into a
+    subgraph of its own (no enclosing graph); a variable it reads is a capture standing for
+    the argument at its position."""
+    scratch = ir.Graph(f"{node.name}_gradient")
+    saved = (_state.graph, _state.observers)
+    _state.graph, _state.observers = scratch, []
+    try:
+        count = len(node.inputs) - (1 if node.op.name == "IfGrad" else 0)
+        specs = [TensorSpec(t.shape, t.dtype) for t in node.inputs[len(node.inputs) - count :]]
+        sub = trace(function, [*specs, *extra], name)
+    finally:
+        _state.graph, _state.observers = saved
+    position = {id(v): i for i, v in variables.items()}
+    sub.capture_index = [position[id(scratch.handle_variables[id(t)])] for t in sub.captured]
+    return sub
+
+
 def _eager(value):
     if isinstance(value, Variable):
         return value
@@ -274,7 +610,11 @@ def _eager(value):
 
 
 def _eager_control_grad(op, inputs, attrs):
-    """Runs a control-flow gradient op eagerly: Variables go to its kernel as themselves."""
+    """Runs a control-flow gradient op eagerly: Variables go to its kernel as themselves.
+    Under a recording tape (a higher-order gradient through it) it runs op by op instead,
+    so that tape sees how its result depends on its inputs."""
+    if _state.observers and attrs.get("_stash") is None:
+        return _EAGER_BODIES[op.name](list(inputs), attrs)
     device = device_lib.default_device()
     values = [t if isinstance(t, Variable) else t._value for t in inputs]
     result = op.kernel(device.xp, *values, **attrs)
@@ -839,3 +1179,7 @@ def _constant(node):
     from tensorflux._src.core.convert import convert_to_tensor
 
     return convert_to_tensor(node.attrs["value"], dtype=node.attrs["dtype"])
+
+
+# GraphDefs write If and While nodes (and their gradients) through the op library.
+ir.install_graph_def_extension(graph_def_library)

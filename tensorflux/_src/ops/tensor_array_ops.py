@@ -413,9 +413,23 @@ def _buffer_write_grad(op, dy):
         dy, row, array_ops.expand_dims(array_ops.zeros_like(value), 0)
     )
     # The buffer's own gradient covers only its rows and element shape before the write.
+    return [_leading_part(cleared, buffer), None, indexing_ops.gather(dy, index)]
+
+
+def _leading_part(dy, buffer):
+    """The part of `dy` (a buffer's gradient after a write or fill) for `buffer`'s rows. A
+    buffer of unknown shape may hold no data yet, with a shape unlike dy's, even its rank."""
+    from tensorflux._src.ops import array_ops
+
+    if buffer.shape.is_fully_defined():
+        if buffer.shape.num_elements() == 0:  # no data
+            return array_ops.zeros_like(buffer)
+        buffer_shape = array_ops.shape(buffer, out_type=dtypes.int32)
+        return array_ops.slice(dy, array_ops.zeros_like(buffer_shape), buffer_shape)
     buffer_shape = array_ops.shape(buffer, out_type=dtypes.int32)
-    d_buffer = array_ops.slice(cleared, array_ops.zeros_like(buffer_shape), buffer_shape)
-    return [d_buffer, None, indexing_ops.gather(dy, index)]
+    # Rows are contiguous: the buffer's rows are the first of dy's elements in row-major order.
+    size = array_ops.reshape(array_ops.size(buffer, out_type=dtypes.int32), [1])
+    return array_ops.reshape(array_ops.slice(array_ops.reshape(dy, [-1]), [0], size), buffer_shape)
 
 
 BUFFER_WRITE = register(
@@ -446,10 +460,7 @@ def _buffer_fill_kernel(xp, buffer, element_shape):
 
 
 def _buffer_fill_grad(op, dy):
-    from tensorflux._src.ops import array_ops
-
-    buffer_shape = array_ops.shape(op.inputs[0], out_type=dtypes.int32)
-    return [array_ops.slice(dy, array_ops.zeros_like(buffer_shape), buffer_shape)]
+    return [_leading_part(dy, op.inputs[0])]
 
 
 BUFFER_FILL = register(
