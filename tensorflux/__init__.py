@@ -235,17 +235,20 @@ newaxis = None
 __version__ = version.VERSION
 
 
+_LAZY_MODULES = ("distribute", "keras")
+
+
 def __getattr__(name: str):
-    # tf.keras loads on first use: a third of the import time, which most programs that never
-    # touch Keras (tf.data jobs, serving) need not pay.
-    if name == "keras":
+    # tf.keras and tf.distribute load on first use: Keras is a third of the import time, which
+    # most programs that never touch it (tf.data jobs, serving) need not pay.
+    if name in _LAZY_MODULES:
         import importlib
 
-        module = importlib.import_module("tensorflux.keras")
-        globals()["keras"] = module
+        module = importlib.import_module(f"tensorflux.{name}")
+        globals()[name] = module
         return module
     raise AttributeError(f"module 'tensorflux' has no attribute '{name}'")
 
 
 def __dir__():
-    return sorted([*globals(), "keras"])
+    return sorted([*globals(), *_LAZY_MODULES])

@@ -1,5 +1,9 @@
 """tf.nn: neural-network ops."""
 
+from tensorflux._src.distribute.loss_util import compute_average_loss as compute_average_loss
+from tensorflux._src.distribute.loss_util import (
+    scale_regularization_loss as scale_regularization_loss,
+)
 from tensorflux._src.ops.candidate_sampling_ops import (
     compute_accidental_hits as compute_accidental_hits,
 )
@@ -32,7 +36,6 @@ from tensorflux._src.ops.math_ops import softplus as softplus
 from tensorflux._src.ops.math_ops import tanh as tanh
 from tensorflux._src.ops.nn_ops import batch_normalization as batch_normalization
 from tensorflux._src.ops.nn_ops import bias_add as bias_add
-from tensorflux._src.ops.nn_ops import compute_average_loss as compute_average_loss
 from tensorflux._src.ops.nn_ops import crelu as crelu
 from tensorflux._src.ops.nn_ops import dropout as dropout
 from tensorflux._src.ops.nn_ops import elu as elu
@@ -47,7 +50,6 @@ from tensorflux._src.ops.nn_ops import moments as moments
 from tensorflux._src.ops.nn_ops import normalize_moments as normalize_moments
 from tensorflux._src.ops.nn_ops import relu as relu
 from tensorflux._src.ops.nn_ops import relu6 as relu6
-from tensorflux._src.ops.nn_ops import scale_regularization_loss as scale_regularization_loss
 from tensorflux._src.ops.nn_ops import selu as selu
 from tensorflux._src.ops.nn_ops import (
     sigmoid_cross_entropy_with_logits as sigmoid_cross_entropy_with_logits,

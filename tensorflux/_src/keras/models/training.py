@@ -16,12 +16,14 @@ makes a subclassed one. `fit` runs `train_step` as one compiled graph per batch 
 from __future__ import annotations
 
 import copy
+import functools
 
 import numpy as np
 
 from tensorflux._src.autodiff import tape as tape_lib
 from tensorflux._src.core import config, context, nest
 from tensorflux._src.core.tensor import Tensor
+from tensorflux._src.distribute import distribute_context
 from tensorflux._src.function import tracing
 from tensorflux._src.graph import ir
 from tensorflux._src.keras import optimizers as optimizers_mod
@@ -33,6 +35,28 @@ def _callbacks_module():
     from tensorflux._src.keras.callbacks import callback_list
 
     return callback_list
+
+
+def _in_strategy_scope(method):
+    """Runs a Model method inside the scope of the strategy the model was created under. A
+    distributed dataset given as `x` is read as the dataset of global batches it splits (the
+    method splits them between the replicas itself)."""
+
+    @functools.wraps(method)
+    def in_scope(self, *args, **kwargs):
+        strategy = getattr(self, "_distribution_strategy", None)
+        if strategy is None:
+            return method(self, *args, **kwargs)
+        if args and hasattr(args[0], "_global_batches"):
+            args = (args[0]._global_batches, *args[1:])
+        elif hasattr(kwargs.get("x"), "_global_batches"):
+            kwargs["x"] = kwargs["x"]._global_batches
+        if distribute_context.state.strategy is strategy:
+            return method(self, *args, **kwargs)
+        with strategy.scope():
+            return method(self, *args, **kwargs)
+
+    return in_scope
 
 
 def _to_python(logs):
@@ -101,6 +125,7 @@ class Model(layer_lib.Layer):
         self._compile_config = None
         self._initial_epoch = None
         self._initial_step = None
+        self._distribution_strategy = distribute_context.state.strategy
 
     # -- structure ----------------------------------------------------------------------------
     # A model lists its layers' weights layer by layer, its metrics' included, then its own.
@@ -273,6 +298,11 @@ class Model(layer_lib.Layer):
         self.train_function = self.test_function = self.predict_function = None
 
     @property
+    def distribute_strategy(self):
+        """The strategy the model was created under (the default strategy if none)."""
+        return getattr(self, "_distribution_strategy", None) or distribute_context.get_strategy()
+
+    @property
     def jit_compile(self):
         return self._jit_compile
 
@@ -300,8 +330,15 @@ class Model(layer_lib.Layer):
 
     # -- steps --------------------------------------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None):
-        """The total loss: the compiled losses plus the model's own (`self.losses`)."""
-        return self.compiled_loss(y, y_pred, sample_weight, regularization_losses=self.losses)
+        """The total loss: the compiled losses plus the model's own (`self.losses`).
+
+        Per replica of several, it is scaled by 1 / replicas: summing the replicas' gradients
+        then gives the gradient of the mean over the global batch (as tf_keras does)."""
+        loss = self.compiled_loss(y, y_pred, sample_weight, regularization_losses=self.losses)
+        replica = distribute_context.multi_replica_context()
+        if replica is not None:
+            loss = loss * (1.0 / replica.num_replicas_in_sync)
+        return loss
 
     def compute_metrics(self, x, y, y_pred, sample_weight):
         """Updates the compiled metrics; returns every metric's current result."""
@@ -347,16 +384,54 @@ class Model(layer_lib.Layer):
                 "`compile()` method."
             )
 
-    def _compiled(self, step):
+    def _compiled(self, step, combine_replicas=None):
+        strategy = getattr(self, "_distribution_strategy", None)
+        if strategy is not None:
+            return self._compiled_per_replica(strategy, step, combine_replicas)
         if self.run_eagerly:
             return step
         return tracing.function(step, reduce_retracing=True, jit_compile=self._jit_compile)
+
+    def _compiled_per_replica(self, strategy, step, combine_replicas):
+        """`step` run by `strategy` once per replica on its part of each batch; with several
+        replicas `combine_replicas(outputs)` makes one result of theirs."""
+        from tensorflux._src.distribute import input_lib
+
+        devices = strategy.extended.worker_devices
+
+        def run_step(data):
+            outputs = strategy.run(step, args=(data,))
+            return outputs if len(devices) == 1 else combine_replicas(outputs)
+
+        compiled = run_step
+        if not self.run_eagerly:
+            compiled = tracing.function(
+                run_step, reduce_retracing=True, jit_compile=self._jit_compile
+            )
+        if len(devices) == 1:
+            return compiled
+        return lambda data: compiled(input_lib.split_batch(data, devices))
+
+    def _replica_logs(self, outputs):
+        """The logs of a step run on several replicas: replica 0's, with every metric's result
+        read across replicas (the metrics' variables sum the replicas' states)."""
+        from tensorflux._src.distribute import values
+
+        logs = values.select_replica(0, outputs)
+        if not isinstance(logs, dict):
+            return logs
+        results = self.get_metrics_result()
+        return {name: results.get(name, value) for name, value in logs.items()}
+
+    def _replica_predictions(self, outputs):
+        """The predictions of several replicas, concatenated in replica order."""
+        return self.distribute_strategy.gather(outputs, axis=0)
 
     def make_train_function(self, force=False):
         """The function `fit` calls per batch: `train_function(iterator) -> logs`."""
         if self.train_function is not None and not force:
             return self.train_function
-        step = self._compiled(self.train_step)
+        step = self._compiled(self.train_step, self._replica_logs)
         steps_per_execution = self._steps_per_execution
 
         def train_function(iterator):
@@ -375,7 +450,7 @@ class Model(layer_lib.Layer):
     def make_test_function(self, force=False):
         if self.test_function is not None and not force:
             return self.test_function
-        step = self._compiled(self.test_step)
+        step = self._compiled(self.test_step, self._replica_logs)
 
         def test_function(iterator):
             return step(next(iterator))
@@ -386,7 +461,7 @@ class Model(layer_lib.Layer):
     def make_predict_function(self, force=False):
         if self.predict_function is not None and not force:
             return self.predict_function
-        step = self._compiled(self.predict_step)
+        step = self._compiled(self.predict_step, self._replica_predictions)
 
         def predict_function(iterator):
             return step(next(iterator))
@@ -402,6 +477,7 @@ class Model(layer_lib.Layer):
                 "`model.compile(optimizer, loss)`."
             )
 
+    @_in_strategy_scope
     def fit(
         self,
         x=None,
@@ -517,6 +593,7 @@ class Model(layer_lib.Layer):
         )
         return callback_list
 
+    @_in_strategy_scope
     def evaluate(
         self,
         x=None,
@@ -559,6 +636,7 @@ class Model(layer_lib.Layer):
             return logs
         return _flatten_in_order(logs, self.metrics_names)
 
+    @_in_strategy_scope
     def predict(
         self,
         x,
@@ -599,6 +677,7 @@ class Model(layer_lib.Layer):
             return batch_outputs[0]
         return nest.map_structure(lambda *parts: np.concatenate(parts, axis=0), *batch_outputs)
 
+    @_in_strategy_scope
     def train_on_batch(
         self,
         x,
@@ -618,6 +697,7 @@ class Model(layer_lib.Layer):
             return logs
         return _flatten_in_order(logs, self.metrics_names)
 
+    @_in_strategy_scope
     def test_on_batch(self, x, y=None, sample_weight=None, reset_metrics=True, return_dict=False):
         self._assert_compile_was_called()
         if reset_metrics:
@@ -628,6 +708,7 @@ class Model(layer_lib.Layer):
             return logs
         return _flatten_in_order(logs, self.metrics_names)
 
+    @_in_strategy_scope
     def predict_on_batch(self, x):
         batch = _single_batch(x, None, None, None)
         outputs = self.make_predict_function()(iter([batch]))

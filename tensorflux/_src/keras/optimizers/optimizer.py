@@ -14,6 +14,8 @@ from tensorflux._src.core import context, log
 from tensorflux._src.core.indexed_slices import IndexedSlices
 from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.core.variable import Variable, VariableAggregation
+from tensorflux._src.distribute import distribute_context
+from tensorflux._src.distribute import values as distributed_values
 from tensorflux._src.keras.optimizers import schedules
 from tensorflux._src.ops import (
     array_ops,
@@ -346,6 +348,11 @@ class Optimizer:
     ):
         """Applies `(gradient, variable)` pairs and returns the incremented `iterations`."""
         kwargs.pop("experimental_aggregate_gradients", None)
+        replica = distribute_context.multi_replica_context()
+        if replica is not None:
+            return self._apply_across_replicas(
+                replica, grads_and_vars, name, skip_gradients_aggregation
+            )
         self._compute_current_learning_rate()
         grads_and_vars = list(grads_and_vars)
         if not grads_and_vars:
@@ -365,6 +372,30 @@ class Optimizer:
                 if variable.constraint is not None:
                     variable.assign(variable.constraint(variable))
             return iteration
+
+    def _apply_across_replicas(self, replica, grads_and_vars, name, skip_gradients_aggregation):
+        """In a replica of several: one merge sums the replicas' gradients (a replica without
+        one, e.g. on an empty batch, adds nothing) and applies them once, in cross-replica
+        context, to the mirrored variables. Already summed gradients are taken as they are."""
+
+        def apply(strategy, grads_and_vars):
+            count = strategy.num_replicas_in_sync
+            cross_device_ops = strategy.extended._cross_device_ops
+            combined = []
+            for grad, variable in grads_and_vars:
+                if isinstance(grad, distributed_values.DistributedValues):
+                    parts = [g for g in grad.values if g is not None]
+                else:
+                    parts = [] if grad is None else [grad] * count
+                if len(parts) > 1 and not skip_gradients_aggregation:
+                    summed = distributed_values.PerReplica(parts)
+                    grad = cross_device_ops.reduce("SUM", summed, variable.device)
+                else:
+                    grad = parts[0] if parts else None
+                combined.append((grad, variable))
+            return self.apply_gradients(combined, name, skip_gradients_aggregation=True)
+
+        return replica.merge_call(apply, args=(list(grads_and_vars),))
 
     def _prepare_step(self):
         """Per-step state shared by all variables (Nadam's running product)."""
