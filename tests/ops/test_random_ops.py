@@ -414,6 +414,17 @@ def test_generator_draws_from_threads_never_repeat():
     np.testing.assert_array_equal(g.state.numpy(), [5 + 201 * 4 * 256, 0, 0])
 
 
+def test_generator_binomial_inside_tf_function_moves_the_state():
+    in_graph, eager = tf.random.Generator.from_seed(4), tf.random.Generator.from_seed(4)
+    draw = tf.function(lambda: in_graph.binomial([3], counts=10.0, probs=0.5))
+    for _ in range(3):
+        want = eager.binomial([3], counts=10.0, probs=0.5).numpy()
+        np.testing.assert_array_equal(draw().numpy(), want)
+    np.testing.assert_array_equal(in_graph.state.numpy(), eager.state.numpy())
+    ops = [n.op for n in draw.get_concrete_function().graph.as_graph_def().node]
+    assert "StatefulRandomBinomial" in ops
+
+
 def test_make_seeds_are_keys_over_zeros():
     seeds = tf.random.Generator.from_seed(2).make_seeds(3).numpy()
     assert seeds.shape == (2, 3) and seeds.dtype == np.int64

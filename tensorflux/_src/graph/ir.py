@@ -482,62 +482,6 @@ def _tensor_proto(message, array: np.ndarray) -> None:
         )
 
 
-# TF's type attrs that name an input's dtype: attr -> the input it describes.
-_TYPE_ATTR_INPUTS = {
-    "T": 0, "SrcT": 0, "Tparams": 0, "TI": 0, "Tindices": 1, "Taxis": 2, "Tidx": 1, "Tshape": 1,
-    "Tperm": 1, "Tpaddings": 1, "Tlen": 1, "Tmultiples": 1, "Index": 1, "Tlabels": 1,
-}  # fmt: skip
-# Ops whose type attrs describe other inputs than the rule above says: attr -> input.
-_OP_TYPE_ATTRS = {
-    "Fill": {"T": 1, "index_type": 0}, "Select": {"T": 1}, "SelectV2": {"T": 1},
-    "StridedSliceGrad": {"T": 4, "Index": 0}, "ScatterNd": {"T": 1, "Tindices": 0},
-    "OneHot": {"T": 2, "TI": 0}, "Conv2DBackpropInput": {"T": 1}, "AvgPoolGrad": {"T": 1},
-    "DepthwiseConv2dNativeBackpropInput": {"T": 1}, "ResizeBilinearGrad": {"T": 1},
-    "Conv3DBackpropInputV2": {"T": 1, "Tshape": 0}, "UnsortedSegmentSum": {"Tnumsegments": 2},
-    "UnsortedSegmentMax": {"Tnumsegments": 2}, "UnsortedSegmentMin": {"Tnumsegments": 2},
-    "UnsortedSegmentProd": {"Tnumsegments": 2}, "Split": {"T": 1},
-    "SparseToDense": {"T": 2, "Tindices": 0}, "Roll": {"Tshift": 1, "Taxis": 2},
-    "DenseBincount": {"T": 2, "Tidx": 0}, "InTopKV2": {"T": 1},
-    "MaxPoolGradWithArgmax": {"Targmax": 2}, "FusedBatchNormV3": {"U": 1},
-    "FusedBatchNormGradV3": {"U": 3},
-}  # fmt: skip
-# Ops whose OpDef has no "T" attr.
-_WITHOUT_T = frozenset(("Range", "Cast", "LinSpace", "All", "Any", "GatherV2"))
-_NO_T = frozenset(("Placeholder", "Const", "ReadVariableOp", "AssignVariableOp",
-                   "AssignAddVariableOp", "AssignSubVariableOp", "LogicalAnd", "LogicalOr",
-                   "LogicalNot"))  # fmt: skip
-
-
-def _implied_attrs(node) -> dict:
-    """The attrs TF's OpDefs require that our nodes leave implicit: input dtypes and counts."""
-    implied: dict = {}
-    if node.op.name in _NO_T or not node.inputs:
-        return implied
-    type_attr = node.op.type_attr
-    declared = set(node.op.attrs) | ({type_attr} if type_attr else set())
-    list_input = node.op.inputs and node.op.inputs[0].endswith("*")
-    for attr, position in _TYPE_ATTR_INPUTS.items():
-        if attr == "T" and node.op.name in _WITHOUT_T:
-            continue
-        if attr not in declared and (attr != "T" or not type_attr):
-            continue
-        if list_input and position > 0:
-            position = len(node.inputs) - 1  # after a list input: the last input (axis)
-        if position < len(node.inputs):
-            implied[attr] = node.inputs[position].dtype
-    if implied.get("T") is dtypes.resource:  # an update of a variable: the dtype of its values
-        implied["T"] = next((t.dtype for t in node.inputs if t.dtype is not dtypes.resource), None)
-        if implied["T"] is None:
-            del implied["T"]
-    if node.op.name in ("Assert", "IdentityN"):  # a list of any dtypes (after Assert's flag)
-        implied["T"] = [t.dtype for t in node.inputs[node.op.name == "Assert" :]]
-    for attr, position in _OP_TYPE_ATTRS.get(node.op.name, {}).items():
-        implied[attr] = node.inputs[position].dtype
-    if "N" in declared or list_input:
-        implied["N"] = len(node.inputs) - (1 if len(node.op.inputs) > 1 else 0)
-    return implied
-
-
 def _input_name(tensor) -> str:
     return tensor.op.name if tensor._index == 0 else f"{tensor.op.name}:{tensor._index}"
 
@@ -596,11 +540,18 @@ def _reference(node, index: int, name: str) -> str:
 
 
 def _fill_node_def(node_def, node, inputs: list[str]) -> None:
+    """A NodeDef with the attrs TF's signature of the op declares: the node's own, and those TF
+    infers from its arguments' dtypes and list lengths (`T`, `N`, ...)."""
+    from tensorflux._src.graph import op_signature
+
     node_def.name, node_def.op = node.name, node.op.name
     node_def.input.extend(inputs)
     attrs = dict(node.attrs)
-    for key, value in _implied_attrs(node).items():
-        attrs.setdefault(key, value)
+    signature = op_signature.signature(node.op.name)
+    if signature is not None:
+        for key, value in op_signature.implied_attrs(node, signature).items():
+            attrs.setdefault(key, value)
+        attrs = {key: value for key, value in attrs.items() if key in signature.attrs}
     for key, value in sorted(attrs.items()):
         if not key.startswith("_"):  # ours alone, such as a control-flow node's stash
             _attr_value(node_def.attr[key], value)

@@ -14,14 +14,14 @@ import threading
 
 import numpy as np
 
-from tensorflux._src.core import context, dtypes
+from tensorflux._src.core import context, dtypes, errors
+from tensorflux._src.core import device as device_lib
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
 from tensorflux._src.core.spec import TensorSpec
-from tensorflux._src.core.tensor import Tensor
+from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.core.variable import Variable
-from tensorflux._src.ops import _rules as rules
 from tensorflux._src.ops import _samplers
 from tensorflux._src.ops import stateless_random_ops as stateless
 
@@ -95,10 +95,16 @@ RNG_READ_AND_SKIP = register(
 )
 
 
-# ---- the binomial sampler on a key and counter (TF's StatefulRandomBinomial) ------------------
-def _binomial_kernel(xp, shape, key, counter, alg, counts, probs, dtype=dtypes.int32, T=None):
+# ---- StatefulRandomBinomial: binomial draws that move a generator's state -----------------------
+def _binomial_kernel(xp, resource, algorithm, shape, counts, probs, dtype=dtypes.int32):
     dims = stateless.output_shape(xp, shape)
-    stream = _samplers.Stream(xp, *stateless._key_counter(key, counter, alg))
+    with _STATE_LOCK:
+        old = np.asarray(resource._value)
+        resource._value = xp.asarray(_skipped(old, int(np.prod(dims, dtype=np.int64))))
+    words = [int(v) & _MASK64 for v in old]
+    key = np.array([words[2]], dtype=np.uint64)
+    counter = np.array(words[:2], dtype=np.uint64)
+    stream = _samplers.Stream(xp, *stateless._key_counter(key, counter, algorithm))
     return stateless.binomial_values(xp, stream, dims, counts, probs, dtype.as_numpy_dtype)
 
 
@@ -106,13 +112,13 @@ BINOMIAL = register(
     OpDef(
         name="StatefulRandomBinomial",
         kernel=_binomial_kernel,
-        infer=lambda shape, key, counter, alg, counts, probs, dtype=dtypes.int32, **attrs: (
-            TensorSpec(stateless.shape_spec(shape), dtype)
+        infer=lambda resource, algorithm, shape, counts, probs, dtype=dtypes.int32: TensorSpec(
+            stateless.shape_spec(shape), dtype
         ),
-        inputs=("shape", "key", "counter", "alg", "counts", "probs"),
+        inputs=("resource", "algorithm", "shape", "counts", "probs"),
         outputs=("output",),
-        attrs=("dtype", "T"),
-        allowed=rules.INDEX,
+        attrs=("dtype",),
+        type_attr="",
         stateful=True,
     )
 )
@@ -305,9 +311,18 @@ class Generator:
         counts = convert_to_tensor(counts)
         probs = convert_to_tensor(probs)
         shape = stateless.shape_tensor(shape)
-        key, counter, alg = self._key_counter(shape)
-        inputs = (shape, key, counter, alg, counts, probs)
-        return apply(BINOMIAL, inputs, {"dtype": dtype}, name)
+        algorithm = convert_to_tensor(self._alg, dtype=dtypes.int64)
+        graph = context.state.graph
+        if graph is not None:
+            inputs = [graph.variable_handle(self._state_var), algorithm, shape, counts, probs]
+            return graph.add_node(BINOMIAL, inputs, {"dtype": dtype}, name)
+        device = device_lib.default_device()
+        values = [t._value for t in (algorithm, shape, counts, probs)]
+        try:
+            result = _binomial_kernel(device.xp, self._state_var, *values, dtype=dtype)
+        except errors.OpError as error:
+            raise type(error)(None, None, f"{error.message} [Op:StatefulRandomBinomial]") from None
+        return EagerTensor(result, dtype, device)
 
     def make_seeds(self, count=1) -> Tensor:
         """A [2, count] int64 tensor of seeds for the stateless ops: fresh keys over zeros."""
