@@ -264,3 +264,26 @@ def test_two_replicas_embedding_gradients(two_cpus):
     model.fit(x, y, batch_size=8, epochs=2, verbose=0, shuffle=False)
     for got, want in zip(model.get_weights(), reference.get_weights()):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("run_eagerly", [False, True])
+def test_two_replicas_mixed_precision_like_one_replica(two_cpus, run_eagerly):
+    """The loss-scale optimizer sums the replicas' gradients (not replica 0's alone) and
+    updates the scale once per step, in cross-replica context."""
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(32, 6)).astype("float32")
+    y = rng.integers(0, 4, size=(32,))
+    tf.keras.mixed_precision.set_global_policy("mixed_float16")
+    try:
+        reference = dense_model(run_eagerly)
+        reference.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+        strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+        with strategy.scope():
+            model = dense_model(run_eagerly)
+        model.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False)
+    finally:
+        tf.keras.mixed_precision.set_global_policy("float32")
+    assert isinstance(model.optimizer, tf.keras.mixed_precision.LossScaleOptimizer)
+    for got, want in zip(model.get_weights(), reference.get_weights()):  # float16 rounding
+        np.testing.assert_allclose(got, want, rtol=2e-2, atol=5e-3)
+    assert model.optimizer.loss_scale.numpy() == reference.optimizer.loss_scale.numpy()

@@ -26,6 +26,7 @@ from tensorflux._src.core import context, log
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.indexed_slices import IndexedSlices
 from tensorflux._src.core.variable import Variable
+from tensorflux._src.distribute import distribute_context
 from tensorflux._src.keras import optimizers as optimizers_lib
 from tensorflux._src.keras.optimizers import optimizer as optimizer_lib
 from tensorflux._src.ops import array_ops, control_flow_ops, indexing_ops, math_ops, reduction_ops
@@ -264,7 +265,15 @@ class LossScaleOptimizerV3(optimizer_lib.Optimizer):
 
     def apply_gradients(self, grads_and_vars, skip_gradients_aggregation=False, **kwargs):
         """Applies the gradients with the inner optimizer, unless one of them is not finite:
-        then the step only counts in `iterations` and a dynamic scale halves."""
+        then the step only counts in `iterations` and a dynamic scale halves.
+
+        In a replica of several, the replicas' gradients are summed first and the rest runs
+        once, in cross-replica context (as TF does): one scale update, one step."""
+        replica = distribute_context.multi_replica_context()
+        if replica is not None:
+            return self._apply_across_replicas(
+                replica, grads_and_vars, kwargs.get("name"), skip_gradients_aggregation
+            )
         grads_and_vars = list(grads_and_vars)
         variables = [v for _, v in grads_and_vars]
         with context.init_scope():

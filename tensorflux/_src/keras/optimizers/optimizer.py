@@ -393,7 +393,7 @@ class Optimizer:
                 else:
                     grad = parts[0] if parts else None
                 combined.append((grad, variable))
-            return self.apply_gradients(combined, name, skip_gradients_aggregation=True)
+            return self.apply_gradients(combined, name=name, skip_gradients_aggregation=True)
 
         return replica.merge_call(apply, args=(list(grads_and_vars),))
 
