@@ -287,3 +287,27 @@ def test_two_replicas_mixed_precision_like_one_replica(two_cpus, run_eagerly):
     for got, want in zip(model.get_weights(), reference.get_weights()):  # float16 rounding
         np.testing.assert_allclose(got, want, rtol=2e-2, atol=5e-3)
     assert model.optimizer.loss_scale.numpy() == reference.optimizer.loss_scale.numpy()
+
+
+@pytest.mark.parametrize("fused", [True, False])
+def test_a_replica_without_rows_leaves_the_moving_statistics_alone(two_cpus, fused):
+    """An uneven last batch gives one replica no rows: its batch statistics (NaN) must not
+    reach BatchNormalization's moving averages, as tf_keras skips them."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(17, 4)).astype("float32")
+    y = rng.normal(size=(17, 1)).astype("float32")
+    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    with strategy.scope():
+        model = tf.keras.Sequential(
+            [
+                tf.keras.layers.Reshape((1, 1, 4), input_shape=(4,)),
+                tf.keras.layers.BatchNormalization(fused=fused),
+                tf.keras.layers.Flatten(),
+                tf.keras.layers.Dense(1),
+            ]
+        )
+        model.compile(optimizer="sgd", loss="mse")
+    model.fit(x, y, batch_size=16, epochs=1, verbose=0, shuffle=False)
+    norm = model.layers[1]
+    assert np.isfinite(norm.moving_mean.numpy()).all()
+    assert np.isfinite(norm.moving_variance.numpy()).all()

@@ -7,6 +7,7 @@ from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.core.variable import VariableAggregation, VariableSynchronization
+from tensorflux._src.distribute import distribute_context
 from tensorflux._src.keras import constraints, initializers, regularizers
 from tensorflux._src.keras.layers.input_spec import InputSpec
 from tensorflux._src.keras.layers.layer import Layer
@@ -14,6 +15,7 @@ from tensorflux._src.keras.layers.normalization.axis_utils import training_value
 from tensorflux._src.ops import (
     array_ops,
     control_flow_ops,
+    indexing_ops,
     math_ops,
     nn_ops,
     normalization_ops,
@@ -341,14 +343,14 @@ class BatchNormalization(Layer):
                 is_training=False,
             )
 
-        if isinstance(training, Tensor):
-            outputs, new_mean, new_variance = control_flow_ops.cond(training, train, infer)
-            self.moving_mean.assign(new_mean)
-            self.moving_variance.assign(new_variance)
-        elif training:
-            outputs, new_mean, new_variance = train()
-            self.moving_mean.assign(new_mean)
-            self.moving_variance.assign(new_variance)
+        if isinstance(training, Tensor) or training:
+            if isinstance(training, Tensor):
+                outputs, new_mean, new_variance = control_flow_ops.cond(training, train, infer)
+            else:
+                outputs, new_mean, new_variance = train()
+            rows = _replica_rows(inputs)
+            self.moving_mean.assign(_unless_empty(rows, new_mean, self.moving_mean))
+            self.moving_variance.assign(_unless_empty(rows, new_variance, self.moving_variance))
         else:
             outputs = infer()[0]
         if original_shape is not None:
@@ -401,10 +403,13 @@ class BatchNormalization(Layer):
                 r = as_broadcast(array_ops.stop_gradient(r))
                 d = as_broadcast(array_ops.stop_gradient(d))
                 scale, offset = _compose(r, d, scale, offset)
-            self._update_moving_average(self.moving_mean, new_mean, self.momentum, training)
+            rows = _replica_rows(inputs)
+            self._update_moving_average(self.moving_mean, new_mean, self.momentum, training, rows)
             if self.renorm:
                 stddev = math_ops.sqrt(new_variance + self.epsilon)
-                self._update_moving_average(self.moving_stddev, stddev, self.momentum, training)
+                self._update_moving_average(
+                    self.moving_stddev, stddev, self.momentum, training, rows
+                )
                 moving_stddev = math_ops.cast(self.moving_stddev, dtypes.float32)
                 new_value = nn_ops.relu(moving_stddev * moving_stddev - self.epsilon)
                 new_value = math_ops.cast(new_value, self.moving_variance.dtype)
@@ -413,7 +418,7 @@ class BatchNormalization(Layer):
                 self.moving_variance.assign(new_value)
             else:
                 self._update_moving_average(
-                    self.moving_variance, new_variance, self.momentum, training
+                    self.moving_variance, new_variance, self.momentum, training, rows
                 )
         mean = math_ops.cast(mean, inputs.dtype)
         variance = math_ops.cast(variance, inputs.dtype)
@@ -432,9 +437,10 @@ class BatchNormalization(Layer):
         weights = array_ops.expand_dims(math_ops.cast(mask, inputs.dtype), -1)
         return nn_ops.weighted_moments(inputs, reduction_axes, weights, keepdims=keep_dims)
 
-    def _update_moving_average(self, variable, value, momentum, training):
-        """variable -= (variable - value) * (1 - momentum), in training only."""
-        value = math_ops.cast(value, variable.dtype)
+    def _update_moving_average(self, variable, value, momentum, training, rows=None):
+        """variable -= (variable - value) * (1 - momentum), in training only (and only from a
+        batch with rows: see `_replica_rows`)."""
+        value = _unless_empty(rows, math_ops.cast(value, variable.dtype), variable)
         if isinstance(training, Tensor):
             value = _pick(training, value, variable)
         # The decay is a float32 constant first, as TF converts the Python float.
@@ -513,3 +519,19 @@ def _compose(scale, offset, then_scale, then_offset):
     if then_offset is not None:
         offset = offset + then_offset
     return scale, offset
+
+
+def _replica_rows(inputs):
+    """This replica's batch size under a strategy of several replicas, else None: an uneven
+    last batch can leave a replica no rows, and its statistics (NaN) must then not move the
+    moving averages (tf_keras skips them the same way)."""
+    if distribute_context.multi_replica_context() is None:
+        return None
+    return array_ops.shape(inputs)[0]
+
+
+def _unless_empty(rows, value, variable):
+    """`value`, or `variable`'s own value when `rows` says the batch was empty."""
+    if rows is None:
+        return value
+    return indexing_ops.where(math_ops.greater(rows, 0), value, variable)
