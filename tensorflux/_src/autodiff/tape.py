@@ -7,14 +7,17 @@ import enum
 
 from tensorflux._src.autodiff import backprop, compiled_backward
 from tensorflux._src.core import context, log, nest, registry
+from tensorflux._src.core import variable as variable_lib
 from tensorflux._src.core.tensor import EagerTensor, Tensor
-from tensorflux._src.core.variable import Variable
+from tensorflux._src.core.variable import READ_VARIABLE_OP, Variable
 from tensorflux._src.ops import array_ops
 
 _log = log.logger
 
 
 _TRAINABLE_KINDS = ("f", "c")  # floating and complex tensors carry gradients
+_EAGER_OR_VARIABLE = (EagerTensor, Variable)
+_NO_ATTRS: dict = {}  # the attrs of every recorded variable read; nothing changes it
 
 
 class UnconnectedGradients(enum.Enum):
@@ -43,8 +46,8 @@ class GradientTape(context.Observer):
         self._recording = False
         self._used = False
         self._watched: dict[int, object] = {}  # id -> watched tensor or variable
-        self._roots: set[int] = set()  # ids of what was watched directly (not op outputs)
-        self._variables: dict[int, Variable] = {}  # watched variables, in watch order
+        # What was watched directly (not op outputs), in watch order: id -> tensor or variable.
+        self._roots: dict[int, object] = {}
         self._records: list[tuple] = []
 
     # -- recording ----------------------------------------------------------------------------
@@ -80,6 +83,18 @@ class GradientTape(context.Observer):
             if output._dtype._kind in _TRAINABLE_KINDS:
                 watched[id(output)] = output
 
+    def _read(self, variable: Variable, tensor: EagerTensor) -> None:
+        """`variable_accessed`, then `record` of the read, in one call (`observe_reads`)."""
+        watched = self._watched
+        key = id(variable)
+        if key not in watched:
+            if not (self._watch_accessed_variables and variable.trainable):
+                return
+            watched[key] = self._roots[key] = variable
+        self._records.append((READ_VARIABLE_OP, (variable,), [tensor], _NO_ATTRS))
+        if tensor._dtype._kind in _TRAINABLE_KINDS:
+            watched[id(tensor)] = tensor
+
     def variable_accessed(self, variable: Variable) -> None:
         if self._watch_accessed_variables and variable.trainable:
             self._watch_one(variable)
@@ -101,10 +116,7 @@ class GradientTape(context.Observer):
 
     def _watch_one(self, item) -> None:
         if id(item) not in self._watched:
-            self._watched[id(item)] = item
-            self._roots.add(id(item))
-            if isinstance(item, Variable):
-                self._variables[id(item)] = item
+            self._watched[id(item)] = self._roots[id(item)] = item
 
     @contextlib.contextmanager
     def stop_recording(self):
@@ -121,12 +133,11 @@ class GradientTape(context.Observer):
         """Clears everything recorded, so the tape can be used again."""
         self._watched.clear()
         self._roots.clear()
-        self._variables.clear()
         self._records.clear()
         self._used = False
 
     def watched_variables(self) -> tuple:
-        return tuple(self._variables.values())
+        return tuple(item for item in self._roots.values() if isinstance(item, Variable))
 
     # -- differentiation ----------------------------------------------------------------------
     def _check_usable(self) -> None:
@@ -179,16 +190,25 @@ class GradientTape(context.Observer):
             if type(unconnected_gradients) is UnconnectedGradients
             else UnconnectedGradients(unconnected_gradients)
         )
-        targets = [_as_target(t) for t in _flat(target)]
-        flat_sources = _flat(sources)
-        trainable_sources = []  # integer sources stand in as _NOT_A_SOURCE: they get None
-        for source in flat_sources:
-            if not isinstance(source, (Tensor, Variable)):
+        targets = (
+            [target] if type(target) is EagerTensor else [_as_target(t) for t in _flat(target)]
+        )
+        # A list of tensors and variables (the common case) is its own flat list, and its
+        # gradients go back as a list; any other structure is flattened and packed.
+        plain = type(sources) is list
+        checked = _checked_sources(sources) if plain else None
+        if checked is None:
+            plain = False
+            flat_sources = _flat(sources)
+            checked = _checked_sources(flat_sources)
+            if checked is None:
+                source = next(s for s in flat_sources if not isinstance(s, (Tensor, Variable)))
                 raise ValueError(
                     f"Passed in object {source!r} of type {type(source).__name__!r}, not tf.Tensor or tf.Variable or ExtensionType."
                 )
-            trainable = source.dtype._kind in _TRAINABLE_KINDS
-            trainable_sources.append(source if trainable else _NOT_A_SOURCE)
+        else:
+            flat_sources = sources
+        trainable_sources, is_source = checked
         if output_gradients is None:
             seeds = [None] * len(targets)
         else:
@@ -198,34 +218,37 @@ class GradientTape(context.Observer):
                     f"Length of output_gradients ({len(seeds)}) does not match the number of "
                     f"targets ({len(targets)})."
                 )
-        kept = []
+        kept_targets, kept_seeds = [], []
         for t, seed in zip(targets, seeds):
             if t.dtype._kind in _TRAINABLE_KINDS:
+                kept_targets.append(t)
                 # None stands for a seed of ones until the eager walk needs the tensor: the
                 # compiled pass folds ones into its graph.
-                kept.append((t, None if seed is None else array_ops.convert(seed, t.dtype)))
+                kept_seeds.append(None if seed is None else array_ops.convert(seed, t.dtype))
             else:
                 _log.warning(
                     "The dtype of the target tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got %r",
                     t.dtype,
                 )
-        seeds = [seed for _, seed in kept]
-        records, kept_targets = list(self._records), [t for t, _ in kept]
-        grads = compiled_backward.gradients(records, kept_targets, seeds, trainable_sources)
+        # A tape still recording (a persistent one) records its own backward pass: walk a copy.
+        records = list(self._records) if self._recording else self._records
+        grads = compiled_backward.gradients(
+            records, kept_targets, kept_seeds, trainable_sources, is_source
+        )
         if grads is None:  # the eager walk: first use of this tape's shape, or not compilable
-            seeds = [_ones_like(t) if s is None else s for t, s in zip(kept_targets, seeds)]
+            seeds = [_ones_like(t) if s is None else s for t, s in zip(kept_targets, kept_seeds)]
             source_ids = {id(s) for s in trainable_sources}
             # When every watched root is a source, every recorded op is on a path from one.
-            reachable = self._watched.copy() if self._roots <= source_ids else None
+            reachable = self._watched.copy() if self._roots.keys() <= source_ids else None
             grads = backprop.backward(records, kept_targets, seeds, trainable_sources, reachable)
         if unconnected is UnconnectedGradients.ZERO:
             grads = [
                 array_ops.zeros_like(s) if g is None else g for g, s in zip(grads, flat_sources)
             ]
+        if plain:
+            return grads
         if isinstance(sources, (Tensor, Variable)):
             return grads[0]
-        if type(sources) is list and all(isinstance(s, (Tensor, Variable)) for s in sources):
-            return grads
         return nest.pack_sequence_as(sources, grads)
 
     def jacobian(
@@ -315,6 +338,24 @@ def _flat(structure) -> list:
     return nest.flatten(structure)
 
 
+def _checked_sources(items):
+    """(sources, which are eager tensors or variables) for `items`, integer ones replaced by
+    _NOT_A_SOURCE (they get None); None if an item is not a tensor or variable."""
+    trainable_sources, is_source = [], []
+    for source in items:
+        kind = type(source)
+        if kind is EagerTensor or kind is Variable:
+            trainable = source._dtype._kind in _TRAINABLE_KINDS
+            is_source.append(trainable)
+        elif isinstance(source, (Tensor, Variable)):
+            trainable = source.dtype._kind in _TRAINABLE_KINDS
+            is_source.append(trainable and isinstance(source, _EAGER_OR_VARIABLE))
+        else:
+            return None
+        trainable_sources.append(source if trainable else _NOT_A_SOURCE)
+    return trainable_sources, tuple(is_source)
+
+
 def _ones_like(tensor):
     """The seed of a target: made directly when eager (a constant carries no gradient)."""
     if type(tensor) is EagerTensor:
@@ -360,3 +401,4 @@ def _recorded(run, sources) -> tuple[list, object]:
 
 
 registry.set_recorded(_recorded)
+variable_lib.observe_reads(GradientTape, GradientTape._read)

@@ -28,9 +28,10 @@ def apply(op: OpDef, inputs, attrs: dict = _NO_ATTRS, name: str | None = None):
     state = _state
     if state.graph is not None:
         return state.graph.add_node(op, inputs, attrs, name)
-    if op.allowed is not None:
+    allowed = op.allowed
+    if allowed is not None:
         dtype = inputs[0]._dtype
-        if dtype not in op.allowed:
+        if dtype not in allowed:
             raise _dtype_not_allowed(op, dtype)
         for i in op.same_dtype:
             if inputs[i]._dtype is not dtype:
@@ -39,8 +40,14 @@ def apply(op: OpDef, inputs, attrs: dict = _NO_ATTRS, name: str | None = None):
     kernel = (
         op.device_kernels.get(device.backend.name, op.kernel) if op.device_kernels else op.kernel
     )
-    try:
-        result = kernel(device.xp, *[t._value for t in inputs], **attrs)
+    try:  # one and two inputs unpacked by hand: a list display costs a call per op
+        count = len(inputs)
+        if count == 2:
+            result = kernel(device.xp, inputs[0]._value, inputs[1]._value, **attrs)
+        elif count == 1:
+            result = kernel(device.xp, inputs[0]._value, **attrs)
+        else:
+            result = kernel(device.xp, *[t._value for t in inputs], **attrs)
     except errors.OpError as error:
         raise _with_op_name(error, op) from None
     except Exception as error:  # a NumPy error becomes TF's error naming the op
@@ -54,13 +61,12 @@ def apply(op: OpDef, inputs, attrs: dict = _NO_ATTRS, name: str | None = None):
         for observer in observers:
             observer.record(op, inputs, outputs, attrs)
         return list(outputs) if observers else outputs  # callers may edit theirs; not the tape's
-    try:
-        output = EagerTensor(result, _NP_TO_DTYPE[result.dtype], device)
-    except KeyError:
-        output = wrap(result, device)
+    dtype = _NP_TO_DTYPE.get(result.dtype)
+    output = wrap(result, device) if dtype is None else EagerTensor(result, dtype, device)
     if observers:
+        outputs = [output]
         for observer in observers:
-            observer.record(op, inputs, [output], attrs)
+            observer.record(op, inputs, outputs, attrs)
     return output
 
 
