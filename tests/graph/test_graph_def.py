@@ -254,3 +254,44 @@ def test_stateful_nodes_keep_program_order_through_control_inputs():
     assert [n.op for n in stateful] == order
     for before, after in itertools.pairwise(stateful):
         assert f"^{before.name}" in after.input
+
+
+def test_nodes_carry_the_attrs_of_tfs_signatures_and_no_others():
+    g = tf.random.Generator.from_seed(1)
+
+    @tf.function
+    def f(x, n, image):
+        joined = tf.concat([x, x, x], axis=0)
+        first, second = tf.identity_n([joined, n])
+        noise = g.normal(tf.shape(first))
+        back = tf.nn.conv2d_transpose(image, tf.ones([3, 3, 2, 3]), [1, 4, 4, 2], 1)
+        return first + noise, second, back
+
+    specs = [tf.TensorSpec([2, 3]), tf.TensorSpec([], tf.int64), tf.TensorSpec([1, 4, 4, 3])]
+    graph_def = _graph_def(f, *specs)
+    nodes = {n.op: n for n in graph_def.node}
+    concat = nodes["ConcatV2"]
+    assert sorted(concat.attr) == ["N", "T", "Tidx"] and concat.attr["N"].i == 3
+    assert concat.attr["T"].type == tf.float32.as_datatype_enum
+    identity_n = nodes["IdentityN"].attr["T"].list.type
+    assert list(identity_n) == [tf.float32.as_datatype_enum, tf.int64.as_datatype_enum]
+    normal = nodes["StatelessRandomNormalV2"]
+    assert sorted(normal.attr) == ["Tshape", "dtype"]
+    assert normal.attr["Tshape"].type == tf.int32.as_datatype_enum
+    assert "Tshape" not in nodes["Conv2DBackpropInput"].attr  # TF's has input_sizes: int32
+
+
+def test_every_registered_op_takes_tfs_arguments_in_tfs_order():
+    from tensorflux._src.core import registry
+    from tensorflux._src.graph import op_signature
+
+    lowered = {"IfGrad", "WhileGrad", "ReplayGrad", "TensorArrayBufferWrite"}
+    lowered.add("TensorArrayBufferFill")
+    for name, op in registry.registered_ops().items():
+        signature = op_signature.signature(name)
+        if name in lowered:
+            assert signature is None
+            continue
+        assert signature is not None, f"{name} is not one of TF's ops"
+        assert [n.rstrip("*") for n in op.inputs] == [a.name for a in signature.inputs], name
+        assert [n.rstrip("*") for n in op.outputs] == [a.name for a in signature.outputs], name

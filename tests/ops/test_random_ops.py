@@ -425,6 +425,22 @@ def test_generator_binomial_inside_tf_function_moves_the_state():
     assert "StatefulRandomBinomial" in ops
 
 
+def test_generator_draws_in_a_tf_function_called_under_a_tape():
+    """The function then runs op by op for the tape; its draws still move the state."""
+    g, twin = tf.random.Generator.from_seed(6), tf.random.Generator.from_seed(6)
+    scale = tf.Variable(2.0)
+    noisy = tf.function(
+        lambda: scale * g.normal([3]) + tf.cast(g.binomial([3], 5.0, 0.5), tf.float32)
+    )
+    with tf.GradientTape() as tape:
+        total = tf.reduce_sum(noisy())
+    normal = twin.normal([3]).numpy()
+    binomial = twin.binomial([3], 5.0, 0.5).numpy()
+    np.testing.assert_allclose(total.numpy(), (2.0 * normal + binomial).sum(), rtol=1e-6)
+    np.testing.assert_allclose(tape.gradient(total, scale).numpy(), normal.sum(), rtol=1e-6)
+    np.testing.assert_array_equal(g.state.numpy(), twin.state.numpy())
+
+
 def test_make_seeds_are_keys_over_zeros():
     seeds = tf.random.Generator.from_seed(2).make_seeds(3).numpy()
     assert seeds.shape == (2, 3) and seeds.dtype == np.int64

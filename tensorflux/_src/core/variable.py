@@ -56,6 +56,16 @@ READ_VARIABLE_OP = register(
     )
 )
 
+# Observer type -> read(observer, variable, tensor): its `variable_accessed` and its `record`
+# of the ReadVariableOp in one call (a gradient tape's, on every variable read it watches).
+_READ_OBSERVERS: dict[type, object] = {}
+
+
+def observe_reads(observer_type: type, read) -> None:
+    """Has `Variable.value` tell observers of `observer_type` of a read by one call,
+    `read(observer, variable, tensor)`, instead of `variable_accessed` and `record`."""
+    _READ_OBSERVERS[observer_type] = read
+
 
 # ---- Variable updates inside graphs ----------------------------------------------------------
 # Eager updates replace the variable's array directly; in a tf.function graph they are nodes,
@@ -94,7 +104,7 @@ def _scatter_op(name: str, mode: str, rows: bool) -> OpDef:
             name=name,
             kernel=kernel,
             infer=lambda handle, indices, updates, dtype=None: [],
-            inputs=("resource", "indices", "updates"),
+            inputs=("resource" if rows else "ref", "indices", "updates"),  # TF's names
             outputs=(),
             attrs=("dtype",),
             stateful=True,
@@ -267,10 +277,15 @@ class Variable:
         if state.graph is not None:
             return state.graph.read_variable(self)
         tensor = EagerTensor(self._value, self._dtype, self._device)
-        if state.observers:
-            for observer in state.observers:
-                observer.variable_accessed(self)
-                observer.record(READ_VARIABLE_OP, (self,), [tensor], {})
+        observers = state.observers
+        if observers:
+            for observer in observers:
+                read = _READ_OBSERVERS.get(type(observer))
+                if read is None:
+                    observer.variable_accessed(self)
+                    observer.record(READ_VARIABLE_OP, (self,), [tensor], {})
+                else:
+                    read(observer, self, tensor)
         return tensor
 
     read_value = value

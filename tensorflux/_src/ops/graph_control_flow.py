@@ -1138,9 +1138,10 @@ def interpret(graph: ir.Graph, values: dict, outputs, handles, variables) -> lis
         elif node.op is ASSIGN_SUB_VARIABLE_OP:
             inputs[0].assign_sub(inputs[1])
             continue
-        elif node.op.inputs[:1] == ("resource",):  # other variable updates (scatters)
-            _update_variable(node, inputs)
-            continue
+        elif node.inputs and node.inputs[0].dtype is dtypes.resource:  # scatters, RNG draws
+            result = _on_variable(node, inputs)
+            if not node.outputs:
+                continue
         elif node.op.name in _CONTROL_FLOW:
             graph = _state.graph  # copied into the graph being traced, or run now
             if graph is not None:  # its own attrs: a gradient may add a stash to them
@@ -1162,17 +1163,19 @@ _CONTROL_FLOW = frozenset(
 )
 
 
-def _update_variable(node, inputs) -> None:
-    """A stateful op on a variable's handle: a node of the graph being traced, or run now."""
+def _on_variable(node, inputs):
+    """A stateful op on a variable's handle (a scatter update, a generator's draw): a node of
+    the graph being traced, or its kernel run now on the variable itself."""
     variable, *rest = inputs
     graph = _state.graph
     if graph is not None:
         tensors = [graph._as_graph_tensor(t) for t in rest]
-        graph.add_node(node.op, [graph.variable_handle(variable), *tensors], node.attrs)
-    else:
-        node.op.kernel(
-            device_lib.default_device().xp, variable, *[t._value for t in rest], **node.attrs
-        )
+        return graph.add_node(node.op, [graph.variable_handle(variable), *tensors], node.attrs)
+    device = device_lib.default_device()
+    result = node.op.kernel(device.xp, variable, *[t._value for t in rest], **node.attrs)
+    if result is None:
+        return None
+    return EagerTensor(result, dtypes.from_numpy(result.dtype), device)
 
 
 def _constant(node):
