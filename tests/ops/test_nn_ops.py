@@ -487,3 +487,21 @@ def test_stateless_and_general_dropout():
     assert set(first.ravel().tolist()) <= {0.0, 2.0}
     general = tf.nn.experimental.general_dropout(x, 0.5, tf.random.uniform).numpy()
     assert set(general.ravel().tolist()) <= {0.0, 2.0}
+
+
+def test_relu_and_its_gradient_split_big_arrays_across_threads_with_the_same_values():
+    from tensorflux._src.ops import _parallel, nn_ops
+
+    rng = np.random.default_rng(8)
+    features = rng.standard_normal((64, 30, 30, 32)).astype(np.float32)  # 7 MB: split
+    grads = rng.standard_normal(features.shape).astype(np.float32)
+    assert _parallel.parts(np, features.nbytes) == min(_parallel.threads(), 14)
+    np.testing.assert_array_equal(nn_ops._relu_kernel(np, features), np.maximum(features, 0))
+    np.testing.assert_array_equal(
+        nn_ops._relu_grad_kernel(np, grads, features), grads * (features > 0)
+    )
+    assert _parallel.parts(np, 1000) == 1 and _parallel.split(10, 3) == [
+        slice(0, 3),
+        slice(3, 6),
+        slice(6, 10),
+    ]

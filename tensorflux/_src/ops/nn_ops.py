@@ -14,8 +14,8 @@ from tensorflux._src.core.registry import OpDef, register
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import EagerTensor, Tensor
-from tensorflux._src.ops import _rules as rules
 from tensorflux._src.ops import (
+    _parallel,
     array_ops,
     conv_ops,
     indexing_ops,
@@ -24,6 +24,7 @@ from tensorflux._src.ops import (
     reduction_ops,
     stateless_random_ops,
 )
+from tensorflux._src.ops import _rules as rules
 
 _NO_ATTRS = rules.NO_ATTRS
 # TF's "floatingpoint" type list: what most nn kernels accept.
@@ -93,7 +94,17 @@ def _reused(xp, role: str, like):
 
 
 def _relu_kernel(xp, features):
-    return xp.maximum(features, features.dtype.type(0), out=_reused(xp, "relu", features))
+    out = _reused(xp, "relu", features)
+    pieces = _parallel.parts(xp, features.nbytes) if out is not None else 1
+    if pieces < 2:
+        return xp.maximum(features, features.dtype.type(0), out=out)
+    flat_in, flat_out = features.reshape(-1), out.reshape(-1)
+    zero = features.dtype.type(0)
+    _parallel.map_parts(
+        lambda s: xp.maximum(flat_in[s], zero, out=flat_out[s]),
+        _parallel.split(flat_in.size, pieces),
+    )
+    return out
 
 
 def _relu_grad_kernel(xp, gradients, features):
@@ -101,7 +112,17 @@ def _relu_grad_kernel(xp, gradients, features):
     if out is None:
         return gradients * (features > 0)
     mask = conv_ops.reusable_output(xp, "relu_grad_mask", features.shape, np.bool_)
-    return xp.multiply(gradients, xp.greater(features, 0, out=mask), out=out)
+    pieces = _parallel.parts(xp, gradients.nbytes)
+    if pieces < 2:
+        return xp.multiply(gradients, xp.greater(features, 0, out=mask), out=out)
+    flat = [a.reshape(-1) for a in (gradients, features, mask, out)]
+
+    def part(s):
+        dy, x, keep, dx = (a[s] for a in flat)
+        xp.multiply(dy, xp.greater(x, 0, out=keep), out=dx)
+
+    _parallel.map_parts(part, _parallel.split(flat[0].size, pieces))
+    return out
 
 
 RELU_GRAD = _activation_grad_op(

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import numpy as np
 
-from tensorflux._src.core import config, dtypes, errors
+from tensorflux._src.core import dtypes, errors
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register, vjp
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import Tensor
-from tensorflux._src.ops import array_ops, conv_ops, math_ops, reduction_ops
+from tensorflux._src.ops import _parallel, array_ops, conv_ops, math_ops, reduction_ops
 
 _X_TYPES = frozenset((dtypes.float16, dtypes.bfloat16, dtypes.float32))
 _LRN_TYPES = _X_TYPES
@@ -72,40 +68,14 @@ def _row_chunks(rows: int, channels: int) -> list[slice]:
     return [slice(start, min(start + step, rows)) for start in range(0, rows, step)]
 
 
-_pool = {"lock": threading.Lock(), "workers": 0, "executor": None}
-
-
-def _forget_pool() -> None:
-    # A forked child has the executor object but not its threads.
-    _pool.update(lock=threading.Lock(), workers=0, executor=None)
-
-
-os.register_at_fork(after_in_child=_forget_pool)
-
-
-def _executor(workers: int) -> ThreadPoolExecutor:
-    with _pool["lock"]:
-        if _pool["workers"] < workers:
-            if _pool["executor"] is not None:
-                _pool["executor"].shutdown(wait=False)
-            _pool["executor"] = ThreadPoolExecutor(workers, "tensorflux-normalization")
-            _pool["workers"] = workers
-        return _pool["executor"]
-
-
 def _map_row_parts(xp, work, rows: int) -> list:
     """[work(part) for part in row slices covering range(rows)], the parts run on as many
-    threads as the intra-op setting allows (0: all cores). NumPy's loops release the GIL, so
-    the parts run at the same time; on a device array, or with one thread, it is one part."""
-    threads = config.get_intra_op_parallelism_threads() or os.cpu_count() or 1
-    parts = min(threads, rows // _MIN_ROWS_PER_THREAD) if xp is np else 1
-    if parts < 2:
+    threads as the intra-op setting allows (see `_parallel`); on a device array, or with one
+    thread, it is one part."""
+    count = min(_parallel.threads(), rows // _MIN_ROWS_PER_THREAD) if xp is np else 1
+    if count < 2:
         return [work(slice(0, rows))]
-    executor = _executor(parts - 1)
-    bounds = [rows * i // parts for i in range(parts + 1)]
-    slices = [slice(bounds[i], bounds[i + 1]) for i in range(parts)]
-    others = [executor.submit(work, part) for part in slices[1:]]
-    return [work(slices[0]), *(future.result() for future in others)]
+    return _parallel.map_parts(work, _parallel.split(rows, count))
 
 
 def _block_moments(xp, part):
