@@ -21,6 +21,7 @@ from tensorflux import nest as nest
 from tensorflux import nn as nn
 from tensorflux import ragged as ragged
 from tensorflux import random as random
+from tensorflux import raw_ops as raw_ops
 from tensorflux import signal as signal
 from tensorflux import sparse as sparse
 from tensorflux import strings as strings

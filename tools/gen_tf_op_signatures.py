@@ -3,14 +3,15 @@
 A GraphDef node must carry the attrs TF's OpDef declares, among them the ones TF infers from
 the inputs (`T`, `N`, `Tidx`...) that our nodes leave implicit, and no others. The table holds,
 per op, TF's input and output arguments (with the type attr, fixed type, count attr or type
-list each takes) and the names of its attrs, read from real TensorFlow's op registry. Run it
-with the TensorFlow venv, from the repository root:
+list each takes), the names of its attrs and the keyword parameters of `tf.raw_ops.<Op>`, read
+from real TensorFlow's op registry. Run it with the TensorFlow venv, from the repository root:
 
     /work/tfvenv/bin/python tools/gen_tf_op_signatures.py
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import pathlib
 import sys
@@ -30,9 +31,11 @@ OUTPUT = ROOT / "tensorflux/_src/graph/tf_op_signatures.py"
 HEADER = '''"""TF's signatures of the ops tensorflux registers (generated: do not edit by hand).
 
 Written by tools/gen_tf_op_signatures.py from TensorFlow {version}'s op registry. Per op: its
-input arguments, its output arguments and the names of its attrs. An argument is
-`name:kind`, the kind one of: a dtype (`int32`), a type attr (`T`), a list of a type attr or a
-dtype with a count attr (`N*T`, `N*int64`), or a type-list attr (`[Tout]`).
+input arguments, its output arguments, the names of its attrs, and the keyword parameters of
+`tf.raw_ops.<Op>` in order. An argument is `name:kind`, the kind one of: a dtype (`int32`), a
+type attr (`T`), a list of a type attr or a dtype with a count attr (`N*T`, `N*int64`), or a
+type-list attr (`[Tout]`). A parameter is its Python name, then `:` and the argument or attr it
+sets where TF's Python layer renames it, then `=` if it has a default.
 """
 
 SIGNATURES = {{
@@ -49,6 +52,29 @@ def _arg(arg) -> str:
     return f"{arg.name}:{kind}"
 
 
+def _raw_op_parameters(op_def, function) -> list[str]:
+    """`tf.raw_ops.<Op>`'s keyword parameters: the inputs in order, then the attrs a caller sets
+    (those not inferred from the inputs), renamed where TF's Python layer renames them."""
+    parameters = [p for p in inspect.signature(function).parameters.values() if p.name != "name"]
+    inputs = [a.name for a in op_def.input_arg]
+    inferred = {a.type_attr or a.type_list_attr for a in op_def.input_arg}
+    inferred |= {a.number_attr for a in op_def.input_arg}
+    settable = [a.name for a in op_def.attr if a.name not in inferred]
+    unmatched = [a for a in settable if a not in {p.name for p in parameters[len(inputs) :]}]
+    described = []
+    for index, parameter in enumerate(parameters):
+        if index < len(inputs):
+            target = inputs[index]
+        elif parameter.name in settable:
+            target = parameter.name
+        else:
+            target = unmatched.pop(0)
+        text = parameter.name if target == parameter.name else f"{parameter.name}:{target}"
+        optional = parameter.default is not inspect.Parameter.empty
+        described.append(text + ("=" if optional else ""))
+    return described
+
+
 def main() -> None:
     lines = [HEADER.format(version=tf.__version__)]
     for name in sorted(registry.registered_ops()):
@@ -58,9 +84,11 @@ def main() -> None:
         inputs = " ".join(_arg(a) for a in op_def.input_arg)
         outputs = " ".join(_arg(a) for a in op_def.output_arg)
         attrs = " ".join(a.name for a in op_def.attr)
-        line = f'    "{name}": ("{inputs}", "{outputs}", "{attrs}"),\n'
+        parameters = " ".join(_raw_op_parameters(op_def, getattr(tf.raw_ops, name)))
+        line = f'    "{name}": ("{inputs}", "{outputs}", "{attrs}", "{parameters}"),\n'
         if len(line) > 101:  # as ruff formats it: one part per line
-            parts = "".join(f'        "{part}",\n' for part in (inputs, outputs, attrs))
+            fields = (inputs, outputs, attrs, parameters)
+            parts = "".join(f'        "{part}",\n' for part in fields)
             line = f'    "{name}": (\n{parts}    ),\n'
         lines.append(line)
     lines.append("}\n")

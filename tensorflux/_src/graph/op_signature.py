@@ -21,22 +21,40 @@ from tensorflux._src.core import dtypes
 
 class Arg(NamedTuple):
     """One argument of a TF op: a tensor, or a list of them when it has a count attr or is a
-    type list. `type_attr` names the attr holding its dtype (None for a fixed dtype)."""
+    type list. `type_attr` names the attr holding its dtype; an argument of one dtype has
+    `fixed_dtype` instead."""
 
     name: str
     type_attr: str | None
     count_attr: str | None
     is_type_list: bool
+    fixed_dtype: str | None = None
 
     @property
     def is_list(self) -> bool:
         return self.count_attr is not None or self.is_type_list
 
 
+class Parameter(NamedTuple):
+    """A keyword parameter of `tf.raw_ops.<Op>`: its name, the input argument or attr it
+    sets, and whether it may be left out."""
+
+    name: str
+    target: str
+    optional: bool
+
+
 class Signature(NamedTuple):
     inputs: tuple[Arg, ...]
     outputs: tuple[Arg, ...]
     attrs: frozenset
+    parameters: tuple[Parameter, ...]
+
+
+def _parse_parameter(text: str) -> Parameter:
+    optional = text.endswith("=")
+    name, _, target = text.rstrip("=").partition(":")
+    return Parameter(name, target or name, optional)
 
 
 def _parse_arg(text: str) -> Arg:
@@ -44,7 +62,9 @@ def _parse_arg(text: str) -> Arg:
     if kind.startswith("["):
         return Arg(name, kind[1:-1], None, True)
     count, _, kind = kind.rpartition("*")
-    return Arg(name, None if _is_dtype_name(kind) else kind, count or None, False)
+    if _is_dtype_name(kind):
+        return Arg(name, None, count or None, False, kind)
+    return Arg(name, kind, count or None, False)
 
 
 def _is_dtype_name(text: str) -> bool:
@@ -64,11 +84,12 @@ def signature(op_name: str) -> Signature | None:
     entry = SIGNATURES.get(op_name)
     if entry is None:
         return None
-    inputs, outputs, attrs = entry
+    inputs, outputs, attrs, parameters = entry
     return Signature(
         tuple(_parse_arg(a) for a in inputs.split()),
         tuple(_parse_arg(a) for a in outputs.split()),
         frozenset(attrs.split()),
+        tuple(_parse_parameter(p) for p in parameters.split()),
     )
 
 
