@@ -41,9 +41,7 @@ def _flat(result) -> list:
 def _call_raw(node, values: dict):
     """The node run by tf.raw_ops.<its op> with TF's keyword parameters."""
     signature = op_signature.signature(node.op.name)
-    groups = op_signature._spread(
-        signature.inputs, [values[id(t)] for t in node.inputs], node.attrs
-    )
+    groups = op_signature.spread(signature.inputs, [values[id(t)] for t in node.inputs], node.attrs)
     by_target = {
         arg.name: (group if arg.is_list else group[0])
         for arg, group in zip(signature.inputs, groups)

@@ -1,10 +1,10 @@
-"""TF's op signatures read for GraphDef writing: the attrs a node must carry and no others.
+"""TF's op signatures, read: the attrs a GraphDef node must carry, and tf.raw_ops' parameters.
 
 Our nodes keep only the attrs their kernels use; a GraphDef node also needs the ones TF infers
 from argument dtypes and list lengths (`T`, `N`, `Tidx`, `Tout`...). TF's own signature of each
 op (`tf_op_signatures`, generated from TF's op registry) says which argument each of those
 describes, so they are read off the node's inputs and outputs here, as TF's Python layer
-fills them in.
+fills them in. The same table gives `tf.raw_ops.<Op>` its keyword parameters.
 
 >>> sig = signature("ConcatV2")
 >>> [(arg.name, arg.count_attr, arg.type_attr) for arg in sig.inputs]
@@ -93,7 +93,7 @@ def signature(op_name: str) -> Signature | None:
     )
 
 
-def _spread(args: tuple[Arg, ...], values: list, known: dict) -> list | None:
+def spread(args: tuple[Arg, ...], values: list, known: dict) -> list | None:
     """`values` cut into one group per argument (a list argument takes a run of them), or None
     when the lengths of several list arguments can't be told apart."""
     lists = [a for a in args if a.is_list]
@@ -121,7 +121,7 @@ def implied_attrs(node, sig: Signature) -> dict:
     """The attrs TF infers for `node`: dtypes and list lengths of its arguments, inputs first."""
     implied: dict = {}
     for args, tensors in ((sig.inputs, node.inputs), (sig.outputs, node.outputs)):
-        groups = _spread(args, list(tensors), {**node.attrs, **implied})
+        groups = spread(args, list(tensors), {**node.attrs, **implied})
         if groups is None:
             continue
         for arg, group in zip(args, groups):

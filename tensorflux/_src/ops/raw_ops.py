@@ -121,7 +121,7 @@ def _convert_inputs(signature, given: dict) -> list:
 
 def _inferred_attrs(signature, tensors: list) -> dict:
     """The attrs TF infers from the inputs: dtypes, list lengths, type lists."""
-    groups = op_signature._spread(signature.inputs, tensors, {})
+    groups = op_signature.spread(signature.inputs, tensors, {})
     inferred: dict = {}
     for arg, group in zip(signature.inputs, groups or ()):
         if arg.is_type_list:
@@ -153,7 +153,7 @@ def _group_outputs(signature, result, attrs: dict) -> list:
     """The flat outputs of a multi-output op grouped per output argument (a list argument
     gets a list)."""
     flat = list(result) if isinstance(result, (list, tuple)) else [result]
-    groups = op_signature._spread(signature.outputs, flat, attrs)
+    groups = op_signature.spread(signature.outputs, flat, attrs)
     if groups is None:
         return flat
     return [group if arg.is_list else group[0] for arg, group in zip(signature.outputs, groups)]
