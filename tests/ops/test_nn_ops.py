@@ -505,3 +505,14 @@ def test_relu_and_its_gradient_split_big_arrays_across_threads_with_the_same_val
         slice(3, 6),
         slice(6, 10),
     ]
+
+
+def test_split_kernels_flush_denormals_on_every_thread_inside_graphs():
+    """A graph run flushes denormals (as TF's kernels do); the parts a kernel hands to other
+    threads must too, or the halves of one result would differ."""
+    features = tf.fill([64, 30, 30, 32], 1e-40)  # 7 MB of denormals: split across threads
+    grads = tf.ones([64, 30, 30, 32])
+    relu_grad = tf.function(lambda dy, x: tf.raw_ops.ReluGrad(gradients=dy, features=x))
+    assert not relu_grad(grads, features).numpy().any()  # denormal inputs read as zero
+    eager = tf.raw_ops.ReluGrad(gradients=grads, features=features).numpy()
+    assert eager.all()  # outside graphs NumPy keeps denormals, on every part alike

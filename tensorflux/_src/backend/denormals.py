@@ -63,30 +63,32 @@ class _Flusher:
         self._local = threading.local()  # each thread's scratch buffer for fegetenv
         self._known: dict[bytes, tuple] = {}  # environment -> (flushing, saved) buffers
 
-    def enter(self):
-        """The saved environment to restore, or None when the modes were already on."""
+    def enter(self, on: bool = True):
+        """The saved environment to restore, or None when the modes already were `on` (or,
+        with on=False, already off)."""
         scratch = getattr(self._local, "scratch", None)
         if scratch is None:
             scratch = self._local.scratch = self._buffer(self._size)
         self._get(scratch)
         current = scratch.raw
-        known = self._known.get(current)
+        known = self._known.get((current, on))
         if known is None:
-            known = self._known[current] = self._buffers(current)
-        flushing, saved = known
-        if flushing is not None:
-            self._put(flushing)
+            known = self._known[(current, on)] = self._buffers(current, on)
+        changed, saved = known
+        if changed is not None:
+            self._put(changed)
         return saved
 
-    def _buffers(self, current: bytes) -> tuple:
+    def _buffers(self, current: bytes, on: bool) -> tuple:
         if len(self._known) > 64:
             self._known.clear()
         control = int.from_bytes(current[self._control], sys.byteorder)
-        if control & self._bits == self._bits:
+        wanted = control | self._bits if on else control & ~self._bits
+        if wanted == control:
             return None, None
-        flushing = self._buffer(current, self._size)
-        flushing[self._control] = (control | self._bits).to_bytes(4, sys.byteorder)
-        return flushing, self._buffer(current, self._size)
+        changed = self._buffer(current, self._size)
+        changed[self._control] = wanted.to_bytes(4, sys.byteorder)
+        return changed, self._buffer(current, self._size)
 
     def leave(self, saved) -> None:
         if saved is not None:
@@ -121,10 +123,11 @@ def flusher():
     return _FLUSHER
 
 
-def enter():
-    """Turns the flush modes on; what `leave` needs to restore them (None: nothing to do)."""
+def enter(on: bool = True):
+    """Turns the flush modes on (or, with on=False, off); what `leave` needs to restore them
+    (None: nothing to do)."""
     active = _FLUSHER if _FLUSHER is not _UNCHECKED else flusher()
-    return active.enter() if active is not None else None
+    return active.enter(on) if active is not None else None
 
 
 def leave(saved) -> None:

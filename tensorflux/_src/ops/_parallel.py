@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
+from tensorflux._src.backend import denormals
 from tensorflux._src.core import config
 
 # Arrays smaller than this run in one part.
@@ -61,8 +62,21 @@ def split(count: int, pieces: int) -> list[slice]:
 
 def map_parts(work, slices: list) -> list:
     """[work(s) for s in slices], the first on the calling thread and the rest on the pool's
-    threads at the same time."""
+    threads at the same time, each in the caller's floating-point environment: its NumPy
+    error state, and denormals flushed if the caller flushes them (a graph run does)."""
     if len(slices) < 2:
         return [work(s) for s in slices]
-    others = [_executor(len(slices) - 1).submit(work, s) for s in slices[1:]]
+    errors = np.geterr()
+    flushing = np.float32(1e-40) * np.float32(1) == 0  # this thread's flush-to-zero mode
+
+    def on_pool(part):
+        # A pool thread keeps the mode of whoever created it: set the caller's each time.
+        saved = denormals.enter(on=bool(flushing))
+        try:
+            with np.errstate(**errors):
+                return work(part)
+        finally:
+            denormals.leave(saved)
+
+    others = [_executor(len(slices) - 1).submit(on_pool, s) for s in slices[1:]]
     return [work(slices[0]), *(future.result() for future in others)]
