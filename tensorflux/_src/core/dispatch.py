@@ -70,6 +70,21 @@ def apply(op: OpDef, inputs, attrs: dict = _NO_ATTRS, name: str | None = None):
     return output
 
 
+def apply_to_variable(op: OpDef, variable, inputs, attrs: dict = _NO_ATTRS, name=None):
+    """Runs (or, while tracing, records) `op` whose first input is `variable`'s handle: a
+    scatter update, a generator's draw. Its kernel gets the Variable itself, whose value it
+    reads and replaces; returns the output tensor, or None for an op without outputs."""
+    graph = _state.graph
+    if graph is not None:
+        return graph.add_node(op, [graph.variable_handle(variable), *inputs], attrs, name)
+    device = device_lib.default_device()
+    try:
+        result = op.kernel(device.xp, variable, *[t._value for t in inputs], **attrs)
+    except errors.OpError as error:
+        raise _with_op_name(error, op) from None
+    return None if result is None else wrap(result, device)
+
+
 def wrap(value, device) -> EagerTensor:
     """An eager tensor of a kernel's result array, with the dtype its array has."""
     try:

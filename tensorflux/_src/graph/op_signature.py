@@ -117,19 +117,23 @@ def spread(args: tuple[Arg, ...], values: list, known: dict) -> list | None:
     return groups
 
 
+def argument_attrs(args: tuple[Arg, ...], values, known: dict) -> dict:
+    """The attrs TF infers from `values` laid over `args`: dtypes, list lengths and type lists
+    (none when the lengths of several list arguments can't be told apart)."""
+    inferred: dict = {}
+    for arg, group in zip(args, spread(args, list(values), known) or ()):
+        if arg.is_type_list:
+            inferred.setdefault(arg.type_attr, [t.dtype for t in group])
+            continue
+        if arg.count_attr is not None:
+            inferred.setdefault(arg.count_attr, len(group))
+        if arg.type_attr is not None and group:
+            inferred.setdefault(arg.type_attr, group[0].dtype)
+    return inferred
+
+
 def implied_attrs(node, sig: Signature) -> dict:
     """The attrs TF infers for `node`: dtypes and list lengths of its arguments, inputs first."""
-    implied: dict = {}
-    for args, tensors in ((sig.inputs, node.inputs), (sig.outputs, node.outputs)):
-        groups = spread(args, list(tensors), {**node.attrs, **implied})
-        if groups is None:
-            continue
-        for arg, group in zip(args, groups):
-            if arg.is_type_list:
-                implied.setdefault(arg.type_attr, [t.dtype for t in group])
-                continue
-            if arg.count_attr is not None:
-                implied.setdefault(arg.count_attr, len(group))
-            if arg.type_attr is not None and group:
-                implied.setdefault(arg.type_attr, group[0].dtype)
-    return implied
+    implied = argument_attrs(sig.inputs, node.inputs, node.attrs)
+    outputs = argument_attrs(sig.outputs, node.outputs, {**node.attrs, **implied})
+    return {**outputs, **implied}

@@ -18,7 +18,7 @@ import threading
 from tensorflux._src.backend import quiet
 from tensorflux._src.core import context, dtypes, errors, nest, registry
 from tensorflux._src.core import device as device_lib
-from tensorflux._src.core.dispatch import apply
+from tensorflux._src.core.dispatch import apply, apply_to_variable
 from tensorflux._src.core.registry import OpDef, register
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
@@ -1139,7 +1139,7 @@ def interpret(graph: ir.Graph, values: dict, outputs, handles, variables) -> lis
             inputs[0].assign_sub(inputs[1])
             continue
         elif node.inputs and node.inputs[0].dtype is dtypes.resource:  # scatters, RNG draws
-            result = _on_variable(node, inputs)
+            result = apply_to_variable(node.op, inputs[0], inputs[1:], node.attrs)
             if not node.outputs:
                 continue
         elif node.op.name in _CONTROL_FLOW:
@@ -1161,21 +1161,6 @@ def interpret(graph: ir.Graph, values: dict, outputs, handles, variables) -> lis
 _CONTROL_FLOW = frozenset(
     ("If", "StatelessIf", "While", "StatelessWhile", "IfGrad", "WhileGrad", "ReplayGrad")
 )
-
-
-def _on_variable(node, inputs):
-    """A stateful op on a variable's handle (a scatter update, a generator's draw): a node of
-    the graph being traced, or its kernel run now on the variable itself."""
-    variable, *rest = inputs
-    graph = _state.graph
-    if graph is not None:
-        tensors = [graph._as_graph_tensor(t) for t in rest]
-        return graph.add_node(node.op, [graph.variable_handle(variable), *tensors], node.attrs)
-    device = device_lib.default_device()
-    result = node.op.kernel(device.xp, variable, *[t._value for t in rest], **node.attrs)
-    if result is None:
-        return None
-    return EagerTensor(result, dtypes.from_numpy(result.dtype), device)
 
 
 def _constant(node):

@@ -17,11 +17,9 @@ import functools
 import inspect
 import re
 
-from tensorflux._src.core import context, dtypes, registry
-from tensorflux._src.core import device as device_lib
+from tensorflux._src.core import dtypes, registry
 from tensorflux._src.core.convert import convert_to_tensor
-from tensorflux._src.core.dispatch import apply
-from tensorflux._src.core.tensor import EagerTensor
+from tensorflux._src.core.dispatch import apply, apply_to_variable
 from tensorflux._src.core.variable import Variable
 from tensorflux._src.graph import op_signature
 
@@ -64,7 +62,7 @@ def function(op_name: str):
         given = {p.target: kwargs[p.name] for p in signature.parameters if p.name in kwargs}
         tensors = _convert_inputs(signature, given)
         attrs = {key: _attr(value) for key, value in given.items() if key not in inputs}
-        for key, value in _inferred_attrs(signature, tensors).items():
+        for key, value in op_signature.argument_attrs(signature.inputs, tensors, {}).items():
             if key in kernel_takes:  # what TF infers, where our kernel takes it too
                 attrs.setdefault(key, value)
         result = _run(op, tensors, attrs, name)
@@ -119,34 +117,11 @@ def _convert_inputs(signature, given: dict) -> list:
     return tensors
 
 
-def _inferred_attrs(signature, tensors: list) -> dict:
-    """The attrs TF infers from the inputs: dtypes, list lengths, type lists."""
-    groups = op_signature.spread(signature.inputs, tensors, {})
-    inferred: dict = {}
-    for arg, group in zip(signature.inputs, groups or ()):
-        if arg.is_type_list:
-            inferred.setdefault(arg.type_attr, [t.dtype for t in group])
-            continue
-        if arg.count_attr is not None:
-            inferred.setdefault(arg.count_attr, len(group))
-        if arg.type_attr is not None and group and not isinstance(group[0], Variable):
-            inferred.setdefault(arg.type_attr, group[0].dtype)
-    return inferred
-
-
 def _run(op, tensors: list, attrs: dict, name):
     """The op through dispatch; an op on a variable's handle runs on the variable itself."""
-    if not (tensors and isinstance(tensors[0], Variable)):
-        return apply(op, tensors, attrs, name)
-    variable, *rest = tensors
-    graph = context.state.graph
-    if graph is not None:
-        return graph.add_node(op, [graph.variable_handle(variable), *rest], attrs, name)
-    device = device_lib.default_device()
-    result = op.kernel(device.xp, variable, *[t._value for t in rest], **attrs)
-    if result is None:
-        return None
-    return EagerTensor(result, dtypes.from_numpy(result.dtype), device)
+    if tensors and isinstance(tensors[0], Variable):
+        return apply_to_variable(op, tensors[0], tensors[1:], attrs, name)
+    return apply(op, tensors, attrs, name)
 
 
 def _group_outputs(signature, result, attrs: dict) -> list:

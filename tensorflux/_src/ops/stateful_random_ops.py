@@ -14,13 +14,12 @@ import threading
 
 import numpy as np
 
-from tensorflux._src.core import context, dtypes, errors
-from tensorflux._src.core import device as device_lib
+from tensorflux._src.core import context, dtypes
 from tensorflux._src.core.convert import convert_to_tensor
-from tensorflux._src.core.dispatch import apply
+from tensorflux._src.core.dispatch import apply, apply_to_variable
 from tensorflux._src.core.registry import OpDef, register
 from tensorflux._src.core.spec import TensorSpec
-from tensorflux._src.core.tensor import EagerTensor, Tensor
+from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.core.variable import Variable
 from tensorflux._src.ops import _samplers
 from tensorflux._src.ops import stateless_random_ops as stateless
@@ -216,13 +215,9 @@ class Generator:
         """An RngReadAndSkip node of the graph being traced: the old state, moved at run time."""
         from tensorflux._src.ops import math_ops
 
-        graph = context.state.graph
-        inputs = [
-            graph.variable_handle(self._state_var),
-            convert_to_tensor(self._alg, dtype=dtypes.int32),
-            math_ops.cast(delta, dtypes.uint64),
-        ]
-        return graph.add_node(RNG_READ_AND_SKIP, inputs, {})
+        alg = convert_to_tensor(self._alg, dtype=dtypes.int32)
+        delta = math_ops.cast(delta, dtypes.uint64)
+        return apply_to_variable(RNG_READ_AND_SKIP, self._state_var, [alg, delta])
 
     def skip(self, delta) -> Tensor:
         """Advances the counter as a draw of `delta` values would; returns the old state."""
@@ -312,17 +307,8 @@ class Generator:
         probs = convert_to_tensor(probs)
         shape = stateless.shape_tensor(shape)
         algorithm = convert_to_tensor(self._alg, dtype=dtypes.int64)
-        graph = context.state.graph
-        if graph is not None:
-            inputs = [graph.variable_handle(self._state_var), algorithm, shape, counts, probs]
-            return graph.add_node(BINOMIAL, inputs, {"dtype": dtype}, name)
-        device = device_lib.default_device()
-        values = [t._value for t in (algorithm, shape, counts, probs)]
-        try:
-            result = _binomial_kernel(device.xp, self._state_var, *values, dtype=dtype)
-        except errors.OpError as error:
-            raise type(error)(None, None, f"{error.message} [Op:StatefulRandomBinomial]") from None
-        return EagerTensor(result, dtype, device)
+        inputs = [algorithm, shape, counts, probs]
+        return apply_to_variable(BINOMIAL, self._state_var, inputs, {"dtype": dtype}, name)
 
     def make_seeds(self, count=1) -> Tensor:
         """A [2, count] int64 tensor of seeds for the stateless ops: fresh keys over zeros."""
