@@ -516,3 +516,26 @@ def test_split_kernels_flush_denormals_on_every_thread_inside_graphs():
     assert not relu_grad(grads, features).numpy().any()  # denormal inputs read as zero
     eager = tf.raw_ops.ReluGrad(gradients=grads, features=features).numpy()
     assert eager.all()  # outside graphs NumPy keeps denormals, on every part alike
+
+
+def test_a_split_kernel_inside_a_part_of_another_does_not_deadlock():
+    """A part that runs on a pool thread and splits again (a fused kernel calling the split
+    ReLU) must not wait on the pool it is running on."""
+    import threading
+
+    from tensorflux._src.ops import _parallel, nn_ops
+
+    features = np.random.default_rng(9).standard_normal((4, 64, 30, 30, 32)).astype(np.float32)
+    results = {}
+
+    def outer():
+        results["parts"] = _parallel.map_parts(
+            lambda s: nn_ops._relu_kernel(np, features[s][0]), _parallel.split(4, 4)
+        )
+
+    worker = threading.Thread(target=outer, daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive(), "nested split deadlocked"
+    for index, part in enumerate(results["parts"]):
+        np.testing.assert_array_equal(part, np.maximum(features[index], 0))

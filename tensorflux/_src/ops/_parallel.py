@@ -22,6 +22,7 @@ from tensorflux._src.core import config
 MIN_SPLIT_BYTES = 1 << 20
 
 _pool = {"lock": threading.Lock(), "workers": 0, "executor": None}
+_on_pool_thread = threading.local()
 
 
 def _forget_pool() -> None:
@@ -63,8 +64,12 @@ def split(count: int, pieces: int) -> list[slice]:
 def map_parts(work, slices: list) -> list:
     """[work(s) for s in slices], the first on the calling thread and the rest on the pool's
     threads at the same time, each in the caller's floating-point environment: its NumPy
-    error state, and denormals flushed if the caller flushes them (a graph run does)."""
-    if len(slices) < 2:
+    error state, and denormals flushed if the caller flushes them (a graph run does).
+
+    A part that splits again (a fused kernel calling a split ReLU) runs its pieces itself: a
+    pool thread waiting on the pool could wait for a job that only it would run.
+    """
+    if len(slices) < 2 or getattr(_on_pool_thread, "active", False):
         return [work(s) for s in slices]
     errors = np.geterr()
     flushing = np.float32(1e-40) * np.float32(1) == 0  # this thread's flush-to-zero mode
@@ -72,10 +77,12 @@ def map_parts(work, slices: list) -> list:
     def on_pool(part):
         # A pool thread keeps the mode of whoever created it: set the caller's each time.
         saved = denormals.enter(on=bool(flushing))
+        _on_pool_thread.active = True
         try:
             with np.errstate(**errors):
                 return work(part)
         finally:
+            _on_pool_thread.active = False
             denormals.leave(saved)
 
     others = [_executor(len(slices) - 1).submit(on_pool, s) for s in slices[1:]]
