@@ -17,6 +17,7 @@ from tensorflux._src.graph.passes import (
     constant_folding,
     dead_code,
     elementwise_fusion,
+    pool_grad_fusion,
 )
 
 PASSES = (
@@ -34,6 +35,7 @@ def optimize(graph, outputs: list) -> list:
 
 
 EXECUTION_PASSES = (
+    pool_grad_fusion.run,  # ReluGrad(MaxPoolGrad(relu, ...), relu): the pooled gradient masked
     elementwise_fusion.run,  # trees of element-wise ops: one kernel with reused buffers
 )
 
