@@ -237,3 +237,14 @@ def test_optimizer_options():
     }
     optimizer.set_experimental_options({"constant_folding": False})
     assert optimizer.get_experimental_options()["constant_folding"] is False
+    # As TF: names it does not know are dropped, reports in its field order, ints checked.
+    optimizer.set_experimental_options({"bogus": True, "min_graph_nodes": 3, "remapping": 0})
+    assert list(optimizer.get_experimental_options().items()) == [
+        ("constant_folding", False),
+        ("remapping", False),
+        ("disable_model_pruning", False),
+        ("disable_meta_optimizer", False),
+        ("min_graph_nodes", 3),
+    ]
+    with pytest.raises(TypeError, match="min_graph_nodes: Expected an int, got a boolean"):
+        optimizer.set_experimental_options({"min_graph_nodes": True})

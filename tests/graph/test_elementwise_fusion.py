@@ -11,19 +11,10 @@ import pytest
 
 import tensorflux as tf
 from tensorflux._src.core import registry
-from tensorflux._src.graph.passes import elementwise_fusion, pipeline
+from tensorflux._src.graph.passes import elementwise_fusion
+from tensorflux._src.testing.optimizer_options import optimizer_options
 
 FUSED = "_FusedElementwise"
-
-
-@contextlib.contextmanager
-def _unfused():
-    saved = pipeline.EXECUTION_PASSES
-    pipeline.EXECUTION_PASSES = ()
-    try:
-        yield
-    finally:
-        pipeline.EXECUTION_PASSES = saved
 
 
 @pytest.fixture
@@ -41,7 +32,7 @@ def replays(monkeypatch):
 
 
 def _concrete(fn, signature, fuse=True):
-    with contextlib.nullcontext() if fuse else _unfused():
+    with contextlib.nullcontext() if fuse else optimizer_options(remapping=False):
         return tf.function(fn, input_signature=signature, autograph=False).get_concrete_function()
 
 
@@ -281,7 +272,7 @@ def test_scalars_and_constants_are_never_written(replays):
 
 
 # ---- stateful ops and program order -----------------------------------------------------------
-def test_stateful_ops_stay_in_order_and_unfused():
+def test_stateful_ops_stay_in_order_andoptimizer_options(remapping=False):
     v = tf.Variable([1.0, 2.0])
 
     @tf.function

@@ -2,8 +2,10 @@
 the op types left in the graph, and the eager result of the same function)."""
 
 import numpy as np
+import pytest
 
 import tensorflux as tf
+from tensorflux._src.testing.optimizer_options import optimizer_options
 
 
 def _op_types(function, *args):
@@ -69,3 +71,41 @@ def test_graph_text_names_ops_and_shapes():
 
     text = f.get_concrete_function(tf.TensorSpec([2, 2], tf.float32)).graph.as_text()
     assert "MatMul = MatMul(x:0, x:0)" in text and "float32(2, 2)" in text
+
+
+@pytest.mark.parametrize(
+    "switches, kept",
+    [
+        ({"constant_folding": False}, {"Mul"}),
+        ({"arithmetic_optimization": False}, {"Sub", "Transpose"}),
+        # the nodes other passes replaced stay too: pruning is what drops them
+        ({"disable_model_pruning": True}, {"Mul", "Sub", "Transpose", "Neg"}),
+        ({"disable_meta_optimizer": True}, {"Mul", "Sub", "Transpose", "Neg"}),
+        ({}, set()),
+    ],
+)
+def test_tf_config_optimizer_switches_turn_passes_off(switches, kept):
+    def f(x):
+        tf.negative(x)  # unused
+        folded = tf.constant(2.0) * 3.0
+        return tf.transpose(tf.transpose(x - 0.0)) + folded
+
+    x = tf.constant([[1.0, 2.0]])
+    with optimizer_options(**switches):
+        concrete = tf.function(f).get_concrete_function(x)
+    types = {node.type for node in concrete.graph.get_operations()}
+    assert types & {"Mul", "Sub", "Transpose", "Neg"} == kept
+    np.testing.assert_array_equal(concrete(x).numpy(), [[7.0, 8.0]])
+
+
+def test_remapping_off_runs_the_graph_without_fused_kernels():
+    def f(x):
+        return tf.nn.relu(x * 2.0 + 1.0)
+
+    x = tf.constant([-1.0, 1.0])
+    with optimizer_options(remapping=False):
+        plain = tf.function(f).get_concrete_function(x)
+    fused = tf.function(f).get_concrete_function(x)
+    steps = [[step[4].type for step in c._executor._steps] for c in (plain, fused)]
+    assert steps[0] == ["Mul", "AddV2", "Relu"] and steps[1] == ["_FusedElementwise"]
+    assert plain(x).numpy().tolist() == fused(x).numpy().tolist() == [0.0, 3.0]

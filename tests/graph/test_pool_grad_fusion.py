@@ -2,25 +2,14 @@
 values; only the sign of a zero may differ): window shapes, strides and paddings with overlaps
 and ties, NaN, which pairs fold, and errors naming the MaxPoolGrad node."""
 
-import contextlib
-
 import numpy as np
 import pytest
 
 import tensorflux as tf
-from tensorflux._src.graph.passes import pipeline, pool_grad_fusion
+from tensorflux._src.graph.passes import pool_grad_fusion
+from tensorflux._src.testing.optimizer_options import optimizer_options
 
 FOLDED = "_ReluMaxPoolGrad"
-
-
-@contextlib.contextmanager
-def _without_execution_passes():
-    saved = pipeline.EXECUTION_PASSES
-    pipeline.EXECUTION_PASSES = ()
-    try:
-        yield
-    finally:
-        pipeline.EXECUTION_PASSES = saved
 
 
 def _concrete(fn, *specs):
@@ -61,7 +50,7 @@ def test_the_folded_gradient_equals_relu_grad_after_max_pool_grad(ksize, strides
     z, g = _inputs(shape, pooled, seed=ksize * 10 + strides)
     specs = (tf.TensorSpec(shape), tf.TensorSpec(pooled))
     folded = _concrete(fn, *specs)
-    with _without_execution_passes():
+    with optimizer_options(remapping=False):
         plain = _concrete(fn, *specs)
     assert FOLDED in _steps(folded) and "ReluGrad" not in _steps(folded)
     assert "ReluGrad" in _steps(plain)
@@ -78,7 +67,7 @@ def test_nan_inputs_get_the_same_gradient_either_way():
     z[1, 1, 1, 0] = np.inf
     specs = (tf.TensorSpec(z.shape), tf.TensorSpec(g.shape))
     folded = _concrete(fn, *specs)
-    with _without_execution_passes():
+    with optimizer_options(remapping=False):
         plain = _concrete(fn, *specs)
     np.testing.assert_array_equal(folded(z, g).numpy(), plain(z, g).numpy())
 
@@ -109,7 +98,7 @@ def test_only_a_relu_grad_of_the_max_pool_grad_of_its_own_features_folds():
     for fn in (pool_grad_read_twice, other_features):
         concrete = _concrete(fn, *specs)
         assert FOLDED not in _steps(concrete)
-        with _without_execution_passes():
+        with optimizer_options(remapping=False):
             expected = _concrete(fn, *specs)(z, g)
         for actual, wanted in zip(tf.nest.flatten(concrete(z, g)), tf.nest.flatten(expected)):
             np.testing.assert_array_equal(actual.numpy(), wanted.numpy())

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections
 import importlib.util
+import operator
 
 from tensorflux._src.backend import base as backends
 from tensorflux._src.core import device as device_lib
@@ -405,13 +406,80 @@ def get_jit() -> str:
     return _flags["jit"]
 
 
+# TF's graph optimizer switches (RewriterConfig fields), in its order; other names are ignored.
+_OPTIMIZER_TOGGLES = (
+    "layout_optimizer",
+    "constant_folding",
+    "shape_optimization",
+    "remapping",
+    "arithmetic_optimization",
+    "dependency_optimization",
+    "loop_optimization",
+    "function_optimization",
+    "debug_stripper",
+    "disable_model_pruning",
+    "scoped_allocator_optimization",
+    "pin_to_host_optimization",
+    "implementation_selector",
+    "auto_mixed_precision",
+    "use_plugin_optimizers",
+    "disable_meta_optimizer",
+    "auto_mixed_precision_onednn_bfloat16",
+    "auto_mixed_precision_mkl",
+)
+
+
 def set_experimental_options(options) -> None:
-    """`tf.config.optimizer.set_experimental_options`: graph optimizer switches by name."""
-    _optimizer_options.update(options)
+    """Turns graph optimizations of later-traced functions on or off by TF's names.
+
+    Here `constant_folding`, `arithmetic_optimization` (with common subexpressions),
+    `disable_model_pruning` (dead nodes), `remapping` (fused kernels) and
+    `disable_meta_optimizer` (all of them) take effect; TF's other names are kept and reported.
+
+    >>> tf.config.optimizer.set_experimental_options({"remapping": False})
+    >>> tf.config.optimizer.get_experimental_options()["remapping"]
+    False
+    >>> tf.config.optimizer.set_experimental_options({"remapping": True})
+    """
+    checked = {name: _option_value(name, value) for name, value in options.items()}
+    for name, value in checked.items():
+        if value is None:  # unset (0 is min_graph_nodes' unset value)
+            _optimizer_options.pop(name, None)
+        elif name in _OPTIMIZER_TOGGLES or name == "min_graph_nodes":
+            _optimizer_options[name] = value
+    for name in ("disable_model_pruning", "disable_meta_optimizer"):
+        _optimizer_options.setdefault(name, False)
+
+
+def _option_value(name: str, value):
+    """`value` as TF stores it for switch `name`: toggles take any truth value, the
+    `disable_` flags and min_graph_nodes whole numbers; None (and 0 nodes) unsets."""
+    if value is None:
+        return None
+    if name == "min_graph_nodes":
+        if isinstance(value, bool):
+            raise TypeError(
+                "Field tensorflow.RewriterConfig.min_graph_nodes: Expected an int, got a boolean."
+            )
+        return operator.index(value) or None
+    if name.startswith("disable_"):
+        return bool(value if isinstance(value, bool) else operator.index(value))
+    return bool(value)
 
 
 def get_experimental_options() -> dict:
-    return dict(_optimizer_options)
+    """The switches set so far (TF reports only those, and always the two `disable_` ones)."""
+    order = (*_OPTIMIZER_TOGGLES, "min_graph_nodes")
+    return {name: _optimizer_options[name] for name in order if name in _optimizer_options}
+
+
+def optimization_enabled(name: str) -> bool:
+    """Whether the graph optimization `name` (a switch of `set_experimental_options`) runs."""
+    if _optimizer_options["disable_meta_optimizer"]:
+        return False
+    if name == "disable_model_pruning":
+        return not _optimizer_options[name]
+    return _optimizer_options.get(name, True)
 
 
 # ---- threading ----------------------------------------------------------------------------------

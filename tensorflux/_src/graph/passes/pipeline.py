@@ -1,4 +1,6 @@
 """The optimization pipeline: the passes a ConcreteFunction's graph goes through, in order.
+`tf.config.optimizer.set_experimental_options` turns them off by TF's names, for functions
+traced (and executors built) afterwards.
 
 Each pass takes the graph and the tensors that must survive (the function's outputs), edits
 the graph in place, and returns the outputs (a pass may replace an output by an equal tensor).
@@ -11,6 +13,7 @@ export, differentiate, or inline into another function.
 
 from __future__ import annotations
 
+from tensorflux._src.core import config
 from tensorflux._src.graph.passes import (
     arithmetic,
     common_subexpressions,
@@ -20,20 +23,27 @@ from tensorflux._src.graph.passes import (
     pool_grad_fusion,
 )
 
+# (pass, the `tf.config.optimizer.set_experimental_options` switch that turns it off or on)
 PASSES = (
-    constant_folding.run,  # nodes whose values were known while tracing become constants
-    arithmetic.run,  # x * 1, x + 0, transpose of transpose, reshape and cast chains
-    common_subexpressions.run,  # identical stateless nodes on identical inputs: keep one
-    dead_code.run,  # drop stateless nodes no output needs
+    # nodes whose values were known while tracing become constants
+    (constant_folding.run, "constant_folding"),
+    # x * 1, x + 0, transpose of transpose, reshape and cast chains
+    (arithmetic.run, "arithmetic_optimization"),
+    # identical stateless nodes on identical inputs: keep one
+    (common_subexpressions.run, "arithmetic_optimization"),
+    # drop stateless nodes no output needs
+    (dead_code.run, "disable_model_pruning"),
 )
 
 
 def optimize(graph, outputs: list) -> list:
-    for optimization in PASSES:
-        outputs = optimization(graph, outputs)
+    for optimization, switch in PASSES:
+        if config.optimization_enabled(switch):
+            outputs = optimization(graph, outputs)
     return outputs
 
 
+# Fusions, TF's "remapping": they make no node TF would not, so one switch covers them.
 EXECUTION_PASSES = (
     pool_grad_fusion.run,  # ReluGrad(MaxPoolGrad(relu, ...), relu): the pooled gradient masked
     elementwise_fusion.run,  # trees of element-wise ops: one kernel with reused buffers
@@ -42,6 +52,8 @@ EXECUTION_PASSES = (
 
 def optimize_for_execution(nodes: list, outputs: list) -> list:
     """The nodes an executor runs (in execution order), rewritten into a faster equivalent."""
+    if not config.optimization_enabled("remapping"):
+        return nodes
     for optimization in EXECUTION_PASSES:
         nodes = optimization(nodes, outputs)
     return nodes
