@@ -224,6 +224,9 @@ from tensorflux._src.ops.reduction_ops import reduce_sum as reduce_sum
 from tensorflux._src.ops.script_ops import numpy_function as numpy_function
 from tensorflux._src.ops.script_ops import py_function as py_function
 from tensorflux._src.ops.space_ops import batch_to_space as batch_to_space
+from tensorflux._src.ops.space_ops import (
+    required_space_to_batch_paddings as required_space_to_batch_paddings,
+)
 from tensorflux._src.ops.space_ops import space_to_batch as space_to_batch
 from tensorflux._src.ops.space_ops import space_to_batch_nd as space_to_batch_nd
 from tensorflux._src.ops.sparse_tensor import SparseTensor as SparseTensor

@@ -88,6 +88,7 @@ from tensorflux._src.ops.reduction_ops import in_top_k as in_top_k
 from tensorflux._src.ops.space_ops import depth_to_space as depth_to_space
 from tensorflux._src.ops.space_ops import space_to_batch as space_to_batch
 from tensorflux._src.ops.space_ops import space_to_depth as space_to_depth
+from tensorflux._src.ops.space_ops import with_space_to_batch as with_space_to_batch
 from tensorflux._src.ops.sparse_ops import embedding_lookup_sparse as embedding_lookup_sparse
 from tensorflux._src.ops.sparse_ops import (
     safe_embedding_lookup_sparse as safe_embedding_lookup_sparse,

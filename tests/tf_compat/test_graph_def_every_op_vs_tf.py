@@ -128,12 +128,6 @@ def test_row_gradient_graph_def_runs_in_tf(row, dtype):
     concrete = tfx.function(gradients, autograph=False).get_concrete_function(*tensors)
     if any(getattr(node.op, "stateful", False) for node in concrete.graph.nodes):
         pytest.skip("stateful (random) row: values differ from run to run")
-    if any(
-        node.op.name.startswith("DepthwiseConv2dNativeBackprop")
-        and any(d != 1 for d in node.attrs.get("dilations", ()))
-        for node in concrete.graph.nodes
-    ):
-        pytest.skip("TF's CPU depthwise backprop kernels ignore dilations")
     if any(_grouped(node) for node in concrete.graph.nodes):
         pytest.skip("TF's CPU kernels have no gradient of grouped convolutions")
     ours = [t.numpy() for t in concrete(*tensors)]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numbers
 import sys
 import threading
+import warnings
 import weakref
 
 import numpy as np
@@ -24,7 +25,7 @@ from tensorflux._src.core.registry import OpDef, register
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.ops import _rules as rules
-from tensorflux._src.ops import array_ops
+from tensorflux._src.ops import array_ops, space_ops
 
 _CONV_TYPES = frozenset((dtypes.float16, dtypes.bfloat16, dtypes.float32, dtypes.float64))
 _CONV2D_TYPES = _CONV_TYPES | {dtypes.int32}
@@ -1881,16 +1882,46 @@ def _depthwise_attrs(strides, padding, data_format, dilations):
     }
 
 
+def _atrous_depthwise(x, filter, strides, padding, data_format, rate, name):
+    """The depthwise conv at dilation `rate` ([2]) through with_space_to_batch, as TF builds it:
+    SpaceToBatchND -> DepthwiseConv2dNative (dilations 1) -> BatchToSpaceND when a rate is > 1."""
+
+    def op(converted, _, op_padding):
+        attrs = _depthwise_attrs(strides, op_padding, data_format, None)
+        return apply(DEPTHWISE, (converted, filter), attrs, name)
+
+    filter_shape = filter.shape
+    if not filter_shape.is_fully_defined():
+        filter_shape = array_ops.shape(filter)
+    return space_ops.with_space_to_batch(
+        x, rate, padding, op, filter_shape=filter_shape, data_format=data_format
+    )
+
+
 def depthwise_conv2d(input, filter, strides, padding, data_format=None, dilations=None, name=None):
     """Depthwise 2-D convolution: each input channel gets its own `channel_multiplier` filters.
+
+    `dilations` ([rate_height, rate_width]) above 1 run the op on a space_to_batch_nd view of
+    the input; strides should then be 1 (as in TF, others only warn).
 
     >>> depthwise_conv2d(tf.ones([1, 3, 3, 2]), tf.ones([2, 2, 2, 3]), [1, 1, 1, 1],
     ...                        "VALID").shape
     TensorShape([1, 2, 2, 6])
     """
     x = _tensor(input)
-    attrs = _depthwise_attrs(strides, padding, data_format, dilations)
-    return apply(DEPTHWISE, (x, _tensor(filter, x)), attrs, name)
+    filter = _tensor(filter, x)  # noqa: A001
+    rate = (1, 1) if dilations is None else dilations
+    if isinstance(rate, (list, tuple)) and len(rate) == 2 and rate[0] == rate[1] == 1:
+        return apply(
+            DEPTHWISE, (x, filter), _depthwise_attrs(strides, padding, data_format, None), name
+        )
+    if any(r > 1 for r in rate) and any(s != 1 for s in strides):
+        warnings.warn(
+            "When dilation rate is greater than 1, then all values of strides must be 1. "
+            f"Received: `dilation rate` {rate} and `strides` {strides}",
+            stacklevel=2,
+        )
+    return _atrous_depthwise(x, filter, strides, padding, data_format, rate, name)
 
 
 def depthwise_conv2d_backprop_input(
@@ -1973,7 +2004,10 @@ def separable_conv2d(
         for axis in (0, 1):
             if pointwise[axis] is not None and pointwise[axis] != 1:
                 raise ValueError(f"Dimensions {pointwise[axis]} and 1 are not compatible")
-    depthwise = depthwise_conv2d(x, depthwise_filter, strides, padding, data_format, dilations)
+    rate = (1, 1) if dilations is None else dilations
+    depthwise = _atrous_depthwise(
+        x, depthwise_filter, strides, padding, data_format, rate, "depthwise"
+    )
     return conv2d(
         depthwise, pointwise_filter, [1, 1, 1, 1], "VALID", data_format or "NHWC", name=name
     )

@@ -1356,19 +1356,10 @@ def pool(input, window_shape, pooling_type, strides=None, padding="VALID", data_
 
 
 def _dilated_pool(op, input: Tensor, window_shape, dilations) -> Tensor:
-    """VALID pooling of a channels-last input with dilated windows, as TF's with_space_to_batch
-    does it."""
+    """VALID pooling of a channels-last input with dilated windows, through with_space_to_batch."""
     n = len(window_shape)
-    spatial = input.shape.as_list()[1 : n + 1] if input.shape.rank is not None else [None] * n
-    if any(s is None for s in spatial):
-        raise ValueError(
-            f"Dilated pooling needs static spatial dims; got input shape {input.shape}"
-        )
-    paddings, crops = [], []
-    for size, d in zip(spatial, dilations):
-        end_extra = (d - size % d) % d
-        paddings.append([0, end_extra])
-        crops.append([0, end_extra])
-    converted = space_ops.space_to_batch_nd(input, dilations, paddings)
-    pooled = op(converted, window_shape, [1] * n, "VALID")
-    return space_ops.batch_to_space_nd(pooled, dilations, crops)
+
+    def pool_valid(converted, _, padding):
+        return op(converted, window_shape, [1] * n, padding)
+
+    return space_ops.with_space_to_batch(input, dilations, "VALID", pool_valid)

@@ -12,6 +12,7 @@ from tensorflux._src.core.registry import OpDef, register
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.ops import _rules as rules
+from tensorflux._src.ops import array_ops, math_ops
 
 _INDEX = frozenset((dtypes.int32, dtypes.int64))
 _NO_ATTRS: dict = {}
@@ -379,3 +380,226 @@ def batch_to_space(input, block_shape, crops, name=None) -> Tensor:
     if isinstance(block_shape, int):
         block_shape = np.array([block_shape, block_shape], dtype=np.int64)
     return batch_to_space_nd(input, block_shape, crops, name)
+
+
+# ---- required_space_to_batch_paddings, with_space_to_batch (composites) ------------------------
+def _int32(value) -> Tensor:
+    return convert_to_tensor(value, dtype=dtypes.int32)
+
+
+def _paddings_and_crops(input_shape, block_shape, base_paddings):
+    """(paddings, crops) as [n, 2] NumPy int32 arrays when all three are known, else tensors."""
+    pad_start = base_paddings[:, 0]
+    pad_end = base_paddings[:, 1]
+    if isinstance(input_shape, np.ndarray) and isinstance(block_shape, np.ndarray):
+        with np.errstate(divide="ignore"):  # a zero block gives 0 here, as in TF
+            extra = (block_shape - (input_shape + pad_start + pad_end) % block_shape) % block_shape
+        return (
+            np.stack([pad_start, pad_end + extra], axis=1).astype(np.int32),
+            np.stack([np.zeros_like(extra), extra], axis=1).astype(np.int32),
+        )
+    full = math_ops.add(math_ops.add(input_shape, pad_start), pad_end)
+    extra = math_ops.floormod(
+        math_ops.subtract(block_shape, math_ops.floormod(full, block_shape)), block_shape
+    )
+    pad_end = math_ops.add(pad_end, extra)
+    paddings = array_ops.stack([pad_start, pad_end], axis=1)
+    return paddings, array_ops.stack([array_ops.zeros_like(extra), extra], axis=1)
+
+
+def _required_paddings(input_shape, block_shape, base_paddings):
+    input_shape = _int32(input_shape)
+    block_shape = _int32(block_shape)
+    block_dims = block_shape.shape
+    if not block_dims.is_fully_defined():
+        raise ValueError(f"Shape {block_dims} is not fully defined")
+    if block_dims.rank != 1:
+        raise ValueError(f"Shape {block_dims} must have rank 1")
+    n = block_dims[0]
+    if n == 0:
+        empty = np.zeros([0, 2], np.int32)
+        return empty, empty
+    if not input_shape.shape.is_compatible_with([n]):
+        raise ValueError(f"Shapes {input_shape.shape} and [{n}] are incompatible")
+    if base_paddings is None:
+        base_paddings = np.zeros([n, 2], np.int32)
+    else:
+        base_paddings = _int32(base_paddings)
+        if not base_paddings.shape.is_compatible_with([n, 2]):
+            raise ValueError(f"Shapes {base_paddings.shape} and [{n}, 2] are incompatible")
+    known_block = rules.constant_value(block_shape)
+    known_input = rules.constant_value(input_shape)
+    known_base = rules.constant_value(base_paddings)
+    if known_block is not None and known_input is not None and known_base is not None:
+        return _paddings_and_crops(
+            np.asarray(known_input), np.asarray(known_block), np.asarray(known_base)
+        )
+    return _paddings_and_crops(input_shape, block_shape, base_paddings)
+
+
+def required_space_to_batch_paddings(input_shape, block_shape, base_paddings=None, name=None):
+    """(paddings, crops) that make `block_shape` divide `input_shape` after `base_paddings`.
+
+    paddings[i] = [base[i, 0], base[i, 1] + extra[i]] and crops[i] = [0, extra[i]] with the
+    smallest extra[i] >= 0 for which input_shape[i] + paddings[i].sum() is a multiple of
+    block_shape[i]; both are int32 [N, 2] tensors, for space_to_batch_nd / batch_to_space_nd.
+
+    >>> paddings, crops = required_space_to_batch_paddings([5, 7], [2, 3])
+    >>> paddings.numpy().tolist(), crops.numpy().tolist()
+    ([[0, 1], [0, 2]], [[0, 1], [0, 2]])
+    """
+    paddings, crops = _required_paddings(input_shape, block_shape, base_paddings)
+    return _int32(paddings), _int32(crops)
+
+
+def _convert_padding(padding):
+    """TF's (padding, explicit_paddings) from a padding string or a list of 4 pairs."""
+    if padding == "EXPLICIT":
+        raise ValueError(
+            "'EXPLICIT' is not a valid value for `padding`. To use explicit padding, `padding` "
+            "must be a list."
+        )
+    if not isinstance(padding, (list, tuple)):
+        return padding, []
+    explicit = []
+    for i, pair in enumerate(padding):
+        if not isinstance(pair, (list, tuple)):
+            raise ValueError(
+                "When `padding` is a list, each element of `padding` must be a list/tuple of "
+                f"size 2. Received: padding={padding} with element at index {i} of type "
+                f"{type(pair)}"
+            )
+        if len(pair) != 2:
+            raise ValueError(
+                "When `padding` is a list, each element of `padding` must be a list/tuple of "
+                f"size 2. Received: padding={padding} with element at index {i} of size "
+                f"{len(pair)}"
+            )
+        explicit.extend(pair)
+    if len(padding) != 4:
+        raise ValueError(
+            f"When padding is a list, it must be of size 4. Received: padding={padding} of size "
+            f"{len(padding)}"
+        )
+    return "EXPLICIT", explicit
+
+
+def _same_base_paddings(filter_shape, n: int, rate):
+    """[n, 2] paddings that turn a SAME window of `filter_shape` dilated by `rate` into VALID
+    (the odd extra goes at the end, as conv2d pads)."""
+    known = rules.constant_value(filter_shape)
+    if known is not None and isinstance(rate, np.ndarray):
+        extra = (np.asarray(known)[:n] - 1) * rate
+        return np.stack([extra // 2, extra - extra // 2], axis=1).astype(np.int32)
+    spatial = filter_shape[:n] if known is None else np.asarray(known, np.int32)[:n]
+    extra = math_ops.multiply(math_ops.subtract(spatial, 1), rate)
+    start = math_ops.floordiv(extra, 2)
+    return array_ops.stack([start, math_ops.subtract(extra, start)], axis=1)
+
+
+def _spread(values, fill: int, spatial_dims: list):
+    """`values` ([len(spatial_dims), ...]) placed at rows spatial_dims - 1 of a
+    [max(spatial_dims), ...] array whose other rows are `fill` (the layout space_to_batch_nd
+    wants, whose block dims start right after the batch)."""
+    if isinstance(values, np.ndarray):
+        out = np.full([spatial_dims[-1], *values.shape[1:]], fill, values.dtype)
+        out[np.asarray(spatial_dims) - 1] = values
+        return out
+    rows, parts, previous, i = values.shape[1:].as_list(), [], 0, 0
+    while i < len(spatial_dims):
+        start = i
+        if spatial_dims[i] > previous + 1:
+            parts.append(np.full([spatial_dims[i] - 1 - previous, *rows], fill, np.int32))
+        while i + 1 < len(spatial_dims) and spatial_dims[i + 1] == spatial_dims[i] + 1:
+            i += 1
+        parts.append(values[start : i + 1])
+        previous = spatial_dims[i]
+        i += 1
+    return array_ops.concat(parts, 0)
+
+
+def with_space_to_batch(
+    input, dilation_rate, padding, op, filter_shape=None, spatial_dims=None, data_format=None
+):
+    """Runs `op(input, num_spatial_dims, padding)` as an atrous op sampling at `dilation_rate`.
+
+    With any rate above 1 the input goes through space_to_batch_nd (padded for `padding`),
+    `op` runs with "VALID" padding, and batch_to_space_nd crops the result; with all rates 1
+    this is just `op(input, num_spatial_dims, padding)`. `filter_shape` is needed for "SAME".
+
+    >>> x = tf.reshape(tf.range(16.0), [1, 4, 4, 1])
+    >>> with_space_to_batch(
+    ...     x, [2, 2], "VALID", lambda t, n, p: tf.nn.max_pool(t, 2, 1, p)).shape
+    TensorShape([1, 2, 2, 1])
+    """
+    input = _convert(input)  # noqa: A001
+    if isinstance(dilation_rate, (list, tuple)) and all(type(r) is int for r in dilation_rate):
+        rate = known_rate = np.array(dilation_rate, np.int32)  # the usual case: no tensor needed
+    else:
+        rate = _int32(dilation_rate)
+        if rate.shape.rank not in (None, 1):
+            raise ValueError(
+                f"`dilation_rate.shape.rank` must be 1. Received: dilation_rate={rate} of rank "
+                f"{rate.shape.rank}"
+            )
+        if not rate.shape.is_fully_defined():
+            raise ValueError(
+                f"`dilation_rate.shape` must be fully defined. Received: dilation_rate={rate} "
+                f"with shape {rate.shape}"
+            )
+        known_rate = rules.constant_value(rate)
+    n = rate.shape[0]
+    first_spatial = 2 if data_format is not None and data_format.startswith("NC") else 1
+    if spatial_dims is None:
+        spatial_dims = list(range(first_spatial, first_spatial + n))
+    else:
+        given_dims = list(spatial_dims)
+        spatial_dims = sorted({int(d) for d in given_dims})
+        if spatial_dims != given_dims or any(d < 1 for d in spatial_dims):
+            raise ValueError(
+                "`spatial_dims` must be a monotonically increasing sequence of positive "
+                f"integers. Received: spatial_dims={given_dims}"
+            )
+    min_rank = spatial_dims[-1] + 2 - first_spatial
+    input_shape = input.shape
+    if input_shape.rank is not None and input_shape.rank < min_rank:
+        raise ValueError(
+            f"`input.shape.rank` must be at least {min_rank}. Received: input.shape="
+            f"{input_shape} with rank {input_shape.rank}"
+        )
+    if known_rate is not None:
+        if (known_rate < 1).any():
+            raise ValueError(
+                f"`dilation_rate` must be positive. Received: dilation_rate={known_rate}"
+            )
+        if (known_rate == 1).all():
+            return op(input, n, padding)
+    padding, explicit = _convert_padding(padding)
+    rate_or_known = rate if known_rate is None else known_rate
+    if padding == "SAME":
+        if filter_shape is None:
+            raise ValueError(
+                "`filter_shape` must be specified for `padding='SAME'`. Received: "
+                f"filter_shape={filter_shape} and padding={padding}"
+            )
+        base_paddings = _same_base_paddings(_int32(filter_shape), n, rate_or_known)
+    elif padding == "VALID":
+        base_paddings = np.zeros([n, 2], np.int32)
+    elif padding == "EXPLICIT":
+        pairs = np.array(explicit, np.int32).reshape([n + 2, 2])
+        base_paddings = pairs[2:] if first_spatial == 2 else pairs[1:-1]
+    else:
+        raise ValueError(f"`padding` must be one of 'SAME' or 'VALID'. Received: padding={padding}")
+
+    spatial_shape = None
+    if input_shape.rank is not None:
+        dims = input_shape.as_list()
+        spatial_shape = [dims[d] for d in spatial_dims]
+    if spatial_shape is None or None in spatial_shape:
+        shape = array_ops.shape(input)
+        spatial_shape = array_ops.stack([shape[d] for d in spatial_dims])
+    paddings, crops = _required_paddings(spatial_shape, rate_or_known, base_paddings)
+    block_shape = _spread(rate_or_known, 1, spatial_dims)
+    converted = space_to_batch_nd(input, block_shape, _spread(paddings, 0, spatial_dims))
+    result = op(converted, n, "VALID")
+    return batch_to_space_nd(result, block_shape, _spread(crops, 0, spatial_dims))
