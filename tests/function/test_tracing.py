@@ -277,6 +277,23 @@ def test_methods_get_their_own_traces():
     assert a(tf.constant(1.0)).numpy() == 2.0 and b(tf.constant(1.0)).numpy() == 3.0
 
 
+def test_python_lists_bind_to_a_tensor_spec_of_the_input_signature():
+    """As TF: a nested list given where the signature has one TensorSpec is that tensor."""
+    process = tf.function(
+        lambda x, pair: tf.reduce_sum(x) + pair["a"] * pair["b"],
+        input_signature=[
+            tf.TensorSpec([None, 3], tf.float32),
+            {"a": tf.TensorSpec([], tf.float32), "b": tf.TensorSpec(None, tf.float32)},
+        ],
+    )
+    assert process([[1.0, 2.0, 3.0]], {"a": 2.0, "b": [3.0]}).numpy().tolist() == [12.0]
+    assert process.experimental_get_tracing_count() == 1
+    with pytest.raises(TypeError, match="don't have the same keys"):
+        process([[1.0, 2.0, 3.0]], {"a": 2.0, "c": 3.0})
+    with pytest.raises(TypeError, match=r"Binding inputs to tf\.function"):
+        process([1.0, 2.0, 3.0], {"a": 2.0, "b": 3.0})
+
+
 def test_pretty_printed_signature():
     @tf.function
     def f(x, flag=True):

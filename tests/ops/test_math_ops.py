@@ -862,3 +862,18 @@ def test_numpy_warnings_stay_silent():
         big / 0.0,
     ):
         assert result.dtype == tf.float32
+
+
+def test_add_n_kernel_refuses_inputs_of_different_shapes():
+    """The kernel checks, as TF's does: raw ops and graphs of unknown shapes reach it unchecked."""
+    message = r"must have the same size and shape.  Input 0: \[2,3\] != input 1: \[3\]"
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        tf.raw_ops.AddN(inputs=[tf.ones([2, 3]), tf.ones([3])])
+    unknown = tf.function(
+        lambda a, b, c: tf.raw_ops.AddN(inputs=[a, b, c]),
+        input_signature=[tf.TensorSpec(None)] * 3,
+    )
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Input 0: \[2\] != input 2: \[1\]"):
+        unknown(tf.ones([2]), tf.ones([2]), tf.ones([1]))
+    assert unknown(1.0, 2.0, 3.0).numpy() == 6.0
+    np.testing.assert_array_equal(unknown([1.0], [2.0], [3.0]).numpy(), [6.0])

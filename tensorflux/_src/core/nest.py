@@ -248,6 +248,14 @@ def flatten_up_to(
         raise TypeError(
             f"If shallow structure is a sequence, input must also be a sequence. Input has type: {type(input_tree).__name__}."
         )
+    mappings = isinstance(shallow_tree, collections.abc.Mapping) and isinstance(
+        input_tree, collections.abc.Mapping
+    )
+    if mappings and set(shallow_tree) != set(input_tree):
+        raise ValueError(
+            "The two structures don't have the same keys. Input structure has keys "
+            f"{list(input_tree)}, while shallow structure has keys {list(shallow_tree)}."
+        )
     shallow_children, input_children = _children(shallow_tree), _children(input_tree)
     if len(shallow_children) != len(input_children):
         raise ValueError(

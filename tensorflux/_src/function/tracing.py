@@ -297,7 +297,14 @@ class Function:
             )
         checked = []
         for value, spec in zip(args, signature):
-            nest.assert_same_structure(spec, value, check_types=False)
+            # Only as deep as the signature: a list given for a TensorSpec is one tensor.
+            try:
+                leaves = nest.flatten_up_to(spec, value, check_types=False)
+            except (TypeError, ValueError) as error:
+                raise TypeError(
+                    f"Binding inputs to tf.function `{self._name}` failed due to `{value!r} does "
+                    f"not match the structure of {spec!r}: {error}`"
+                ) from None
 
             def check(spec, value):
                 if isinstance(spec, TypeSpec):
@@ -327,7 +334,11 @@ class Function:
                     return _SpecValue(spec, tensor)
                 return value
 
-            checked.append(nest.map_structure(check, spec, value))
+            checked.append(
+                nest.pack_sequence_as(
+                    spec, [check(s, v) for s, v in zip(nest.flatten(spec), leaves)]
+                )
+            )
         return tuple(checked), kwargs
 
     def _report_retrace(self, arguments, keys) -> None:

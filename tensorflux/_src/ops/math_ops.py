@@ -2302,9 +2302,23 @@ def where_v2(condition, x, y, name=None) -> Tensor:
 
 # ---- AddN -------------------------------------------------------------------------------------
 def _add_n_kernel(xp, *inputs):
-    total = inputs[0].copy() if len(inputs) > 1 else inputs[0]
-    for value in inputs[1:]:
-        total += value
+    first = inputs[0]
+    for i, value in enumerate(inputs[1:], 1):
+        if value.shape != first.shape:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                "Inputs to operation AddN of type AddN must have the same size and shape.  "
+                f"Input 0: [{','.join(map(str, first.shape))}] != input {i}: "
+                f"[{','.join(map(str, value.shape))}]",
+            )
+    if len(inputs) == 1:
+        return first
+    total = xp.add(first, inputs[1])  # one pass: no copy of the first input to add into
+    if len(inputs) > 2:
+        total = xp.asarray(total)  # NumPy gives a scalar for 0-d inputs
+        for value in inputs[2:]:
+            xp.add(total, value, out=total)
     return total
 
 
