@@ -21,6 +21,7 @@ TensorShape([1, 2])
 
 from __future__ import annotations
 
+import collections.abc
 import inspect
 import re
 import threading
@@ -70,6 +71,27 @@ _UNTRACKED = frozenset(
         "_keras_api_names",
     )
 )
+
+# Attribute values that are never layers or variables: skipped without isinstance checks.
+_PLAIN_TYPES = frozenset((type(None), bool, int, float, complex, str, bytes))
+
+
+def _collect_trackables(value, found: list) -> None:
+    """Appends the layers and variables in `value`, looking into lists, tuples and dicts (in
+    sorted key order, as tf.nest does; a dict whose keys don't sort is not looked into)."""
+    if isinstance(value, (Layer, Variable)):
+        found.append(value)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            if type(item) not in _PLAIN_TYPES:
+                _collect_trackables(item, found)
+    elif isinstance(value, collections.abc.Mapping) and value:
+        try:
+            keys = sorted(value)
+        except TypeError:
+            return
+        for key in keys:
+            _collect_trackables(value[key], found)
 
 
 class _CallContext(threading.local):
@@ -297,22 +319,14 @@ class Layer(Module):
         return self.supports_masking or type(self).compute_mask is not Layer.compute_mask
 
     # -- children -----------------------------------------------------------------------------
-    def _tracked_values(self):
+    def _tracked_values(self) -> list:
         """Sublayers and variables held in attributes (and lists/dicts of them), in assignment
         order, which is the order tf_keras tracks them in."""
+        found: list = []
         for key, value in vars(self).items():
-            if key in _UNTRACKED:
-                continue
-            if isinstance(value, (Layer, Variable)):
-                yield value
-            elif isinstance(value, (list, tuple, dict)) and value:
-                try:
-                    leaves = nest.flatten(value)
-                except (TypeError, ValueError):
-                    continue
-                for leaf in leaves:
-                    if isinstance(leaf, (Layer, Variable)):
-                        yield leaf
+            if key not in _UNTRACKED and type(value) not in _PLAIN_TYPES:
+                _collect_trackables(value, found)
+        return found
 
     def _children(self) -> list:
         """The layers (and metrics) this layer holds directly, without repeats."""
@@ -560,11 +574,19 @@ class Layer(Module):
     def metrics(self) -> list:
         """The metrics of this layer and its sublayers (from add_metric and metric attributes)."""
         collected = []
-        for layer in self._flatten_layers():
+        seen = set()
+        stack = [self]
+        while stack:  # _flatten_layers' order, each layer's children listed once
+            layer = stack.pop()
+            if id(layer) in seen:
+                continue
+            seen.add(id(layer))
+            children = layer._children()
             collected.extend(layer._metrics)
-            for child in layer._children():
+            for child in children:
                 if getattr(child, "_is_metric", False) and child not in collected:
                     collected.append(child)
+            stack.extend(reversed(children))
         return collected
 
     # -- calling ------------------------------------------------------------------------------
