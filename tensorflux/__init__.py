@@ -77,6 +77,7 @@ from tensorflux._src.core.tensor import is_tensor as is_tensor
 from tensorflux._src.core.variable import Variable as Variable
 from tensorflux._src.core.variable import VariableAggregation as VariableAggregation
 from tensorflux._src.core.variable import VariableSynchronization as VariableSynchronization
+from tensorflux._src.core.variable import variable_creator_scope as variable_creator_scope
 from tensorflux._src.function.tracing import function as function
 from tensorflux._src.ops.array_ops import bitcast as bitcast
 from tensorflux._src.ops.array_ops import broadcast_dynamic_shape as broadcast_dynamic_shape

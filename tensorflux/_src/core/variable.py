@@ -3,11 +3,18 @@
 A variable holds an array that is replaced, never written in place, on every update. A tensor
 read from it is therefore a snapshot that later assignments cannot change, with no copy.
 Reads are reported to the observers of the thread, so tapes watch trainable variables.
+
+`tf.Variable(...)` is built by the variable creators of the thread (`variable_creator_scope`),
+innermost first, down to the default creator that makes the plain Variable; with none entered
+it is an ordinary construction. Subclasses of Variable are always constructed directly.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import functools
+import threading
 
 import numpy as np
 
@@ -125,7 +132,99 @@ _SCATTER_OPS = {
 }  # fmt: skip
 
 
-class Variable:
+class _CreatorState(threading.local):
+    def __init__(self):
+        self.creators: tuple = ()  # the entered variable creators, innermost last
+
+
+creator_state = _CreatorState()
+
+
+@contextlib.contextmanager
+def variable_creator_scope(variable_creator):
+    """`tf.variable_creator_scope`: `variable_creator` takes part in every `tf.Variable(...)`.
+
+    `variable_creator(next_creator, **kwargs)` receives the Variable arguments by name and
+    returns the variable: usually `next_creator(**kwargs)`, maybe with changed arguments. The
+    innermost scope's creator is called first; the last `next_creator` makes the plain
+    Variable. Scopes are per thread.
+
+    >>> names = []
+    >>> def record(next_creator, **kwargs):
+    ...     names.append(kwargs["name"])
+    ...     return next_creator(**kwargs)
+    >>> with tf.variable_creator_scope(record):
+    ...     v = tf.Variable(1.0, name="w")
+    >>> names
+    ['w']
+    """
+    previous = creator_state.creators
+    entered = (*previous, variable_creator)
+    creator_state.creators = entered
+    try:
+        yield
+    finally:
+        if creator_state.creators is not entered:
+            raise RuntimeError("Exiting variable_creator_scope without proper nesting.")
+        creator_state.creators = previous
+
+
+def _default_variable_creator(**kwargs):
+    """The last creator of every chain: the plain Variable of `kwargs`."""
+    return type.__call__(Variable, **kwargs)
+
+
+def _create_through_creators(
+    initial_value=None,
+    trainable=None,
+    validate_shape=True,
+    caching_device=None,
+    name=None,
+    variable_def=None,
+    dtype=None,
+    import_scope=None,
+    constraint=None,
+    synchronization=VariableSynchronization.AUTO,
+    aggregation=VariableAggregation.NONE,
+    shape=None,
+    experimental_enable_variable_lifting=None,
+    **kwargs,
+):
+    """`tf.Variable(...)` while creators are entered: every argument, by name, to the chain."""
+    create = _default_variable_creator
+    for creator in creator_state.creators:
+        create = functools.partial(creator, create)
+    variable = create(
+        initial_value=initial_value,
+        trainable=trainable,
+        validate_shape=validate_shape,
+        caching_device=caching_device,
+        name=name,
+        variable_def=variable_def,
+        dtype=dtype,
+        import_scope=import_scope,
+        constraint=constraint,
+        synchronization=synchronization,
+        aggregation=VariableAggregation.NONE if aggregation is None else aggregation,
+        shape=shape,
+        experimental_enable_variable_lifting=experimental_enable_variable_lifting,
+        **kwargs,
+    )
+    if variable is None:  # TF then constructs the abstract tf.Variable itself, which raises
+        raise NotImplementedError()
+    return variable
+
+
+class _VariableType(type):
+    """Variable's metaclass: `Variable(...)` goes through the thread's variable creators."""
+
+    def __call__(cls, *args, **kwargs):
+        if cls is Variable and creator_state.creators:
+            return _create_through_creators(*args, **kwargs)
+        return type.__call__(cls, *args, **kwargs)
+
+
+class Variable(metaclass=_VariableType):
     """A tensor-like object whose value can change: model weights, counters, state.
 
     >>> v = tf.Variable([1.0, 2.0], name="w")
@@ -155,13 +254,20 @@ class Variable:
         experimental_enable_variable_lifting=True,
     ):
         if initial_value is None:
-            raise ValueError("The `initial_value` arg (None) must be specified.")
+            raise ValueError(
+                "The `initial_value` arg to `tf.Variable` must be specified except when you are "
+                "not providing a `variable_def`. You provided neither."
+            )
         if constraint is not None and not callable(constraint):
             raise ValueError(
                 f"The `constraint` argument must be a callable. Received: {constraint}"
             )
-        synchronization = VariableSynchronization(synchronization)
-        aggregation = VariableAggregation(aggregation)
+        synchronization = VariableSynchronization(
+            VariableSynchronization.AUTO if synchronization is None else synchronization
+        )
+        aggregation = VariableAggregation(
+            VariableAggregation.NONE if aggregation is None else aggregation
+        )
         if trainable is None:
             trainable = synchronization != VariableSynchronization.ON_READ
         elif trainable and synchronization == VariableSynchronization.ON_READ:
@@ -176,17 +282,16 @@ class Variable:
         self._constraint = constraint
         self._synchronization = synchronization
         self._aggregation = aggregation
+        dtype = None if dtype is None else dtypes.as_dtype(dtype)
         graph = _state.graph
         if graph is not None:  # created while tracing: the initial value is computed now
             graph.variable_created(self)
-            if callable(initial_value):
-                with context.init_scope():
-                    initial_value = initial_value()
-            initial_value = graph.evaluate_now(initial_value)
-        elif callable(initial_value):
-            initial_value = initial_value()
-        dtype = None if dtype is None else dtypes.as_dtype(dtype)
-        initial = _eager_value(initial_value, dtype)
+            if not callable(initial_value):
+                initial_value = graph.evaluate_now(initial_value)
+            with context.init_scope():
+                initial = _initial_tensor(initial_value, dtype)
+        else:
+            initial = _initial_tensor(initial_value, dtype)
         self._device = _state.device or initial._device
         self._dtype = initial._dtype
         self._value = initial._value
@@ -327,8 +432,8 @@ class Variable:
         return format(self.value(), format_spec)
 
     def __deepcopy__(self, memo):
-        copy = Variable(
-            self.value(),
+        copy = _default_variable_creator(
+            initial_value=self.value(),
             trainable=self._trainable,
             name=self._name.split(":")[0],
             constraint=self._constraint,
@@ -473,6 +578,10 @@ class Variable:
     def _override_operator(cls, operator: str, func) -> None:
         """Installs an operator or method defined by the op library (`__add__`, `sparse_read`)."""
         setattr(cls, operator, func)
+
+
+def _initial_tensor(initial_value, dtype) -> EagerTensor:
+    return _eager_value(initial_value() if callable(initial_value) else initial_value, dtype)
 
 
 def _eager_value(value, dtype) -> EagerTensor:

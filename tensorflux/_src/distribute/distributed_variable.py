@@ -16,14 +16,11 @@ the `...OnReplicas` subclasses add the per-replica reads and updates. A replica'
 recorded on the tapes as a read of the distributed variable itself, so
 `tape.gradient(loss, variable)` works per replica.
 
-`tf.Variable(...)` makes them while a strategy's scope is entered: `install_creator` gives
-`Variable` a `__new__` that asks the current strategy for the class to build (core has no
-variable-creator scope; see the module report).
+A strategy's scope enters a variable creator (`tf.variable_creator_scope`) that makes
+`tf.Variable(...)` one of these; their components are made by the rest of the creator chain.
 """
 
 from __future__ import annotations
-
-import threading
 
 from tensorflux._src.core import context
 from tensorflux._src.core import device as device_lib
@@ -40,44 +37,10 @@ from tensorflux._src.distribute.values import PerReplica
 _dstate = distribute_context.state
 
 
-class _CreationState(threading.local):
-    def __init__(self):
-        self.plain = False  # building a distributed variable's components: plain Variables
-
-
-_creation = _CreationState()
-
-
-def _variable_new(cls, *args, **kwargs):
-    """`Variable.__new__`: under a strategy's scope, the strategy's distributed variable."""
-    if cls is Variable and (args or kwargs):
-        strategy = _dstate.strategy
-        if strategy is not None and not _creation.plain:
-            made = strategy.extended._new_variable(args, kwargs)
-            if made is not None:
-                return made
-    return object.__new__(cls)
-
-
-def install_creator() -> None:
-    """Makes `tf.Variable(...)` build the current strategy's variables (idempotent)."""
-    if Variable.__dict__.get("__new__") is None:
-        Variable._override_operator("__new__", staticmethod(_variable_new))
-
-
-def synchronization_argument(args, kwargs) -> VariableSynchronization:
-    value = args[9] if len(args) > 9 else kwargs.get("synchronization")
+def synchronization_of(kwargs) -> VariableSynchronization:
+    """The `synchronization` of a variable creator's arguments, as the enum."""
+    value = kwargs.get("synchronization")
     return VariableSynchronization(VariableSynchronization.AUTO if value is None else value)
-
-
-def _plain_variable(device, *args, **kwargs) -> Variable:
-    saved = _creation.plain
-    _creation.plain = True
-    try:
-        with device_lib.device(device):
-            return Variable(*args, **kwargs)
-    finally:
-        _creation.plain = saved
 
 
 class DistributedVariable(Variable):
@@ -85,18 +48,12 @@ class DistributedVariable(Variable):
 
     _kind = "DistributedVariable"
 
-    def __init__(self, *args, **kwargs):
-        if "_distributed_values" in self.__dict__:  # a replica thread reusing replica 0's
-            return
-        strategy = distribute_context.get_strategy()
-        device = strategy.extended.worker_devices[0]
-        saved = _creation.plain
-        _creation.plain = True
-        try:
-            with device_lib.device(device):
-                Variable.__init__(self, *args, **kwargs)
-        finally:
-            _creation.plain = saved
+    def __init__(self, strategy, create_component, kwargs):
+        # The one component is made on the strategy's device and *is* this variable: both
+        # share one state, so nothing of Variable needs overriding.
+        with device_lib.device(strategy.extended.worker_devices[0]):
+            component = create_component(**kwargs)
+        self.__dict__ = component.__dict__
         self._strategy = strategy
         self._distributed_values = (self,)
 
@@ -137,27 +94,23 @@ class SyncOnReadVariable(DistributedVariable):
 class _OnReplicas:
     """The components of a distributed variable over several devices (mixed into both kinds)."""
 
-    def __init__(self, *args, **kwargs):
-        if "_distributed_values" in self.__dict__:
-            return
-        strategy = distribute_context.get_strategy()
+    def __init__(self, strategy, create_component, kwargs):
         devices = strategy.extended.worker_devices
-        primary = _plain_variable(devices[0], *args, **kwargs)
-        base = primary._name.rsplit(":", 1)[0]
+        with device_lib.device(devices[0]):
+            primary = create_component(**kwargs)
         components = [primary]
+        base = (kwargs.get("name") or "Variable").split(":")[0]
         for i, device in enumerate(devices[1:], 1):
-            component = _plain_variable(
-                device,
-                primary._initial_value,
-                trainable=primary._trainable,
-                dtype=primary._dtype,
-                constraint=primary._constraint,
-                synchronization=primary._synchronization,
-                aggregation=primary._aggregation,
-                shape=primary._shape,
-            )
-            component._name = f"{base}/replica_{i}:0"
-            components.append(component)
+            with device_lib.device(device):
+                components.append(
+                    create_component(
+                        **{
+                            **kwargs,
+                            "initial_value": primary._initial_value,
+                            "name": f"{base}/replica_{i}",
+                        }
+                    )
+                )
         self.__dict__.update({k: v for k, v in primary.__dict__.items() if k != "_value"})
         self._strategy = strategy
         self._distributed_values = tuple(components)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from tensorflux._src.core import config
 from tensorflux._src.core.variable import VariableSynchronization
 from tensorflux._src.distribute import cross_device_ops as cross_device_ops_lib
-from tensorflux._src.distribute import distribute_context, distributed_variable, replica_run
+from tensorflux._src.distribute import distributed_variable, replica_run
 from tensorflux._src.distribute.strategy import Strategy, StrategyExtended
 
 
@@ -52,41 +52,27 @@ class MirroredStrategy(Strategy):
                 "`cross_device_ops` must be an instance of `tf.distribute.CrossDeviceOps`; got "
                 f"{cross_device_ops!r}"
             )
-        distributed_variable.install_creator()
         super().__init__(MirroredExtended(self, devices, cross_device_ops))
 
 
 class MirroredExtended(StrategyExtended):
     """MirroredStrategy's `extended`: mirrored variables and one thread per replica."""
 
-    def _new_variable(self, args, kwargs):
-        synchronization = distributed_variable.synchronization_argument(args, kwargs)
-        on_read = synchronization is VariableSynchronization.ON_READ
+    def _create_variable(self, next_creator, **kwargs):
+        on_read = distributed_variable.synchronization_of(kwargs) is VariableSynchronization.ON_READ
         if len(self._devices) == 1:
             kind = (
                 distributed_variable.SyncOnReadVariable
                 if on_read
                 else distributed_variable.MirroredVariable
             )
-            return object.__new__(kind)
-        kind = (
-            distributed_variable.SyncOnReadVariableOnReplicas
-            if on_read
-            else distributed_variable.MirroredVariableOnReplicas
-        )
-        context = distribute_context.state.replica_context
-        thread = None if context is None else context._thread
-        if thread is None:
-            return object.__new__(kind)
-        # Created per replica (a model built on its first batch): every replica gets the
-        # variable replica 0 made, in creation order.
-        if thread.replica_id == 0:
-            variable = object.__new__(kind)
-            thread.created.append(variable)
-            return variable
-        variable = thread.created[thread.created_count]
-        thread.created_count += 1
-        return variable
+        else:
+            kind = (
+                distributed_variable.SyncOnReadVariableOnReplicas
+                if on_read
+                else distributed_variable.MirroredVariableOnReplicas
+            )
+        return kind(self._container_strategy_ref, next_creator, kwargs)
 
     def _call_for_each_replica(self, fn, args, kwargs):
         if len(self._devices) == 1:

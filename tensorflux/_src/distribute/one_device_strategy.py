@@ -1,7 +1,7 @@
 """`tf.distribute.OneDeviceStrategy`: everything on one named device, one replica.
 
-Variables made in its scope are plain `tf.Variable`s (as in TF); `run` calls the function in
-a replica context on the device.
+Variables made in its scope are plain `tf.Variable`s on the device (as in TF); `run` calls the
+function in a replica context on the device.
 
 >>> strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
 >>> strategy.run(lambda: tf.constant(1.0)).numpy()

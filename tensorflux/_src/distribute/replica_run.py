@@ -7,6 +7,10 @@ merge, its function runs once in this (the calling) thread, on the replicas' arg
 grouped as PerReplica values, and each replica resumes with its part of the result. Turn by
 turn execution keeps one graph being traced by several replicas consistent and makes results
 deterministic.
+
+Each replica thread starts with the calling thread's variable creators (the strategy's among
+them) and one more of its own, innermost, as TF's: replica 0 creates each variable, the other
+replicas take the ones it created, in order.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import threading
 
 from tensorflux._src.core import context
 from tensorflux._src.core import device as device_lib
+from tensorflux._src.core import variable as variable_lib
 from tensorflux._src.distribute import distribute_context, values
 from tensorflux._src.distribute.replica_context import ReplicaContext
 
@@ -24,13 +29,14 @@ class _Cancelled(BaseException):
 
 
 class _ReplicaThread(threading.Thread):
-    def __init__(self, strategy, replica_id, device, fn, args, kwargs, parent_state):
+    def __init__(self, strategy, replica_id, device, fn, args, kwargs, parent_state, created):
         super().__init__(name=f"replica_{replica_id}", daemon=True)
         self.strategy = strategy
         self.replica_id = replica_id
         self.device = device
         self.fn, self.args, self.kwargs = fn, args, kwargs
         self.parent_state = parent_state
+        self.parent_creators = variable_lib.creator_state.creators
         self.resume = threading.Event()
         self.paused = threading.Event()
         self.cancelled = False
@@ -41,7 +47,7 @@ class _ReplicaThread(threading.Thread):
         self.merge_args = self.merge_kwargs = None
         self.merge_scope = None
         self.merge_result = None
-        self.created: list = []  # variables replica 0 created during this run, shared
+        self.created = created  # the variables replica 0 created during this run, shared
         self.created_count = 0  # how many of them this replica has taken
 
     def run(self):
@@ -55,9 +61,11 @@ class _ReplicaThread(threading.Thread):
                 setattr(state, key, list(value) if isinstance(value, list) else value)
             state.observers = []  # tapes are per thread in TF too: a replica records its own
             state.device_stack = []
+            variable_lib.creator_state.creators = self.parent_creators
             with (
                 ReplicaContext(self.strategy, self.replica_id, self),
                 device_lib.device(self.device),
+                variable_lib.variable_creator_scope(self._share_variables),
             ):
                 self.result = self.fn(*self.args, **self.kwargs)
         except _Cancelled:
@@ -67,6 +75,21 @@ class _ReplicaThread(threading.Thread):
         finally:
             self.done = True
             self.paused.set()
+
+    def _share_variables(self, next_creator, **kwargs):
+        """This replica's variable creator: replica 0's variables for every replica."""
+        if self.replica_id == 0:
+            variable = next_creator(**kwargs)
+            self.created.append(variable)
+            return variable
+        if self.created_count == len(self.created):
+            raise RuntimeError(
+                f"Tried to create variable {kwargs.get('name')} with mismatching name on device "
+                f"{self.replica_id}"
+            )
+        variable = self.created[self.created_count]
+        self.created_count += 1
+        return variable
 
     def merge(self, merge_fn, args, kwargs):
         """Called by this replica: waits until every replica is here and the merge has run."""
@@ -86,6 +109,7 @@ def run_on_replicas(strategy, fn, args, kwargs, devices):
     """fn(*args, **kwargs) once per device, replica i seeing the i-th part of each PerReplica
     argument; the results regrouped (PerReplica where they differ)."""
     parent_state = dict(vars(context.state))
+    created: list = []
     threads = [
         _ReplicaThread(
             strategy,
@@ -95,12 +119,11 @@ def run_on_replicas(strategy, fn, args, kwargs, devices):
             values.select_replica(i, args),
             values.select_replica(i, kwargs),
             parent_state,
+            created,
         )
         for i, device in enumerate(devices)
     ]
-    created: list = []
     for thread in threads:
-        thread.created = created
         thread.start()
     try:
         while True:

@@ -1,9 +1,10 @@
 """`tf.distribute.Strategy`: the API every strategy shares, and the default strategy.
 
 A strategy owns a list of replica devices (`extended.worker_devices`) and a way to combine
-values between them (`extended._cross_device_ops`). Its scope makes `tf.Variable` build its
-distributed variables; `run` calls a function once per replica; `reduce` and `gather` bring
-per-replica results back to one tensor; the dataset methods split input between replicas.
+values between them (`extended._cross_device_ops`). Its scope enters a variable creator
+(`extended._create_variable`) through which `tf.Variable` builds the strategy's variables;
+`run` calls a function once per replica; `reduce` and `gather` bring per-replica results back
+to one tensor; the dataset methods split input between replicas.
 Outside any scope the *default strategy* is current: one replica, plain variables, `run`
 calls the function.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 from tensorflux._src.core import context, nest
 from tensorflux._src.core import device as device_lib
+from tensorflux._src.core import variable as variable_lib
 from tensorflux._src.distribute import cross_device_ops as cross_device_ops_lib
 from tensorflux._src.distribute import distribute_context, input_lib, values
 from tensorflux._src.distribute.reduce_op import ReduceOp, as_reduce_op
@@ -40,28 +42,6 @@ def reduce_non_distributed(reduce_op: ReduceOp, value):
             f"{reduce_op}."
         )
     return value
-
-
-class _Scope:
-    """What `strategy.scope()` returns: enters the strategy in cross-replica context."""
-
-    def __init__(self, strategy):
-        self._strategy = strategy
-
-    def __enter__(self):
-        strategy = self._strategy
-        require_cross_replica_context()
-        current = distribute_context.state.strategy
-        default = isinstance(strategy, DefaultDistributionStrategy)
-        if current is not None and current is not strategy:
-            raise RuntimeError(
-                f"Mixing different tf.distribute.Strategy objects: {current} is not {strategy}"
-            )
-        distribute_context.push(None if default else strategy, None)
-        return strategy
-
-    def __exit__(self, *exc):
-        distribute_context.pop()
 
 
 class StrategyExtended:
@@ -101,10 +81,10 @@ class StrategyExtended:
     def should_save_summary(self) -> bool:
         return True
 
-    def _new_variable(self, args, kwargs):
-        """The instance `tf.Variable(*args, **kwargs)` builds under this strategy's scope, or
-        None for a plain Variable."""
-        return None
+    def _create_variable(self, next_creator, **kwargs):
+        """The strategy's variable creator (entered by its scope): a variable on its device."""
+        with device_lib.device(self._devices[0]):
+            return next_creator(**kwargs)
 
     def variable_created_in_scope(self, v) -> bool:
         return getattr(v, "_strategy", None) is self._container_strategy_ref
@@ -153,17 +133,48 @@ class StrategyExtended:
 
 
 class distribute_context_scope:  # noqa: N801 - a context manager
-    """Enters `strategy` in cross-replica context for the body (no scope checks)."""
+    """Enters `strategy` in cross-replica context for the body (no scope checks), with its
+    variable creator unless this thread already has it."""
 
     def __init__(self, strategy):
         self._strategy = strategy
+        self._creator_scopes: list = []  # per entry: the creator scope entered, or None
 
     def __enter__(self):
-        default = isinstance(self._strategy, DefaultDistributionStrategy)
-        distribute_context.push(None if default else self._strategy, None)
+        strategy = self._strategy
+        default = isinstance(strategy, DefaultDistributionStrategy)
+        distribute_context.push(None if default else strategy, None)
+        creator = strategy.extended._create_variable
+        creator_scope = None
+        # Entered again (a scope inside a scope, an update inside `run`): one creator, else the
+        # inner one would make each component of the outer one's variable distributed.
+        if not default and creator not in variable_lib.creator_state.creators:
+            creator_scope = variable_lib.variable_creator_scope(creator)
+            creator_scope.__enter__()
+        self._creator_scopes.append(creator_scope)
+        return strategy
 
     def __exit__(self, *exc):
-        distribute_context.pop()
+        creator_scope = self._creator_scopes.pop()
+        try:
+            if creator_scope is not None:
+                creator_scope.__exit__(None, None, None)
+        finally:
+            distribute_context.pop()
+
+
+class _Scope(distribute_context_scope):
+    """What `strategy.scope()` returns: enters the strategy in cross-replica context."""
+
+    def __enter__(self):
+        require_cross_replica_context()
+        current = distribute_context.state.strategy
+        if current is not None and current is not self._strategy:
+            raise RuntimeError(
+                f"Mixing different tf.distribute.Strategy objects: {current} is not "
+                f"{self._strategy}"
+            )
+        return super().__enter__()
 
 
 class Strategy:
