@@ -14,6 +14,8 @@ AutoGraph converts their Python control flow.
 import abc
 import functools
 
+import numpy as np
+
 from tensorflux._src.autograph import api as autograph
 from tensorflux._src.core import context, dtypes, nest
 from tensorflux._src.core.shape import TensorShape
@@ -111,7 +113,11 @@ class Metric(Layer, metaclass=abc.ABCMeta):
     def reset_state(self):
         """Sets every state variable back to zeros."""
         for variable in self.variables:
-            variable.assign(array_ops.zeros(variable.shape, dtype=variable.dtype))
+            shape = variable.shape
+            if shape.is_fully_defined():  # a NumPy zero array: no eager op to dispatch
+                variable.assign(np.zeros(shape.as_list(), variable.dtype.as_numpy_dtype))
+            else:
+                variable.assign(array_ops.zeros(array_ops.shape(variable), variable.dtype))
 
     def reset_states(self):
         """The old name of `reset_state`."""
