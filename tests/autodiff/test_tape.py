@@ -163,3 +163,11 @@ def test_gradient_of_non_tensor_source_is_an_error():
         y = x * 2
     with pytest.raises(ValueError, match=r"not tf\.Tensor or tf\.Variable"):
         tape.gradient(y, [x, "nope"])
+
+
+def test_a_none_target_raises_tf_s_type_error():
+    x = tf.Variable(1.0)
+    with tf.GradientTape() as tape:
+        x * 2.0
+    with pytest.raises(TypeError, match="Argument `target` should be a list or nested structure"):
+        tape.gradient(None, x)

@@ -190,6 +190,11 @@ class GradientTape(context.Observer):
             if type(unconnected_gradients) is UnconnectedGradients
             else UnconnectedGradients(unconnected_gradients)
         )
+        if target is None:
+            raise TypeError(
+                "Argument `target` should be a list or nested structure of Tensors, Variables or "
+                "CompositeTensors to be differentiated, but received None."
+            )
         targets = (
             [target] if type(target) is EagerTensor else [_as_target(t) for t in _flat(target)]
         )
