@@ -231,3 +231,84 @@ def test_traced_branch_structure_mismatch_names_users_line(fake_graph):
         autograph.to_graph(mismatched)(tf.constant(1))
     line = inspect.getsourcelines(mismatched)[1] + 1
     assert info.value.__notes__ == [f'in user code: File "{__file__}", line {line}']
+
+
+def test_set_loop_options_shape_invariants_and_maximum_iterations():
+    @tf.function
+    def grow(n):
+        x = tf.constant([1.0])
+        i = tf.constant(0)
+        while i < n:
+            tf.autograph.experimental.set_loop_options(
+                shape_invariants=[(x, tf.TensorShape([None]))], maximum_iterations=3
+            )
+            x = tf.concat([x, [2.0]], 0)
+            i += 1
+        return x, i
+
+    x, i = grow(tf.constant(10))  # capped at 3 iterations
+    assert x.numpy().tolist() == [1.0, 2.0, 2.0, 2.0] and int(i) == 3
+    x, i = grow(tf.constant(1))
+    assert x.numpy().tolist() == [1.0, 2.0] and int(i) == 1
+
+    @tf.function
+    def rows(n):
+        m = tf.zeros([1, 2])
+        for _ in tf.range(n):
+            tf.autograph.experimental.set_loop_options(shape_invariants=[(m, [None, 2])])
+            m = tf.concat([m, tf.ones([1, 2])], 0)
+        return m
+
+    assert rows(tf.constant(2)).shape.as_list() == [3, 2]
+
+    @tf.function
+    def breaks_its_invariant(n):
+        m = tf.zeros([1, 2])
+        for _ in tf.range(n):
+            tf.autograph.experimental.set_loop_options(shape_invariants=[(m, [None, 2])])
+            m = tf.zeros([1, 3])
+        return m
+
+    with pytest.raises(ValueError, match="does not conform with the shape invariant"):
+        breaks_its_invariant(tf.constant(2))
+
+    @tf.function
+    def python_loop(x):
+        for _ in range(2):  # not a graph loop: the options change nothing
+            tf.autograph.experimental.set_loop_options(maximum_iterations=1)
+            x = tf.concat([x, x], 0)
+        return x
+
+    assert python_loop(tf.ones([1])).shape.as_list() == [4]
+
+
+def test_a_variable_only_one_traced_branch_defines_stays_out_of_the_cond():
+    @tf.function
+    def temporary_in_one_branch(x):
+        z = 0.0
+        if x > 0:
+            y = 1.0
+            z = y + 1.0
+        else:
+            z = 3.0
+        return z
+
+    assert float(temporary_in_one_branch(tf.constant(1.0))) == 2.0
+    assert float(temporary_in_one_branch(tf.constant(-1.0))) == 3.0
+
+    @tf.function
+    def only_one_sided(x):
+        if x > 0:
+            y = 1.0  # noqa: F841 - never read
+        return 5.0
+
+    assert float(only_one_sided(tf.constant(1.0))) == 5.0
+
+    @tf.function
+    def read_after(x):
+        if x > 0:
+            y = tf.constant(1.0)
+        return y
+
+    with pytest.raises(ValueError, match="'y' must also be initialized in the else branch"):
+        read_after(tf.constant(1.0))

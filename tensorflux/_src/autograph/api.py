@@ -9,7 +9,7 @@ import sys
 import types
 
 from tensorflux._src.autograph import transpiler
-from tensorflux._src.autograph.operators import call
+from tensorflux._src.autograph.operators import call, control_flow
 
 
 class Feature(enum.Enum):
@@ -123,8 +123,22 @@ def trace(*args):
 def set_loop_options(
     parallel_iterations=None, swap_memory=None, maximum_iterations=None, shape_invariants=None
 ):
-    """`tf.autograph.experimental.set_loop_options`: hints for the enclosing converted loop.
+    """`tf.autograph.experimental.set_loop_options`: options of the enclosing converted loop,
+    called first in its body. `shape_invariants` ([(loop variable, shape), ...]) lets a loop
+    variable change shape within `shape`; `maximum_iterations` caps the iterations.
+    (`parallel_iterations` and `swap_memory` change nothing here.) A Python loop ignores them.
 
-    Accepted for compatibility; the loops built here need none of them.
+    >>> @tf.function
+    ... def grow(n):
+    ...     x = tf.constant([1.0])
+    ...     for _ in tf.range(n):
+    ...         tf.autograph.experimental.set_loop_options(shape_invariants=[(x, [None])])
+    ...         x = tf.concat([x, [2.0]], 0)
+    ...     return x
+    >>> grow(tf.constant(2)).numpy()
+    array([1., 2., 2.], dtype=float32)
     """
-    del parallel_iterations, swap_memory, maximum_iterations, shape_invariants
+    del parallel_iterations, swap_memory
+    control_flow.set_loop_options(
+        maximum_iterations=maximum_iterations, shape_invariants=shape_invariants
+    )

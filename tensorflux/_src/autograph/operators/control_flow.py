@@ -15,6 +15,7 @@ import threading
 from tensorflux._src.autograph.operators import dispatch
 from tensorflux._src.autograph.operators.variables import Undefined, UndefinedReturnValue
 from tensorflux._src.core import context, convert, nest, tensor
+from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.ops import array_ops, iterator_ops, math_ops
 
 _BRANCH_NAMES = ("main", "else")
@@ -27,6 +28,17 @@ class _LoopTracing(threading.local):
         # For each graph loop being traced, innermost last: the names it could carry but does
         # not yet, because they had no value before the loop.
         self.uncarried: list = []
+        # For each graph loop being traced, innermost last: the set_loop_options its body called.
+        self.options: list = []
+
+
+def set_loop_options(**options) -> None:
+    """Records `tf.autograph.experimental.set_loop_options` for the graph loop whose body is
+    being traced (a Python loop takes none)."""
+    if _loop_tracing.options:
+        _loop_tracing.options[-1].update(
+            (name, value) for name, value in options.items() if value is not None
+        )
 
 
 _loop_tracing = _LoopTracing()
@@ -137,12 +149,23 @@ def _graph_if(cond, body, orelse, get_state, set_state, symbol_names, location) 
             break
         except _OneSided as signal:
             one_sided.update(signal.undefined)
+    by_index = dict(zip(_branch_outputs(outputs["main"], one_sided), results))
     set_state(
         tuple(
-            one_sided[index] if index in one_sided else main if isinstance(main, _UNSET) else result
-            for index, (main, result) in enumerate(zip(outputs["main"], results))
+            one_sided[index] if index in one_sided else by_index.get(index, main)
+            for index, main in enumerate(outputs["main"])
         )
     )
+
+
+def _branch_outputs(values, one_sided: dict) -> list:
+    """The positions a branch returns from the cond: variables both branches define (those
+    neither defines, or only one, stay out of the If node)."""
+    return [
+        index
+        for index, value in enumerate(values)
+        if index not in one_sided and not isinstance(value, _UNSET)
+    ]
 
 
 def _traced_branch(
@@ -155,11 +178,7 @@ def _traced_branch(
         outputs[branch_name] = values
         if len(outputs) == 2:
             _check_branches(outputs, symbol_names, location, one_sided)
-        # Variables neither branch defines (or only one does) are no outputs: None in both.
-        return tuple(
-            None if index in one_sided or isinstance(value, _UNSET) else value
-            for index, value in enumerate(values)
-        )
+        return tuple(values[index] for index in _branch_outputs(values, one_sided))
 
     return run
 
@@ -264,6 +283,15 @@ def _iterator_for(
     )  # fmt: skip
 
 
+class _LoopOptionsSet(Exception):  # noqa: N818 - a signal, not an error
+    """Raised from a loop body traced once: it called set_loop_options, which the loop must be
+    built with (TF's converter hoists the call out of the body; tracing finds it here)."""
+
+    def __init__(self, options: dict):
+        super().__init__()
+        self.options = options
+
+
 class _DefinedInLoop(Exception):  # noqa: N818 - a signal, not an error
     """Raised from a loop body traced once: variables it defines that need initial values."""
 
@@ -276,8 +304,24 @@ def _is_unset(value) -> bool:
     return value is None or isinstance(value, _UNSET)
 
 
-def _check_loop_variable(name: str, before, after, location: str) -> None:
-    """TF's errors for a loop variable whose structure, dtype or shape changes."""
+def _shape_invariants(pairs, loop_vars, location: str) -> list:
+    """Per loop variable, the shape set for it with set_loop_options (None where none was)."""
+    invariants = [None] * len(loop_vars)
+    for value, shape in pairs:
+        position = next((i for i, v in enumerate(loop_vars) if v is value), None)
+        if position is None:
+            raise _user_error(
+                ValueError,
+                f"set_loop_options: {value!r} in shape_invariants is not a variable of this loop",
+                location,
+            )
+        invariants[position] = TensorShape(shape)
+    return invariants
+
+
+def _check_loop_variable(name: str, before, after, location: str, invariant=None) -> None:
+    """TF's errors for a loop variable whose structure, dtype or shape changes (beyond the
+    shape invariant set for it)."""
     try:
         nest.assert_same_structure(before, after, check_types=False)
     except (ValueError, TypeError) as error:
@@ -295,6 +339,14 @@ def _check_loop_variable(name: str, before, after, location: str) -> None:
                 f"{exit_.dtype.name} after one iteration"
             )
             raise _user_error(TypeError, message, location)
+        if invariant is not None:
+            if not invariant.is_compatible_with(exit_.shape):
+                message = (
+                    f"'{name}' has shape {exit_.shape} after one iteration, which does not "
+                    f"conform with the shape invariant {invariant}."
+                )
+                raise _user_error(ValueError, message, location)
+            continue
         entry_dims, exit_dims = entry.shape.dims, exit_.shape.dims
         if entry_dims is None:
             continue
@@ -323,11 +375,12 @@ def _graph_loop(test, body, get_state, set_state, symbol_names, iterate_names, l
     """
     initial = get_state()
     initial_values: dict = {}
+    options: dict = {}  # set_loop_options of the body, once a traced iteration has called it
     while True:
         try:
             _build_loop(
                 test, body, set_state, get_state, symbol_names, iterate_names, location,
-                initial, initial_values,
+                initial, initial_values, options,
             )  # fmt: skip
             return
         except _DefinedInLoop as signal:
@@ -335,11 +388,13 @@ def _graph_loop(test, body, get_state, set_state, symbol_names, iterate_names, l
                 raise
             for name, (shape, dtype) in signal.specs.items():
                 initial_values[symbol_names.index(name)] = array_ops.zeros(shape, dtype)
+        except _LoopOptionsSet as signal:
+            options = signal.options
 
 
 def _build_loop(
     test, body, set_state, get_state, symbol_names, iterate_names, location, initial,
-    initial_values,
+    initial_values, options,
 ):  # fmt: skip
     carried = [
         index
@@ -362,9 +417,24 @@ def _build_loop(
         set_state(full_state(values))
         return test()
 
+    invariants = _shape_invariants(options.get("shape_invariants", ()), loop_vars, location)
+
     def loop_body(*values):
         set_state(full_state(values))
-        body()
+        _loop_tracing.options.append({})
+        try:
+            body()
+        finally:
+            called = _loop_tracing.options.pop()
+        if called and not options:
+            pairs = called.get("shape_invariants", ())
+            # Invariants name loop variables: here, the values this iteration started from.
+            by_value = {id(value): position for position, value in enumerate(values)}
+            called["shape_invariants"] = [
+                (loop_vars[by_value[id(value)]] if id(value) in by_value else value, shape)
+                for value, shape in pairs
+            ]
+            raise _LoopOptionsSet(called)
         state = get_state()
         defined_inside = {}
         for index, value in enumerate(state):
@@ -389,7 +459,7 @@ def _build_loop(
             before, value = loop_vars[position], state[index]
             if tensor.is_tensor(before) and isinstance(value, _PYTHON_SCALARS):
                 value = convert.convert_to_tensor(value, dtype=before.dtype)
-            _check_loop_variable(symbol_names[index], before, value, location)
+            _check_loop_variable(symbol_names[index], before, value, location, invariants[position])
             outputs.append(value)
         return tuple(outputs)
 
@@ -401,7 +471,14 @@ def _build_loop(
     }
     _loop_tracing.uncarried.append(uncarried)
     try:
-        results = dispatch.control_flow_op("while_loop")(loop_cond, loop_body, loop_vars)
+        loop_options = {}
+        if any(s is not None for s in invariants):
+            loop_options["shape_invariants"] = invariants
+        if options.get("maximum_iterations") is not None:
+            loop_options["maximum_iterations"] = options["maximum_iterations"]
+        results = dispatch.control_flow_op("while_loop")(
+            loop_cond, loop_body, loop_vars, **loop_options
+        )
     finally:
         _loop_tracing.uncarried.pop()
     if len(carried) == 1 and not isinstance(results, (tuple, list)):
