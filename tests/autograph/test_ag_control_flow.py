@@ -312,3 +312,39 @@ def test_a_variable_only_one_traced_branch_defines_stays_out_of_the_cond():
 
     with pytest.raises(ValueError, match="'y' must also be initialized in the else branch"):
         read_after(tf.constant(1.0))
+
+
+def test_items_assigned_in_traced_branches_and_loops_carry_their_container():
+    """`d[k] = v` makes a local list or dict state of the if or loop, as in TF (the branch's
+    tensor leaked out through the shared object before)."""
+
+    @tf.function
+    def in_branch(x):
+        d = {"a": x, "name": "foo"}
+        if x > 0:
+            d["a"] = x * 2
+        return d["a"]
+
+    assert float(in_branch(tf.constant(3.0))) == 6.0
+    assert float(in_branch(tf.constant(-3.0))) == -3.0
+
+    @tf.function
+    def in_loop(x):
+        rows = [[x, x], [x, x]]
+        for _ in tf.range(3):
+            rows[1][0] = rows[1][0] + 1.0
+        return rows
+
+    result = in_loop(tf.constant(1.0))
+    assert [[float(v) for v in row] for row in result] == [[1.0, 1.0], [4.0, 1.0]]
+
+    @tf.function
+    def global_untouched(x):
+        if x > 0:
+            _REGISTRY["seen"] = 1  # a global container: not state, written while tracing
+        return x
+
+    assert float(global_untouched(tf.constant(1.0))) == 1.0 and _REGISTRY == {"seen": 1}
+
+
+_REGISTRY: dict = {}

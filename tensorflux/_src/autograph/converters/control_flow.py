@@ -64,11 +64,18 @@ class ControlFlowTransformer:
                 defined.update(activity.assigned_names([statement]))
                 out.append(statement)
                 continue
-            modified = activity.assigned_names(
+            parts = (
                 [statement.target, *statement.body]
                 if isinstance(statement, ast.For)
                 else statement.body + statement.orelse
             )
+            modified = activity.assigned_names(parts)
+            # A local list or dict whose items the statement assigns is state too, as in TF.
+            modified += [
+                name
+                for name in activity.subscripted_names(parts)
+                if name in defined and name not in self.ctx.free_names and name not in modified
+            ]
             for name in modified:
                 if name not in defined and name not in self.ctx.global_names:
                     self.ctx.maybe_undefined.add(name)

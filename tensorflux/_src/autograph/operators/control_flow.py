@@ -168,11 +168,17 @@ def _branch_outputs(values, one_sided: dict) -> list:
     ]
 
 
+def _same(value):
+    return value
+
+
 def _traced_branch(
     block, branch_name, initial, get_state, set_state, outputs, symbol_names, location, one_sided
 ):
     def run():
-        set_state(initial)
+        # Each branch starts from its own copies of lists and dicts: `d[k] = v` in one branch
+        # must not reach the other branch, or the code after the `if`, through the shared object.
+        set_state(tuple(nest.map_structure(_same, v) if nest.is_nested(v) else v for v in initial))
         block()
         values = get_state()
         outputs[branch_name] = values

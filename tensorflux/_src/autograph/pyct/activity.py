@@ -39,6 +39,25 @@ def assigned_names(nodes) -> list[str]:
     return list(names)
 
 
+def subscripted_names(nodes) -> list[str]:
+    """Names whose items `nodes` assign (`d[k] = v`, `rows[i][j] += 1`: `d`, `rows`), in order
+    of first assignment, outside nested functions, lambdas and comprehensions."""
+    names: dict = {}
+    stack = list(reversed(nodes))
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store):
+            base = node.value
+            while isinstance(base, ast.Subscript):
+                base = base.value
+            if isinstance(base, ast.Name):
+                names.setdefault(base.id, None)
+        if isinstance(node, (*_SCOPES, *_COMPREHENSIONS)) and not is_generated(node):
+            continue
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return list(names)
+
+
 def declared_globals(function: ast.FunctionDef) -> set[str]:
     """Names the function's own body declares `global`."""
     found = set()
