@@ -348,3 +348,16 @@ def test_items_assigned_in_traced_branches_and_loops_carry_their_container():
 
 
 _REGISTRY: dict = {}
+
+
+def test_a_return_inside_a_traced_loop():
+    @tf.function
+    def first_above(values, limit):
+        for value in values:
+            if value > limit:
+                return value
+        return -1.0
+
+    values = tf.constant([1.0, 5.0, 7.0])
+    assert float(first_above(values, tf.constant(2.0))) == 5.0
+    assert float(first_above(values, tf.constant(9.0))) == -1.0

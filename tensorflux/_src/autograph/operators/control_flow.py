@@ -149,11 +149,13 @@ def _graph_if(cond, body, orelse, get_state, set_state, symbol_names, location) 
             break
         except _OneSided as signal:
             one_sided.update(signal.undefined)
-    by_index = dict(zip(_branch_outputs(outputs["main"], one_sided), results))
+    # A predicate known while tracing runs one branch only: the state is the one it left.
+    traced = outputs["main"] if "main" in outputs else outputs["else"]
+    by_index = dict(zip(_branch_outputs(traced, one_sided), results))
     set_state(
         tuple(
-            one_sided[index] if index in one_sided else by_index.get(index, main)
-            for index, main in enumerate(outputs["main"])
+            one_sided[index] if index in one_sided else by_index.get(index, value)
+            for index, value in enumerate(traced)
         )
     )
 
