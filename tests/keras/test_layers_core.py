@@ -606,3 +606,47 @@ def test_dropout_is_active_in_fit_only():
     assert loss == 0.0
     history = model.fit(x, x, epochs=1, verbose=0)
     assert history.history["loss"][0] > 1.0
+
+
+def test_default_get_config_records_plain_constructor_arguments():
+    """As tf_keras 2.21: a layer or subclassed model without get_config of its own reports the
+    plain (str/number/bool/None, nested) arguments it was made with."""
+
+    class Scaled(tf.keras.layers.Layer):
+        def __init__(self, factor, axes=(1,), **kwargs):
+            super().__init__(**kwargs)
+            self.factor, self.axes = factor, axes
+
+        def call(self, x):
+            return x * self.factor
+
+    layer = Scaled(2.0, name="scaled")
+    config = layer.get_config()
+    assert config == {"name": "scaled", "trainable": True, "dtype": "float32", "factor": 2.0}
+    rebuilt = Scaled.from_config(config)
+    assert rebuilt.factor == 2.0 and rebuilt.name == "scaled"
+    with pytest.raises(NotImplementedError, match="non-serializable argument values"):
+        Scaled(np.ones(2)).get_config()
+
+    class NoKwargs(tf.keras.layers.Layer):
+        def __init__(self, units=3, **options):
+            super().__init__(**options)
+            self.units = units
+
+    assert NoKwargs().get_config() == {} and NoKwargs(5).get_config() == {"units": 5}
+
+    class Net(tf.keras.Model):
+        def __init__(self, inner, **kwargs):
+            super().__init__(**kwargs)
+            self.inner = inner
+
+        def call(self, x):
+            return self.inner(x)
+
+    assert Net(4, name="net").get_config() == {
+        "name": "net",
+        "trainable": True,
+        "dtype": "float32",
+        "inner": 4,
+    }
+    assert Net(tf.keras.layers.Dense(2)).get_config() == {}  # with TF's warning

@@ -69,11 +69,19 @@ _UNTRACKED = frozenset(
         "_self_tracked_trackables",
         "input_spec",
         "_keras_api_names",
+        "_auto_config",
     )
 )
 
 # Attribute values that are never layers or variables: skipped without isinstance checks.
 _PLAIN_TYPES = frozenset((type(None), bool, int, float, complex, str, bytes))
+# Constructor argument values the default get_config records (in lists, tuples and dicts too).
+_AUTO_CONFIG_TYPES = (str, int, float, bool, type(None))
+
+
+def _positional_parameters(cls) -> tuple:
+    """The names `cls.__init__` binds positional arguments to (self excluded)."""
+    return tuple(inspect.getfullargspec(cls.__init__).args[1:])
 
 
 def _collect_trackables(value, found: list) -> None:
@@ -184,6 +192,20 @@ class Layer(Module):
         dtype: a dtype or mixed-precision policy ('float32', 'mixed_float16').
         dynamic: the layer can only run eagerly.
     """
+
+    def __new__(cls, *args, **kwargs):
+        # The arguments the layer is made with, for the default get_config (tf_keras's
+        # auto-config): kept when they are plain Python values, else None.
+        layer = super().__new__(cls)
+        passed = dict(kwargs)
+        if args:
+            passed.update(zip(_positional_parameters(cls), args))
+        try:
+            plain = all(isinstance(v, _AUTO_CONFIG_TYPES) for v in nest.flatten(passed))
+        except (TypeError, ValueError):
+            plain = False
+        object.__setattr__(layer, "_auto_config", passed if plain else None)
+        return layer
 
     def __init__(self, trainable=True, name=None, dtype=None, dynamic=False, **kwargs):
         for key in kwargs:
@@ -909,18 +931,26 @@ class Layer(Module):
         }
         if hasattr(self, "_batch_input_shape"):
             config["batch_input_shape"] = self._batch_input_shape
-        if type(self).get_config is Layer.get_config:
-            extra = [
-                name
-                for name in inspect.signature(type(self).__init__).parameters
-                if name not in ("self", "args", "kwargs", "trainable", "name", "dtype", "dynamic")
-            ]
-            if extra and type(self).__init__ is not Layer.__init__:
-                raise NotImplementedError(
-                    f"Layer {type(self).__name__} has arguments {extra} in `__init__` and "
-                    "therefore must override `get_config()`."
-                )
+        if not getattr(type(self).get_config, "is_default_config", False):
+            return config  # a subclass's get_config adds its own arguments
+        # No get_config of its own: the arguments it was made with, when they are plain values.
+        passed = getattr(self, "_auto_config", None)
+        if passed is None:
+            raise NotImplementedError(
+                f"Layer {type(self).__name__} was created by passing non-serializable argument "
+                "values in `__init__()`, and therefore the layer must override `get_config()` "
+                "in order to be serializable. Please implement `get_config()`: call "
+                "`super().get_config()` and add your `__init__` arguments to its dict."
+            )
+        base = set(config)
+        config.update(passed)
+        spec = inspect.getfullargspec(type(self).__init__)
+        if spec.varkw != "kwargs":  # name, trainable, dtype only where __init__ takes them
+            for key in base - set(spec.args[1:]):
+                config.pop(key, None)
         return config
+
+    get_config.is_default_config = True
 
     @classmethod
     def from_config(cls, config):

@@ -21,7 +21,7 @@ import functools
 import numpy as np
 
 from tensorflux._src.autodiff import tape as tape_lib
-from tensorflux._src.core import config, context, nest
+from tensorflux._src.core import config, context, log, nest
 from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.distribute import distribute_context
 from tensorflux._src.function import tracing
@@ -82,7 +82,7 @@ class Model(layer_lib.Layer):
             from tensorflux._src.keras.models import functional
 
             return super().__new__(functional.Functional)
-        return super().__new__(cls)
+        return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args, **kwargs):
         if args or "inputs" in kwargs:  # Model(inputs, outputs) on a Model subclass
@@ -715,6 +715,21 @@ class Model(layer_lib.Layer):
         return nest.map_structure(_numpy_of, outputs)
 
     # -- description and files ----------------------------------------------------------------
+    def get_config(self) -> dict:
+        """A subclassed model's constructor arguments (those it was made with, when it has no
+        get_config of its own); {} with a warning when they are not plain values."""
+        try:
+            return super().get_config()
+        except NotImplementedError:
+            log.logger.warning(
+                "Model's `__init__()` arguments contain non-serializable objects. Please "
+                "implement a `get_config()` method in the subclassed Model for proper saving and "
+                "loading. Defaulting to empty config."
+            )
+            return {}
+
+    get_config.is_default_config = True
+
     def summary(
         self,
         line_length=None,
