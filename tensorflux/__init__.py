@@ -151,6 +151,11 @@ from tensorflux._src.ops.indexing_ops import tensor_scatter_nd_update as tensor_
 from tensorflux._src.ops.indexing_ops import unique as unique
 from tensorflux._src.ops.indexing_ops import unique_with_counts as unique_with_counts
 from tensorflux._src.ops.indexing_ops import where as where
+from tensorflux._src.ops.init_ops import constant_initializer as constant_initializer
+from tensorflux._src.ops.init_ops import ones_initializer as ones_initializer
+from tensorflux._src.ops.init_ops import random_normal_initializer as random_normal_initializer
+from tensorflux._src.ops.init_ops import random_uniform_initializer as random_uniform_initializer
+from tensorflux._src.ops.init_ops import zeros_initializer as zeros_initializer
 from tensorflux._src.ops.linalg_ops import einsum as einsum
 from tensorflux._src.ops.linalg_ops import matmul as matmul
 from tensorflux._src.ops.linalg_ops import norm as norm
@@ -241,6 +246,13 @@ __version__ = version.VERSION
 
 
 _LAZY_MODULES = ("distribute", "keras")
+# TF 2's aliases of Keras modules: loaded, with Keras, on first use.
+_KERAS_ALIASES = {
+    "initializers": "initializers",
+    "losses": "losses",
+    "metrics": "metrics",
+    "optimizers": "optimizers",
+}
 
 
 def __getattr__(name: str):
@@ -252,8 +264,14 @@ def __getattr__(name: str):
         module = importlib.import_module(f"tensorflux.{name}")
         globals()[name] = module
         return module
+    if name in _KERAS_ALIASES:
+        import importlib
+
+        module = importlib.import_module(f"tensorflux.keras.{_KERAS_ALIASES[name]}")
+        globals()[name] = module
+        return module
     raise AttributeError(f"module 'tensorflux' has no attribute '{name}'")
 
 
 def __dir__():
-    return sorted([*globals(), *_LAZY_MODULES])
+    return sorted([*globals(), *_LAZY_MODULES, *_KERAS_ALIASES])

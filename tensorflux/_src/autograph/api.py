@@ -128,15 +128,15 @@ def set_loop_options(
     variable change shape within `shape`; `maximum_iterations` caps the iterations.
     (`parallel_iterations` and `swap_memory` change nothing here.) A Python loop ignores them.
 
-    >>> @tf.function
-    ... def grow(n):
-    ...     x = tf.constant([1.0])
-    ...     for _ in tf.range(n):
-    ...         tf.autograph.experimental.set_loop_options(shape_invariants=[(x, [None])])
-    ...         x = tf.concat([x, [2.0]], 0)
-    ...     return x
-    >>> grow(tf.constant(2)).numpy()
-    array([1., 2., 2.], dtype=float32)
+    For example, in a function in a file (AutoGraph converts from source):
+
+        @tf.function
+        def grow(n):
+            x = tf.constant([1.0])
+            for _ in tf.range(n):
+                tf.autograph.experimental.set_loop_options(shape_invariants=[(x, [None])])
+                x = tf.concat([x, [2.0]], 0)
+            return x  # grow(tf.constant(2)) -> [1., 2., 2.]
     """
     del parallel_iterations, swap_memory
     control_flow.set_loop_options(
