@@ -36,6 +36,7 @@ from tensorflux._src.core.composite import TypeSpec as TypeSpec
 from tensorflux._src.core.context import executing_eagerly as executing_eagerly
 from tensorflux._src.core.context import get_current_name_scope as get_current_name_scope
 from tensorflux._src.core.context import init_scope as init_scope
+from tensorflux._src.core.context import inside_function as inside_function
 from tensorflux._src.core.context import name_scope as name_scope
 from tensorflux._src.core.convert import convert_to_tensor as convert_to_tensor
 from tensorflux._src.core.convert import (
@@ -79,6 +80,7 @@ from tensorflux._src.core.variable import VariableAggregation as VariableAggrega
 from tensorflux._src.core.variable import VariableSynchronization as VariableSynchronization
 from tensorflux._src.core.variable import variable_creator_scope as variable_creator_scope
 from tensorflux._src.function.tracing import function as function
+from tensorflux._src.graph.ir import is_symbolic_tensor as is_symbolic_tensor
 from tensorflux._src.ops.array_ops import bitcast as bitcast
 from tensorflux._src.ops.array_ops import broadcast_dynamic_shape as broadcast_dynamic_shape
 from tensorflux._src.ops.array_ops import broadcast_static_shape as broadcast_static_shape

@@ -398,3 +398,18 @@ def test_var_positional_and_var_keyword_arguments_spread_into_the_signature():
     assert [spec.name for spec in args] == ["args_0"] and list(kwargs) == ["k"]
     assert kwargs["k"].name == "k" and [t.name for t in concrete.inputs] == ["args_0:0", "k:0"]
     np.testing.assert_array_equal(concrete(tf.constant(3.0), k=tf.constant(5)).numpy(), [0, 1, 2])
+
+
+def test_inside_function_and_is_symbolic_tensor():
+    seen = []
+
+    @tf.function
+    def probe(x):
+        seen.append((tf.inside_function(), tf.is_symbolic_tensor(x)))
+        with tf.init_scope():
+            seen.append((tf.inside_function(), tf.is_symbolic_tensor(tf.constant(1.0))))
+        return x
+
+    probe(tf.constant(1.0))
+    assert seen == [(True, True), (False, False)]
+    assert not tf.inside_function() and not tf.is_symbolic_tensor(tf.constant(1.0))

@@ -33,6 +33,15 @@ def executing_eagerly() -> bool:
     return state.graph is None
 
 
+def inside_function() -> bool:
+    """True while a `tf.function` is being traced in this thread (outside any `tf.init_scope`).
+
+    >>> tf.inside_function()
+    False
+    """
+    return state.graph is not None
+
+
 class init_scope:  # noqa: N801 - TF's public name
     """`tf.init_scope`: runs eagerly, outside any graph being traced and unseen by tapes.
 

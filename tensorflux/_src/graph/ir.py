@@ -25,6 +25,16 @@ class OperatorNotAllowedInGraphError(TypeError):
     """`tf.errors.OperatorNotAllowedInGraphError`: a Python operation a graph tensor can't do."""
 
 
+def is_symbolic_tensor(tensor) -> bool:
+    """`tf.is_symbolic_tensor`: whether `tensor` belongs to a graph being traced (it has no
+    value yet), unlike an eager tensor.
+
+    >>> tf.is_symbolic_tensor(tf.constant(1.0))
+    False
+    """
+    return isinstance(tensor, SymbolicTensor)
+
+
 class SymbolicTensor(Tensor):
     """A tensor in a graph being traced: a shape, a dtype and the node that will compute it.
 
