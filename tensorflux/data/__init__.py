@@ -5,6 +5,7 @@ from tensorflux._src.data.dataset import INFINITE as INFINITE_CARDINALITY
 from tensorflux._src.data.dataset import UNKNOWN as UNKNOWN_CARDINALITY
 from tensorflux._src.data.dataset import Dataset as Dataset
 from tensorflux._src.data.iterator import IteratorSpec as IteratorSpec
+from tensorflux._src.data.iterator import NumpyIterator as NumpyIterator
 from tensorflux._src.data.iterator import OwnedIterator as Iterator
 from tensorflux._src.data.options import Options as Options
 from tensorflux._src.data.options import ThreadingOptions as ThreadingOptions

@@ -428,6 +428,49 @@ class Dataset:
             padding_values, pad_to_bucket_boundary, no_padding, drop_remainder,
         )  # fmt: skip
 
+    def sparse_batch(self, batch_size, row_shape, name=None) -> Dataset:
+        """Batches as SparseTensors of `[rows, *row_shape]` (a None dimension of `row_shape`
+        takes the largest size in the batch), so elements of different shapes batch together.
+
+        >>> ds = tf.data.Dataset.range(1, 3).map(lambda x: tf.fill([x], x)).sparse_batch(2, [2])
+        >>> next(iter(ds)).indices.numpy().tolist()
+        [[0, 0], [1, 0], [1, 1]]
+        """
+        from tensorflux._src.data import sparse_batch_op
+
+        return sparse_batch_op.DenseToSparseBatchDataset(self, batch_size, row_shape)
+
+    def rejection_resample(
+        self, class_func, target_dist, initial_dist=None, seed=None, name=None
+    ) -> Dataset:
+        """(class, element) pairs resampled so that the classes (`class_func(element)`, int32
+        or int64 scalars) follow `target_dist`; `initial_dist` is estimated when not given."""
+        from tensorflux._src.data import rejection_resample_op
+
+        return rejection_resample_op.rejection_resample(
+            self, class_func, target_dist, initial_dist, seed
+        )
+
+    def snapshot(
+        self, path, compression="AUTO", reader_func=None, shard_func=None, name=None
+    ) -> Dataset:
+        """The elements, written under directory `path` on the first complete pass and read
+        from there by later passes (and later programs) that build the same pipeline."""
+        from tensorflux._src.data import snapshot_op
+
+        return snapshot_op.snapshot(self, path, compression, reader_func, shard_func)
+
+    def fingerprint(self):
+        """A uint64 scalar that is the same for datasets built the same way (so they give the
+        same elements); values are tensorflux's own.
+
+        >>> int(tf.data.Dataset.range(3).fingerprint()) == int(tf.data.Dataset.range(3).fingerprint())
+        True
+        """
+        from tensorflux._src.data import fingerprint
+
+        return fingerprint.fingerprint(self)
+
     def unique(self, name=None) -> Dataset:
         """The elements (int32, int64 or string scalars) without repeats, first seen first."""
         from tensorflux._src.data import unique_op

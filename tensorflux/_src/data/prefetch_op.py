@@ -18,6 +18,8 @@ class PrefetchDataset(Dataset):
     def __init__(self, input_dataset, buffer_size):
         self._input = input_dataset
         self._inputs = (input_dataset,)
+        if buffer_size is None:
+            buffer_size = AUTOTUNE
         self._buffer_size = int(getattr(buffer_size, "numpy", lambda: buffer_size)())
         if self._buffer_size < 0 and self._buffer_size != AUTOTUNE:
             raise ValueError(

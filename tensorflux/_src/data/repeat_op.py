@@ -23,8 +23,8 @@ class RepeatDataset(Dataset):
         count = self._input._cardinality()
         if self._count == 0 or count == 0:
             return 0
-        if self._count < 0:
-            return UNKNOWN if count == UNKNOWN else INFINITE
+        if self._count < 0:  # forever: infinite unless the input is known to be empty
+            return INFINITE
         if count in (INFINITE, UNKNOWN):
             return count
         return count * self._count
