@@ -242,6 +242,8 @@ from tensorflux._src.ops.sparse_tensor import SparseTensorSpec as SparseTensorSp
 from tensorflux._src.ops.string_ops import as_string as as_string
 from tensorflux._src.ops.tensor_array_ops import TensorArray as TensorArray
 from tensorflux._src.ops.tensor_array_ops import TensorArraySpec as TensorArraySpec
+from tensorflux._src.proto.tensor_proto import make_ndarray as make_ndarray
+from tensorflux._src.proto.tensor_proto import make_tensor_proto as make_tensor_proto
 
 newaxis = None
 __version__ = version.VERSION

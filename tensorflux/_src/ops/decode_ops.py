@@ -10,7 +10,6 @@ strings as a varint length list followed by the bytes.
 from __future__ import annotations
 
 import base64
-import functools
 import itertools
 import re
 import sys
@@ -27,6 +26,7 @@ from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.ops import _rules as rules
 from tensorflux._src.ops import sparse_ops, string_ops
 from tensorflux._src.ops.sparse_tensor import SparseTensor
+from tensorflux._src.proto import tensor_proto
 
 _INT64 = dtypes.int64
 _STRING = dtypes.string
@@ -645,163 +645,13 @@ def decode_compressed(bytes, compression_type="", name=None) -> Tensor:
     return apply(DECODE_COMPRESSED, (strings,), {"compression_type": compression_type}, name)
 
 
-# ---- TensorProto encoding, shared by SerializeTensor and the sparse ops -------------------------
-# The repeated field TF reads an element type's values from when tensor_content is empty.
-_VALUE_FIELDS = {
-    dtypes.float32: "float_val", dtypes.float64: "double_val", dtypes.int32: "int_val",
-    dtypes.int16: "int_val", dtypes.int8: "int_val", dtypes.uint8: "int_val",
-    dtypes.uint16: "int_val", dtypes.int64: "int64_val", dtypes.uint32: "uint32_val",
-    dtypes.uint64: "uint64_val", dtypes.bool: "bool_val", dtypes.complex64: "scomplex_val",
-    dtypes.complex128: "dcomplex_val", dtypes.float16: "half_val", dtypes.bfloat16: "half_val",
-    dtypes.string: "string_val",
-}  # fmt: skip
-_OPAQUE = (dtypes.resource, dtypes.variant)
-
-
-@functools.cache
-def _tensor_proto_class():
-    from tensorflux._src.proto import graph_pb2
-
-    return graph_pb2.messages()["TensorProto"]
-
-
-def _encode_string_list(items: list) -> bytes:
-    """TF's string tensor_content: every length as a varint, then all the bytes."""
-    head = bytearray()
-    for item in items:
-        length = len(item)
-        while length >= 0x80:
-            head.append(length & 0x7F | 0x80)
-            length >>= 7
-        head.append(length)
-    return bytes(head) + b"".join(items)
-
-
-def _decode_string_list(content: bytes, count: int) -> list | None:
-    """The `count` strings of a string tensor_content, or None when it does not hold them."""
-    lengths = []
-    position = 0
-    for _ in range(count):
-        length = shift = 0
-        while True:
-            if position >= len(content) or shift > 28:
-                return None
-            byte = content[position]
-            position += 1
-            length |= (byte & 0x7F) << shift
-            shift += 7
-            if byte < 0x80:
-                break
-        lengths.append(length)
-    if position + sum(lengths) != len(content):
-        return None
-    items = []
-    for length in lengths:
-        items.append(content[position : position + length])
-        position += length
-    return items
-
-
-def _serialized_proto(array: np.ndarray, dtype, strings_as_content: bool) -> bytes:
-    """`array` as TF's serialized TensorProto (what AsProtoField / AsProtoTensorContent give)."""
-    message = _tensor_proto_class()()
-    message.dtype = dtype.as_datatype_enum
-    shape = message.tensor_shape
-    shape.SetInParent()
-    for dim in array.shape:
-        shape.dim.add(size=dim)
-    if dtype is _STRING:
-        items = [b if isinstance(b, bytes) else str(b).encode() for b in array.ravel().tolist()]
-        if strings_as_content:
-            message.tensor_content = _encode_string_list(items)
-        else:
-            message.string_val.extend(items)
-    else:
-        message.tensor_content = np.ascontiguousarray(array).tobytes()
-    return message.SerializeToString()
-
-
-def _parsed_proto(data: bytes):
-    """The TensorProto message in `data`, or None when the bytes are not one."""
-    from google.protobuf.message import DecodeError
-
-    message = _tensor_proto_class()()
-    try:
-        message.ParseFromString(data)
-    except DecodeError:
-        return None
-    return message
-
-
-def _filled(values: np.ndarray, count: int, np_type) -> np.ndarray:
-    """TF's reading of typed values: none gives zeros, too few repeat the last one."""
-    if len(values) == 0:
-        return np.zeros(count, np_type)
-    if len(values) >= count:
-        return values[:count]
-    return np.concatenate([values, np.full(count - len(values), values[-1], values.dtype)])
-
-
-def _array_from_proto(message) -> tuple | None:
-    """(dtype, array) of a TensorProto message, or None where TF's Tensor::FromProto fails."""
-    try:
-        dtype = dtypes.as_dtype(message.dtype)
-    except TypeError:
-        return None
-    if dtype in _OPAQUE:
-        raise errors.UnimplementedError(
-            None, None, f"Reading {dtype.name} tensors from a TensorProto is not supported"
-        )
-    dims = [dim.size for dim in message.tensor_shape.dim]
-    if any(d < 0 for d in dims):
-        return None
-    count = int(np.prod(dims, dtype=np.int64)) if dims else 1
-    content = message.tensor_content
-    if dtype is _STRING:
-        if content:
-            items = _decode_string_list(content, count)
-            if items is None:
-                return None
-        else:
-            stored = list(message.string_val)
-            if stored:  # too few values repeat the last one, as for numbers
-                items = stored[:count] + stored[-1:] * max(count - len(stored), 0)
-            else:
-                items = [b""] * count
-        array = np.empty(count, object)
-        array[:] = items
-        return dtype, array.reshape(dims)
-    np_type = np.dtype(dtype.as_numpy_dtype)
-    if content:
-        if len(content) != count * np_type.itemsize:
-            return None
-        if dtype is dtypes.bool:
-            raw = np.frombuffer(content, np.uint8)
-            if (raw > 1).any():
-                return None
-            return dtype, (raw != 0).reshape(dims)
-        return dtype, np.frombuffer(content, np_type).copy().reshape(dims)
-    # The float8 types have no typed field here (TF keeps theirs in tensor_content).
-    stored = getattr(message, _VALUE_FIELDS[dtype]) if dtype in _VALUE_FIELDS else []
-    if dtype.is_complex:
-        parts = np.array(stored, np_type.type(0).real.dtype)
-        values = parts[: len(parts) // 2 * 2].view(np_type)
-    elif dtype in (dtypes.float16, dtypes.bfloat16):
-        values = np.array(stored, np.int64).astype(np.uint16).view(np_type)
-    elif dtype.is_integer and np_type.itemsize < 4:
-        values = np.array(stored, np.int64).astype(np_type)  # int_val wraps, as C++ casts
-    else:
-        values = np.array(stored, np_type)
-    return dtype, _filled(values, count, np_type).reshape(dims)
-
-
 # ---- SerializeTensor / ParseTensor ------------------------------------------------------------
 def _serialize_tensor_kernel(xp, tensor, T):
-    if T in _OPAQUE:
+    if T in tensor_proto.OPAQUE:
         raise errors.UnimplementedError(
             None, None, f"SerializeTensor of {T.name} tensors is not supported"
         )
-    return np.array(_serialized_proto(_host(xp, tensor), T, False), dtype=object)
+    return np.array(tensor_proto.serialized(_host(xp, tensor), T, False), dtype=object)
 
 
 SERIALIZE_TENSOR = register(
@@ -833,11 +683,11 @@ def _parse_tensor_kernel(xp, serialized, out_type):
             f"Expected `serialized` to be a scalar, got shape: {_dims_text(strings.shape)}"
         )
     data = strings[()]
-    message = _parsed_proto(data)
+    message = tensor_proto.parsed(data)
     if message is None:
         encoded = base64.b64encode(data).decode()
         raise _invalid(f"Could not parse `serialized` as TensorProto, base64: {encoded}")
-    parsed = _array_from_proto(message)
+    parsed = tensor_proto.to_array(message)
     if parsed is None:
         raise _invalid(f"Cannot parse tensor from proto: {message}")
     dtype, array = parsed
@@ -898,7 +748,7 @@ def _serialize_sparse_kernel(xp, sparse_indices, sparse_values, sparse_shape, T,
         (_host(xp, sparse_shape), _INT64),
     )
     output = np.empty(3, object)
-    output[:] = [_serialized_proto(array, dtype, True) for array, dtype in parts]
+    output[:] = [tensor_proto.serialized(array, dtype, True) for array, dtype in parts]
     return output
 
 
@@ -936,12 +786,12 @@ def _serialize_many_sparse_kernel(xp, sparse_indices, sparse_values, sparse_shap
     sparse_ops._check_indices(np, indices, [int(d) for d in shape], ordered=True)
     batch = int(shape[0])
     bounds = np.searchsorted(indices[:, 0], np.arange(batch + 1))
-    inner_shape = _serialized_proto(shape[1:], _INT64, True)
+    inner_shape = tensor_proto.serialized(shape[1:], _INT64, True)
     output = np.empty((batch, 3), object)
     for row in range(batch):
         entries = slice(bounds[row], bounds[row + 1])
-        output[row, 0] = _serialized_proto(indices[entries, 1:], _INT64, True)
-        output[row, 1] = _serialized_proto(values[entries], T, True)
+        output[row, 0] = tensor_proto.serialized(indices[entries, 1:], _INT64, True)
+        output[row, 1] = tensor_proto.serialized(values[entries], T, True)
         output[row, 2] = inner_shape
     return output
 
@@ -977,10 +827,10 @@ def serialize_many_sparse(sp_input, out_type=dtypes.string, name=None) -> Tensor
 
 
 def _sparse_component(data: bytes, index: int, column: int):
-    message = _parsed_proto(data)
+    message = tensor_proto.parsed(data)
     if message is None:
         raise _invalid("Could not parse serialized proto")
-    parsed = _array_from_proto(message)
+    parsed = tensor_proto.to_array(message)
     if parsed is None:
         raise _invalid("Could not construct tensor from proto")
     dtype, array = parsed
