@@ -99,3 +99,12 @@ def test_operators_read_the_value():
     assert "numpy=2.0" in repr(v) and "<tf.Variable 'Variable:0' shape=() dtype=float32" in repr(v)
     with pytest.raises(TypeError):
         hash(v)
+
+
+def test_tensors_and_variables_are_unhashable_with_tf_s_advice():
+    with pytest.raises(TypeError, match=r"Tensor is unhashable\. Instead, use tensor\.ref\(\)"):
+        hash(tf.constant(1.0))
+    with pytest.raises(TypeError, match=r"Variable is unhashable\. Instead, use variable\.ref"):
+        {tf.Variable(1.0)}
+    keyed = {tf.constant(1.0).ref(): "tensor", tf.Variable(2.0).ref(): "variable"}
+    assert sorted(keyed.values()) == ["tensor", "variable"]

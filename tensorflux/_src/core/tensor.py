@@ -37,8 +37,9 @@ class Tensor:
     __slots__ = ("__weakref__", "_keras_mask")
     __array_priority__ = 100  # so that `ndarray + tensor` defers to the tensor's operator
 
-    # Tensors compare element-wise, so they are not hashable: use `tensor.ref()` as a key.
-    __hash__ = None
+    def __hash__(self):
+        # Tensors compare element-wise, so they are not hashable (TF's error and advice).
+        raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
 
     @property
     def dtype(self) -> dtypes.DType:

@@ -235,7 +235,11 @@ class Variable(metaclass=_VariableType):
     """
 
     __array_priority__ = 100
-    __hash__ = None  # variables compare element-wise; use `v.ref()` as a key
+    def __hash__(self):
+        # Variables compare element-wise, so they are not hashable (TF's error and advice).
+        raise TypeError(
+            f"Variable is unhashable. Instead, use variable.ref() as the key. (Variable: {self!r})"
+        )
 
     def __init__(
         self,
