@@ -12,10 +12,9 @@ pipeline that stops at the index.
 
 from __future__ import annotations
 
-import numpy as np
-
-from tensorflux._src.core import dtypes, errors
+from tensorflux._src.core import errors
 from tensorflux._src.data import (
+    arguments,
     assert_cardinality_op,
     batch_op,
     cache_op,
@@ -75,21 +74,7 @@ def _check(dataset) -> None:
 
 
 def _index(index) -> int:
-    value = getattr(index, "numpy", None)
-    if value is not None:
-        array = np.asarray(value())
-        if array.dtype != np.int64:
-            raise errors.InvalidArgumentError(
-                None,
-                None,
-                f"cannot compute GetElementAtIndex as input #1(zero-based) was expected to be a "
-                f"int64 tensor but is a {dtypes.from_numpy(array.dtype).name} tensor "
-                f"[Op:GetElementAtIndex]",
-            )
-        return int(array)
-    if isinstance(index, (float, np.floating)):
-        raise TypeError(f"Cannot convert {index!r} to EagerTensor of dtype int64")
-    return int(index)
+    return int(arguments.int64_value(index, "GetElementAtIndex", 1))
 
 
 def at(dataset, index):

@@ -18,7 +18,7 @@ import numpy as np
 from tensorflux._src.core import dtypes, errors
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
-from tensorflux._src.data import batch_op
+from tensorflux._src.data import arguments, batch_op
 from tensorflux._src.data import structure as structure_lib
 from tensorflux._src.data.dataset import Dataset
 from tensorflux._src.ops import sparse_tensor
@@ -28,37 +28,11 @@ def _row_shape(row_shape) -> TensorShape:
     """`row_shape` (a TensorShape, a list with None for unknown, or an int64 vector tensor)."""
     if isinstance(row_shape, TensorShape):
         return row_shape
-    value = getattr(row_shape, "numpy", None)
-    if value is not None:
-        array = np.asarray(value())
-        if array.dtype != np.int64:
-            raise errors.InvalidArgumentError(
-                None,
-                None,
-                f"cannot compute DenseToSparseBatchDataset as input #2(zero-based) was expected "
-                f"to be a int64 tensor but is a {dtypes.from_numpy(array.dtype).name} tensor "
-                f"[Op:DenseToSparseBatchDataset]",
-            )
-        row_shape = array.tolist()
-    return TensorShape(row_shape)
+    return TensorShape(arguments.int64_value(row_shape, "DenseToSparseBatchDataset", 2))
 
 
 def _batch_size(batch_size) -> int:
-    value = getattr(batch_size, "numpy", None)
-    if value is not None:
-        array = np.asarray(value())
-        if array.dtype != np.int64:
-            raise errors.InvalidArgumentError(
-                None,
-                None,
-                f"cannot compute DenseToSparseBatchDataset as input #1(zero-based) was expected "
-                f"to be a int64 tensor but is a {dtypes.from_numpy(array.dtype).name} tensor "
-                f"[Op:DenseToSparseBatchDataset]",
-            )
-        return int(array)
-    if isinstance(batch_size, (float, np.floating)):
-        raise TypeError(f"Cannot convert {batch_size!r} to EagerTensor of dtype int64")
-    return int(batch_size)
+    return int(arguments.int64_value(batch_size, "DenseToSparseBatchDataset", 1))
 
 
 class DenseToSparseBatchDataset(Dataset):
