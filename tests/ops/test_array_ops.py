@@ -662,3 +662,65 @@ def test_bitcast_in_a_graph_keeps_unknown_dims_and_checks_known_ones():
     assert wide.get_concrete_function(tf.TensorSpec([4, None], tf.int32)).output_shapes == [4]
     with pytest.raises(ValueError, match="Cannot bitcast from 3 to 9"):
         wide.get_concrete_function(tf.TensorSpec([4, 3], tf.int32))
+
+
+# ---- kernels accept and refuse what TF's kernels do (raw ops, graphs of unknown shapes) -------
+def test_concat_axis_of_one_element_and_its_error():
+    x = tf.constant([[1.0, 2.0]])
+    assert tf.raw_ops.ConcatV2(values=[x, x], axis=[1]).shape == (1, 4)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"axis tensor should be a scalar integer, but got shape \[1,1\]",
+    ):
+        tf.raw_ops.ConcatV2(values=[x, x], axis=[[1]])
+
+
+def test_expand_dims_axis_of_one_element_any_rank():
+    assert tf.raw_ops.ExpandDims(input=tf.ones([3, 4]), axis=[[1]]).shape == (3, 1, 4)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="'dim' must be a tensor with a single value"
+    ):
+        tf.raw_ops.ExpandDims(input=tf.ones([3, 4]), axis=[1, 2])
+
+
+def test_fill_takes_scalar_dims_and_one_element_value():
+    np.testing.assert_array_equal(tf.raw_ops.Fill(dims=2, value=1.0).numpy(), [1.0, 1.0])
+    assert tf.raw_ops.Fill(dims=[2, 3], value=[7.0]).shape == (2, 3)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"value must represent a scalar, got shape \[2\]"
+    ):
+        tf.raw_ops.Fill(dims=[2, 3], value=[1.0, 2.0])
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"dims must represent a vector, got shape \[1,2\]"
+    ):
+        tf.raw_ops.Fill(dims=[[2, 3]], value=1.0)
+
+
+def test_split_v_axis_of_one_element():
+    parts = tf.raw_ops.SplitV(value=tf.ones([3, 4]), size_splits=[2, 2], axis=[[1]], num_split=2)
+    assert [p.shape for p in parts] == [(3, 2), (3, 2)]
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="split_dim_tensor must have exactly one element"
+    ):
+        tf.raw_ops.SplitV(value=tf.ones([3, 4]), size_splits=[2, 2], axis=[1, 1], num_split=2)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="split_dim must be a scalar but has rank 1"
+    ):
+        tf.raw_ops.Split(value=tf.ones([3, 4]), axis=[1], num_split=2)
+
+
+def test_ensure_shape_raw_op_takes_a_list():
+    assert tf.raw_ops.EnsureShape(input=tf.ones([3, 4]), shape=[3, None]).shape == (3, 4)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="is not compatible with expected shape"
+    ):
+        tf.raw_ops.EnsureShape(input=tf.ones([3, 4]), shape=[4, None])
+
+
+def test_reshape_reads_a_scalar_shape_as_one_dim():
+    assert tf.raw_ops.Reshape(tensor=tf.ones([3, 4]), shape=12).shape == (12,)
+    assert tf.raw_ops.Reshape(tensor=tf.ones([3, 4]), shape=-1).shape == (12,)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"sizes input must be 1-D, not \[1,1\]"
+    ):
+        tf.raw_ops.Reshape(tensor=tf.ones([3, 4]), shape=[[12]])

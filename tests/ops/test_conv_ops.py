@@ -804,3 +804,82 @@ def test_backprop_filter_rejects_mismatched_batches():
         tf.compat.v1.nn.conv2d_backprop_filter(
             tf.ones([2, 5, 5, 3]), [3, 3, 3, 4], tf.ones([3, 5, 5, 4]), [1, 1, 1, 1], "SAME"
         )
+
+
+# ---- kernels refuse what TF's kernels refuse (raw ops, graphs of unknown shapes) --------------
+_CONV_ARGS = {"strides": [1, 1, 1, 1], "padding": "VALID"}
+
+
+@pytest.mark.parametrize(
+    ("op_name", "message"),
+    [
+        ("Conv2DBackpropInput", "Conv2DBackpropInput: input_sizes input must be 1-dim, not 2"),
+        (
+            "DepthwiseConv2dNativeBackpropInput",
+            "Conv2DBackpropInput: input_sizes input must be 1-dim, not 2",
+        ),
+    ],
+)
+def test_backprop_input_sizes_must_be_a_vector(op_name, message):
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        getattr(tf.raw_ops, op_name)(
+            input_sizes=[[1, 3, 3, 2]], filter=tf.ones([2, 2, 2, 2]),
+            out_backprop=tf.ones([1, 2, 2, 4]), **_CONV_ARGS,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("op_name", "message"),
+    [
+        (
+            "Conv2DBackpropFilter",
+            "Conv2DCustomBackpropFilter: filter_sizes input must be 1-dim, not 0",
+        ),
+        (
+            "DepthwiseConv2dNativeBackpropFilter",
+            "Conv2DBackpropFilter: filter_sizes input must be 1-dim, not 0",
+        ),
+    ],
+)
+def test_backprop_filter_sizes_must_be_a_vector(op_name, message):
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        getattr(tf.raw_ops, op_name)(
+            input=tf.ones([1, 3, 3, 2]), filter_sizes=2, out_backprop=tf.ones([1, 2, 2, 4]),
+            **_CONV_ARGS,
+        )  # fmt: skip
+
+
+def test_conv3d_backprop_sizes_must_be_vectors():
+    args = {"strides": [1] * 5, "padding": "VALID"}
+    x, dy = tf.ones([1, 3, 3, 3, 2]), tf.ones([1, 2, 2, 2, 4])
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"got shape \[1,5\]"):
+        tf.raw_ops.Conv3DBackpropInputV2(
+            input_sizes=[[1, 3, 3, 3, 2]], filter=tf.ones([2, 2, 2, 2, 4]), out_backprop=dy, **args
+        )
+    with pytest.raises(tf.errors.InvalidArgumentError, match="filter_sizes shape must be rank 1"):
+        tf.raw_ops.Conv3DBackpropFilterV2(
+            input=x, filter_sizes=[[2, 2, 2, 2, 4]], out_backprop=dy, **args
+        )
+
+
+def test_empty_filters_as_tf():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="filter must not have zero elements"):
+        tf.raw_ops.Conv2D(input=tf.ones([1, 3, 3, 2]), filter=tf.ones([0, 2, 2, 4]), **_CONV_ARGS)
+    out = tf.raw_ops.DepthwiseConv2dNative(
+        input=tf.ones([1, 5, 4, 3]), filter=tf.ones([0, 2, 3, 2]), strides=[1, 2, 2, 1],
+        padding="SAME",
+    )  # fmt: skip
+    assert out.shape == (1, 3, 2, 6) and not out.numpy().any()
+    grad = tf.raw_ops.Conv2DBackpropInput(
+        input_sizes=[2, 5, 4, 3], filter=tf.ones([0, 2, 3, 2]), out_backprop=tf.ones([2, 5, 4, 2]),
+        strides=[1, 1, 1, 1], padding="SAME",
+    )  # fmt: skip
+    assert grad.shape == (2, 5, 4, 3) and not grad.numpy().any()
+
+
+def test_depthwise_backprop_filter_checks_batches():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must have the same batch size"):
+        tf.raw_ops.DepthwiseConv2dNativeBackpropFilter(
+            input=tf.ones([2, 3, 3, 2]), filter_sizes=[2, 2, 2, 2],
+            out_backprop=tf.ones([1, 2, 2, 4]), **_CONV_ARGS,
+        )  # fmt: skip

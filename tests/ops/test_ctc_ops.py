@@ -139,7 +139,7 @@ def test_beam_search_with_a_wide_beam_finds_the_most_likely_labelings():
             assert values[k].numpy()[rows].tolist() == labelings[k]
         np.testing.assert_allclose(log_probability.numpy()[b], scores, rtol=1e-6)
     assert [s.numpy()[0] for s in shapes] == [2, 2, 2]
-    with pytest.raises(tf.errors.InvalidArgumentError, match="top_paths must be less than"):
+    with pytest.raises(tf.errors.InvalidArgumentError, match="requested more paths than the beam"):
         ctc_ops.ctc_beam_search_decoder_parts(logits, [5, 4], beam_width=2, top_paths=3)
 
 
@@ -152,3 +152,59 @@ def test_public_decoders_return_sparse_tensors():
     assert len(decoded) == 2 and log_probability.shape == (1, 2)
     assert decoded[0].values.numpy().tolist() == [1]
     assert tf.sparse.to_dense(decoded[1]).shape[0] == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"labels_indices": [0, 0, 1]}, "labels_indices is not a matrix"),
+        ({"labels_indices": [[0], [0], [1]]}, "labels_indices second dimension must be >= 1"),
+        (
+            {"labels_indices": [[0, 0, 0], [0, 1, 0], [1, 0, 0]]},
+            "Order length must be SparseTensor rank",
+        ),
+        ({"labels_values": [[1, 2, 1]]}, "labels_values is not a vector"),
+        (
+            {"labels_values": [1, 2]},
+            r"must contain the same number of rows, but saw shapes: \[3,2\] vs. \[2\]",
+        ),
+        ({"sequence_length": 5}, "sequence_length is not a vector"),
+    ],
+)
+def test_ctc_loss_kernel_checks_its_sparse_labels(changes, message):
+    args = {
+        "inputs": np.zeros((5, 2, 4), np.float32),
+        "labels_indices": np.array([[0, 0], [0, 1], [1, 0]], np.int64),
+        "labels_values": np.array([1, 2, 1], np.int32),
+        "sequence_length": np.array([5, 5], np.int32),
+    }
+    args.update({k: np.asarray(v, args[k].dtype) for k, v in changes.items()})
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        tf.raw_ops.CTCLoss(**args)
+
+
+@pytest.mark.parametrize("op_name", ["CTCGreedyDecoder", "CTCBeamSearchDecoder"])
+def test_decoder_kernels_check_inputs_with_tfs_errors(op_name):
+    logits = np.log(np.random.default_rng(0).random((5, 2, 4)).astype(np.float32))
+    extra = {"beam_width": 3, "top_paths": 2} if op_name == "CTCBeamSearchDecoder" else {}
+    op = getattr(tf.raw_ops, op_name)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="sequence_length is not a vector"):
+        op(inputs=logits, sequence_length=np.int32(5), **extra)
+    with pytest.raises(
+        tf.errors.FailedPreconditionError, match=r"len\(sequence_length\) != batch_size"
+    ):
+        op(inputs=logits, sequence_length=np.array([5], np.int32), **extra)
+    with pytest.raises(tf.errors.FailedPreconditionError, match=r"sequence_length\(0\) <= 5"):
+        op(inputs=logits, sequence_length=np.array([6, 4], np.int32), **extra)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="inputs must not be empty"):
+        op(inputs=logits[:, :, :0], sequence_length=np.array([5, 4], np.int32), **extra)
+
+
+def test_greedy_decoder_op_keeps_repeats_by_default_as_tfs_op():
+    logits = np.log(np.eye(3, dtype=np.float32)[[0, 0, 1]][:, None, :] + 1e-3)
+    lengths = np.array([3], np.int32)
+    assert tf.raw_ops.CTCGreedyDecoder(
+        inputs=logits, sequence_length=lengths
+    ).decoded_values.numpy().tolist() == [0, 0, 1]
+    decoded, _ = tf.nn.ctc_greedy_decoder(logits, lengths)
+    assert decoded[0].values.numpy().tolist() == [0, 1]

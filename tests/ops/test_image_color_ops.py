@@ -226,3 +226,16 @@ def test_draw_bounding_boxes():
     np.testing.assert_array_equal(drawn[outline], np.tile([1.0, 1.0, 0.0], (outline.sum(), 1)))
     custom = color.draw_bounding_boxes(images, [[[0.0, 0.0, 1.0, 1.0]]], [[0.5, 0.2, 0.1, 1.0]])
     np.testing.assert_allclose(custom.numpy()[0, 0, 0], [0.5, 0.2, 0.1])
+
+
+def test_non_max_suppression_thresholds_must_be_scalars():
+    boxes = np.array([[0, 0, 1, 1], [0, 0.1, 1, 1.1]], np.float32)
+    args = {"boxes": boxes, "scores": [0.9, 0.8], "max_output_size": 2, "iou_threshold": 0.5}
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"score_threshold must be 0-D, got shape \[1\]"
+    ):
+        tf.raw_ops.NonMaxSuppressionV3(**args, score_threshold=[0.0])
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"soft_nms_sigma must be 0-D, got shape \[1\]"
+    ):
+        tf.raw_ops.NonMaxSuppressionV5(**args, score_threshold=0.0, soft_nms_sigma=[0.0])

@@ -459,3 +459,64 @@ def test_distorted_box_input_type_errors():
         tf.errors.InvalidArgumentError, match=r"seed must have shape \[2\], not \[3\]"
     ):
         image_ops.stateless_sample_distorted_bounding_box([40, 50, 3], BOX, [1, 2, 3])
+
+
+# ---- kernels refuse what TF's kernels refuse (raw ops, graphs of unknown shapes) --------------
+_BOXES = np.array([[0.0, 0.0, 1.0, 1.0], [0.2, 0.1, 0.8, 0.9]], np.float32)
+_BOX_IND = np.array([0, 1], np.int32)
+
+
+@pytest.mark.parametrize(
+    ("changes", "error", "message"),
+    [
+        ({"boxes": _BOXES[:, :3]}, tf.errors.InvalidArgumentError, "boxes must have 4 columns"),
+        (
+            {"box_ind": _BOX_IND[:1]},
+            tf.errors.InvalidArgumentError,
+            "box_index has incompatible shape",
+        ),
+        (
+            {"grads": np.ones((1, 3, 2, 3), np.float32)},
+            tf.errors.InvalidArgumentError,
+            "boxes and grads have incompatible shape",
+        ),
+        (
+            {"image": np.ones((1, 4, 4, 3), np.float32)},
+            tf.errors.OutOfRangeError,
+            r"box_index has values outside \[0, batch_size\)",
+        ),
+    ],
+)
+def test_crop_and_resize_grad_boxes_checks(changes, error, message):
+    args = {
+        "grads": np.ones((2, 3, 2, 3), np.float32), "image": np.ones((2, 4, 4, 3), np.float32),
+        "boxes": _BOXES, "box_ind": _BOX_IND,
+    }  # fmt: skip
+    with pytest.raises(error, match=message):
+        tf.raw_ops.CropAndResizeGradBoxes(**{**args, **changes})
+
+
+def test_crop_and_resize_grad_image_checks_grads_against_boxes():
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="boxes and grads have incompatible shape"
+    ):
+        tf.raw_ops.CropAndResizeGradImage(
+            grads=np.ones((1, 3, 2, 3), np.float32), boxes=_BOXES, box_ind=_BOX_IND,
+            image_size=[2, 4, 4, 3], T=tf.float32,
+        )  # fmt: skip
+
+
+def test_resize_grads_check_ranks_and_sizes():
+    grads = tf.ones([2, 3, 5, 3])
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"original_image must be 4-dimensional\[4,4,3\]"
+    ):
+        tf.raw_ops.ResizeBilinearGrad(grads=grads, original_image=tf.ones([4, 4, 3]))
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"shape_t must have two elements\[3\]"
+    ):
+        tf.raw_ops.ResizeNearestNeighborGrad(grads=grads, size=[4, 4, 4])
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"shape_t must be 1-dimensional\[1,2\]"
+    ):
+        tf.raw_ops.ResizeNearestNeighborGrad(grads=grads, size=[[4, 4]])

@@ -735,3 +735,16 @@ def test_getitem_records_one_strided_slice():
     x = tf.constant(X)
     calls = recorded_calls(lambda: x[1, ::2, None])
     assert [op.name for op, *_ in calls] == ["StridedSlice"]
+
+
+def test_strided_slice_grad_checks_the_shape_of_dy():
+    args = {"shape": [5, 3], "begin": [0, 0], "end": [5, 2], "strides": [1, 1]}
+    assert tf.raw_ops.StridedSliceGrad(dy=tf.ones([5, 2]), **args).shape == (5, 3)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"shape of dy was \[10\] instead of \[5,2\]"
+    ):
+        tf.raw_ops.StridedSliceGrad(dy=tf.ones([10]), **args)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"shape of dy was \[5,2\] instead of \[5,2,4\]"
+    ):
+        tf.raw_ops.StridedSliceGrad(dy=tf.ones([5, 2]), **{**args, "shape": [5, 3, 4]})

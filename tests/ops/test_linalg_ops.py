@@ -689,3 +689,65 @@ def test_einsum_writes_tf_einsum_ops_two_operands_at_a_time_with_explicit_output
     np.testing.assert_allclose(concrete(a, b, c).numpy(), (a @ b @ c).numpy(), rtol=1e-5)
     outer = tf.einsum("bi,bj,bk->ijk", tf.ones([2, 3]), tf.ones([2, 4]), tf.ones([2, 5]))
     np.testing.assert_array_equal(outer.numpy(), np.full((3, 4, 5), 2.0))
+
+
+# ---- kernels accept and refuse what TF's kernels do (raw ops, graphs of unknown shapes) -------
+def test_einsum_kernel_never_stretches_labelled_dims():
+    message = r"Expected dimension 1 at axis 0 of the input shaped \[2,5,4\] but got dimension 2"
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        tf.raw_ops.Einsum(inputs=[tf.ones([1, 5, 4]), tf.ones([2, 5, 4])], equation="bij,bkj->bik")
+    with pytest.raises(ValueError, match="Dimension 'b' must be 1 but is 2"):
+        tf.function(lambda a, b: tf.linalg.einsum("bij,bkj->bik", a, b)).get_concrete_function(
+            tf.TensorSpec([1, 5, 4]), tf.TensorSpec([2, 5, 4])
+        )
+    # Batch dims under an ellipsis do broadcast.
+    out = tf.raw_ops.Einsum(
+        inputs=[tf.ones([1, 2, 3]), tf.ones([4, 3, 5])], equation="...ij,...jk->...ik"
+    )
+    assert out.shape == (4, 2, 5)
+
+
+def test_einsum_kernel_takes_an_empty_operands_zero_as_any_size():
+    # TF's kernel reads a 0 dim as "not yet known": a contracted label then takes the other size.
+    out = tf.raw_ops.Einsum(inputs=[tf.ones([0, 4]), tf.ones([2, 3])], equation="ik,ij->jk")
+    assert out.shape == (3, 4) and not out.numpy().any()
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Invalid broadcasting dimensions"):
+        tf.raw_ops.Einsum(inputs=[tf.ones([0, 3, 4]), tf.ones([2, 5, 4])], equation="bij,bkj->bik")
+
+
+@pytest.mark.parametrize("op_name", ["BatchMatMulV2", "BatchMatMulV3"])
+def test_batch_matmul_kernels_refuse_vectors(op_name):
+    extra = {"Tout": tf.float32} if op_name == "BatchMatMulV3" else {}
+    with pytest.raises(tf.errors.InvalidArgumentError, match="In\\[0\\] ndims must be >= 2: 1"):
+        getattr(tf.raw_ops, op_name)(x=tf.ones([3]), y=tf.ones([3, 2]), **extra)
+
+
+def test_diag_ops_k_as_tf_reads_it():
+    x = tf.reshape(tf.range(12.0), [3, 4])
+    # k=[d] and k=[d, d] are one diagonal: no dim of diagonals.
+    assert tf.raw_ops.MatrixDiagPartV3(input=x, k=[0], padding_value=0.0).shape == (3,)
+    assert tf.raw_ops.MatrixDiagPartV3(input=x, k=[1, 1], padding_value=0.0).shape == (3,)
+    assert tf.raw_ops.MatrixDiagPartV3(input=x, k=[0, 1], padding_value=0.0).shape == (2, 3)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"diag_index must be a scalar or vector, received shape: \[1,1\]",
+    ):
+        tf.raw_ops.MatrixDiagPartV3(input=x, k=[[0]], padding_value=0.0)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="only one or two elements, received 3"
+    ):
+        tf.raw_ops.MatrixSetDiagV3(input=x, diagonal=tf.ones([3]), k=[0, 1, 2])
+    d = tf.ones([3])
+    args = {"diagonal": d, "k": 0, "num_rows": -1, "num_cols": -1, "padding_value": 0.0}
+    with pytest.raises(tf.errors.InvalidArgumentError, match="padding_value must be a scalar"):
+        tf.raw_ops.MatrixDiagV3(**{**args, "padding_value": [0.0]})
+    with pytest.raises(tf.errors.InvalidArgumentError, match="num_rows must be a scalar"):
+        tf.raw_ops.MatrixDiagV3(**{**args, "num_rows": [-1]})
+
+
+def test_diag_part_padding_value_is_any_one_element_tensor():
+    x = tf.reshape(tf.range(12.0), [3, 4])
+    band = tf.raw_ops.MatrixDiagPartV3(input=x, k=[-1, 0], padding_value=[[9.0]])
+    assert band.numpy().tolist() == [[0.0, 5.0, 10.0], [4.0, 9.0, 9.0]]
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Padding must be scalar\."):
+        tf.raw_ops.MatrixDiagPartV3(input=x, k=[-1, 0], padding_value=[9.0, 9.0])

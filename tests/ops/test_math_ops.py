@@ -770,7 +770,8 @@ def test_equality_operators_follow_tf2():
     assert (v == tf.constant([1, 2, 3])).numpy() == np.False_
     with pytest.raises(ValueError):
         v == None  # noqa: B015, E711 - TF converts None for a Variable and fails
-    assert t.__hash__ is None
+    with pytest.raises(TypeError, match="Tensor is unhashable"):
+        hash(t)
 
 
 def test_bool_and_integer_operators():
@@ -877,3 +878,17 @@ def test_add_n_kernel_refuses_inputs_of_different_shapes():
         unknown(tf.ones([2]), tf.ones([2]), tf.ones([1]))
     assert unknown(1.0, 2.0, 3.0).numpy() == 6.0
     np.testing.assert_array_equal(unknown([1.0], [2.0], [3.0]).numpy(), [6.0])
+
+
+def test_range_takes_one_element_vectors_as_tf_does():
+    np.testing.assert_array_equal(
+        tf.raw_ops.Range(start=[1], limit=5, delta=1).numpy(), [1, 2, 3, 4]
+    )
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"start must be a scalar, not shape \[2\]"
+    ):
+        tf.raw_ops.Range(start=[1, 2], limit=5, delta=1)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"delta must be a scalar, not shape \[1,1\]"
+    ):
+        tf.raw_ops.Range(start=1, limit=5, delta=[[1]])

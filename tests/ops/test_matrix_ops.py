@@ -562,3 +562,31 @@ def test_square_root_of_a_real_matrix_without_a_real_root_is_nan():
     np.testing.assert_allclose(rotation @ rotation, [[0.0, 1.0], [-1.0, 0.0]], atol=1e-6)
     with pytest.raises(tf.errors.InvalidArgumentError, match="attr 'T'"):
         matrix_ops.logm(tf.eye(2))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"maindiag": np.ones((3, 4))}, "All input tensors must have the same rank."),
+        (
+            {"maindiag": np.ones((2, 1, 4))},
+            "All input tensors must have the same outer dimensions.",
+        ),
+        ({"maindiag": np.ones((3, 1, 3))}, "Invalid main diagonal shape."),
+        ({"rhs": np.ones((3, 3, 2))}, "Invalid superdiagonal shape."),
+    ],
+)
+def test_tridiagonal_matmul_kernel_checks_shapes(changes, message):
+    diagonal = np.ones((3, 1, 4))
+    args = {"superdiag": diagonal, "maindiag": diagonal, "subdiag": diagonal}
+    args["rhs"] = np.ones((3, 4, 2))
+    args.update(changes)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        tf.raw_ops.TridiagonalMatMul(**args)
+
+
+def test_lstsq_kernel_regularizer_must_be_a_scalar():
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"l2_regularizer must be scalar, got shape \[1\]"
+    ):
+        tf.raw_ops.MatrixSolveLs(matrix=np.eye(3), rhs=np.ones((3, 2)), l2_regularizer=np.zeros(1))

@@ -539,3 +539,37 @@ def test_a_split_kernel_inside_a_part_of_another_does_not_deadlock():
     assert not worker.is_alive(), "nested split deadlocked"
     for index, part in enumerate(results["parts"]):
         np.testing.assert_array_equal(part, np.maximum(features[index], 0))
+
+
+# ---- kernels accept and refuse what TF's kernels do (raw ops, graphs of unknown shapes) -------
+def test_softmax_xent_kernel_broadcasts_to_two_dims_only():
+    logits = np.arange(12.0).reshape(3, 4)
+    labels = np.full((3, 4), 0.25)
+    loss, backprop = tf.raw_ops.SoftmaxCrossEntropyWithLogits(features=logits[0], labels=labels)
+    full_loss, _ = tf.raw_ops.SoftmaxCrossEntropyWithLogits(
+        features=np.tile(logits[0], (3, 1)), labels=labels
+    )
+    assert loss.shape == (3,) and backprop.shape == (3, 4)
+    np.testing.assert_allclose(loss.numpy(), full_loss.numpy())
+    with pytest.raises(tf.errors.InvalidArgumentError, match="or broadcasted to be 2-dimensional"):
+        tf.raw_ops.SoftmaxCrossEntropyWithLogits(features=logits[0], labels=labels[0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must be broadcastable"):
+        tf.raw_ops.SoftmaxCrossEntropyWithLogits(features=logits[:, :3], labels=labels)
+
+
+@pytest.mark.parametrize(
+    "op_name", ["ReluGrad", "Relu6Grad", "LeakyReluGrad", "EluGrad", "SeluGrad", "SoftsignGrad"]
+)
+def test_activation_grads_refuse_shapes_numpy_would_broadcast(op_name):
+    second = "outputs" if op_name in ("EluGrad", "SeluGrad") else "features"
+    op = getattr(tf.raw_ops, op_name)
+    message = (
+        rf"Inputs to operation {op_name} of type {op_name} must have the same size and shape.  "
+        r"Input 0: \[4\] != input 1: \[3,4\]"
+    )
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        op(gradients=tf.ones([4]), **{second: tf.ones([3, 4])})
+    unknown = tf.TensorSpec(None, tf.float32)
+    traced = tf.function(lambda g, x: op(gradients=g, **{second: x}), input_signature=[unknown] * 2)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must have the same size and shape"):
+        traced(tf.ones([4]), tf.ones([3, 4]))

@@ -142,7 +142,9 @@ def test_errors():
         normalization_ops.fused_batch_norm(x, tf.ones([3]), tf.zeros([3]))
     with pytest.raises(ValueError, match="Both `mean` and `variance` must be a 1D tensor"):
         normalization_ops.fused_batch_norm(x, tf.ones([2]), tf.zeros([2]), is_training=False)
-    with pytest.raises(tf.errors.InvalidArgumentError, match="input must be 4-dimensional"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"input must be 4 or 5-dimensional\[4,2\]"
+    ):
         normalization_ops.fused_batch_norm(tf.zeros([4, 2]), tf.ones([2]), tf.zeros([2]))
     with pytest.raises(tf.errors.InvalidArgumentError, match="'U' of double"):
         normalization_ops.fused_batch_norm(x, tf.ones([2], tf.float64), tf.zeros([2], tf.float64))
@@ -235,3 +237,75 @@ def test_results_reuse_only_released_memory():
         np.testing.assert_allclose(conv[:, 0, 0], want, rtol=1e-4, atol=1e-4)
         del y
     np.testing.assert_array_equal(kept.numpy(), kept_values)
+
+
+# ---- kernels accept and refuse what TF's kernels do (raw ops, graphs of unknown shapes) -------
+def _batch_norm_args(**changes):
+    args = {
+        "x": np.random.default_rng(0).random((2, 3, 3, 4)).astype(np.float32),
+        "scale": np.ones(4, np.float32), "offset": np.zeros(4, np.float32),
+        "mean": np.zeros(0, np.float32), "variance": np.zeros(0, np.float32),
+    }  # fmt: skip
+    return {**args, **changes}
+
+
+def test_fused_batch_norm_kernel_shapes_as_tf():
+    args = _batch_norm_args()
+    five = tf.raw_ops.FusedBatchNormV3(**_batch_norm_args(x=args["x"][None]))
+    four = tf.raw_ops.FusedBatchNormV3(**args)
+    np.testing.assert_allclose(five.y.numpy()[0], four.y.numpy(), rtol=1e-6, atol=1e-6)
+    assert four.reserve_space_3.shape == ()  # TF's CPU kernel's placeholder
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"input must be 4 or 5-dimensional\[3,3,4\]"
+    ):
+        tf.raw_ops.FusedBatchNormV3(**_batch_norm_args(x=args["x"][0]))
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"estimated_mean must be 1-dimensional\[1,0\]"
+    ):
+        tf.raw_ops.FusedBatchNormV3(**_batch_norm_args(mean=np.zeros((1, 0), np.float32)))
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="When is_training=false, mean must have"
+    ):
+        tf.raw_ops.FusedBatchNormV3(
+            **_batch_norm_args(mean=np.zeros(3, np.float32), variance=np.ones(4, np.float32)),
+            is_training=False,
+        )
+
+
+def test_fused_batch_norm_of_an_empty_batch_has_nan_statistics():
+    out = tf.raw_ops.FusedBatchNormV3(**_batch_norm_args(x=np.zeros((0, 3, 3, 4), np.float32)))
+    assert out.y.shape == (0, 3, 3, 4)
+    assert np.isnan(out.batch_mean.numpy()).all() and np.isnan(out.batch_variance.numpy()).all()
+
+
+def test_lrn_grad_kernel_checks_shapes():
+    x = tf.ones([2, 4, 4, 3])
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="and out_image should have the same shape"
+    ):
+        tf.raw_ops.LRNGrad(input_grads=x, input_image=x, output_image=x[:1])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="inputs must be 4-dimensional"):
+        tf.raw_ops.LRNGrad(input_grads=x[0], input_image=x[0], output_image=x[0])
+
+
+def test_fused_batch_norm_grad_kernel_shapes_as_tf():
+    x = np.random.default_rng(0).random((2, 3, 3, 4)).astype(np.float32)
+    args = {"y_backprop": x, "x": x, "scale": np.ones(4, np.float32),
+            "reserve_space_1": np.full(4, 0.5, np.float32), "reserve_space_2": np.ones(4, np.float32),
+            "reserve_space_3": np.zeros((), np.float32)}  # fmt: skip
+    out = tf.raw_ops.FusedBatchNormGradV3(**args)
+    assert out.reserve_space_4.shape == (0,) and out.reserve_space_5.shape == (0,)
+    five = tf.raw_ops.FusedBatchNormGradV3(**{**args, "x": x[None], "y_backprop": x[None]})
+    np.testing.assert_allclose(five.x_backprop.numpy()[0], out.x_backprop.numpy(), rtol=1e-5)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"saved mean must be 1-dimensional\[1,4\]"
+    ):
+        tf.raw_ops.FusedBatchNormGradV3(**{**args, "reserve_space_1": np.ones((1, 4), np.float32)})
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="x and y_backprop must have same shape"
+    ):
+        tf.raw_ops.FusedBatchNormGradV3(**{**args, "y_backprop": x[:1]})
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="reserve_space_2 must have the same number"
+    ):
+        tf.raw_ops.FusedBatchNormGradV3(**{**args, "reserve_space_2": np.ones(3, np.float32)})

@@ -207,3 +207,25 @@ def test_errors():
     with pytest.raises(ValueError, match="2-D MIN pooling is not supported"):
         pooling_ops.pool(x, [2, 2], "MIN")
     assert pooling_ops.avg_pool2d(x, 5, 1, "VALID").shape == [1, 0, 0, 2]
+
+
+def test_max_pool_with_argmax_kernels_check_shapes():
+    x = tf.constant(np.random.default_rng(0).random((2, 4, 4, 3)), tf.float32)
+    window = {"ksize": [1, 2, 2, 1], "strides": [1, 2, 2, 1], "padding": "VALID"}
+    pooled, argmax = tf.raw_ops.MaxPoolWithArgmax(input=x, **window)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Expected grad shape to be \[2,2,2,3\], but got \[1,2,2,3\]",
+    ):
+        tf.raw_ops.MaxPoolGradWithArgmax(input=x, grad=pooled[:1], argmax=argmax, **window)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"Expected argmax shape to be \[2,2,2,3\]"
+    ):
+        tf.raw_ops.MaxPoolGradWithArgmax(input=x, grad=pooled, argmax=argmax[:1], **window)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"tensor_in_shape must have 2 spatial dimensions\. 3 0",
+    ):
+        tf.raw_ops.MaxPoolGradWithArgmax(input=x[0], grad=pooled, argmax=argmax, **window)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"tensor_in must not be empty \(2\)"):
+        tf.raw_ops.MaxPoolWithArgmax(input=x[:0], **window)

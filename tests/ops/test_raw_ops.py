@@ -113,3 +113,15 @@ def test_renamed_parameters_outputs_and_variables():
         tape.watch(x)
         y = tf.raw_ops.Mul(x=x, y=x)
     assert tape.gradient(y, x).numpy() == 6.0
+
+
+def test_list_arguments_sharing_a_count_attr_are_told_apart():
+    # SparseConcat's indices, values and shapes are N tensors each.
+    indices = np.array([[0, 0], [1, 2]], np.int64)
+    values = np.array([1.0, 2.0], np.float32)
+    shape = np.array([2, 3], np.int64)
+    out = tf.raw_ops.SparseConcat(
+        indices=[indices, indices], values=[values, values], shapes=[shape, shape], concat_dim=1
+    )
+    assert out.output_shape.numpy().tolist() == [2, 6]
+    assert out.output_values.numpy().tolist() == [1.0, 1.0, 2.0, 2.0]

@@ -470,3 +470,15 @@ def test_dct_over_another_axis_equals_a_transposed_dct(dct_type):
     back = signal_ops.idct(along_0, type=dct_type, axis=0)
     scale = 2 * (5 - 1) if dct_type == 1 else 2 * 5
     np.testing.assert_allclose(back.numpy(), x.numpy() * scale, rtol=1e-10, atol=1e-10)
+
+
+@pytest.mark.parametrize("op_name", ["RFFT", "IRFFT", "RFFT2D", "IRFFT2D"])
+def test_real_fft_of_an_empty_input_is_zeros(op_name):
+    # TF's kernels skip their length checks for an input with no elements.
+    rank = 2 if op_name.endswith("2D") else 1
+    dtype = tf.complex64 if op_name.startswith("I") else tf.float32
+    lengths = [6] * rank
+    out = getattr(tf.raw_ops, op_name)(input=tf.zeros([0] + [1] * rank, dtype), fft_length=lengths)
+    assert out.shape[0] == 0
+    out = getattr(tf.raw_ops, op_name)(input=tf.zeros([0] * rank, dtype), fft_length=lengths)
+    assert not out.numpy().any()

@@ -436,3 +436,18 @@ def test_dilated_pool_with_unknown_spatial_dims():
     assert concrete.outputs[0].shape.as_list() == [None, None, None, 2]
     expected = _ref_atrous_avg_pool(x, (2, 3), (2, 2))
     np.testing.assert_allclose(concrete(x).numpy(), expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("op_name", ["SpaceToBatchND", "BatchToSpaceND"])
+def test_block_shape_must_be_a_vector(op_name):
+    pairs = "paddings" if op_name == "SpaceToBatchND" else "crops"
+    op = getattr(tf.raw_ops, op_name)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="block_shape rank should be 1 instead of 2"
+    ):
+        op(input=tf.ones([4, 2, 2, 1]), block_shape=[[2, 2]], **{pairs: [[0, 0], [0, 0]]})
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=rf"{pairs} should have shape \[2, 2\] instead of \[2\]",
+    ):
+        op(input=tf.ones([4, 2, 2, 1]), block_shape=[2, 2], **{pairs: [0, 0]})

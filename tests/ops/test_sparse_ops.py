@@ -722,3 +722,161 @@ def test_sampled_addmm_batched_and_errors():
     np.testing.assert_allclose(out_values.numpy(), [[75.75, 173.0], [381.5, 524.5]])
     with pytest.raises(ValueError, match=r"Dense shape: \[3 2\] does not match output shape"):
         ops.sampled_addmm(indices, values, [3, 2], mat1, mat2)
+
+
+# ---- kernels refuse what TF's kernels refuse (raw ops, graphs of unknown shapes) --------------
+_INDICES = np.array([[0, 0], [1, 2], [2, 1]], np.int64)
+_VALUES = np.array([1.0, 2.0, 3.0], np.float32)
+_SHAPE = np.array([3, 4], np.int64)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"a_values": _VALUES[0]},
+            r"Input values should be vectors but received shapes: \[\] and \[3\]",
+        ),
+        ({"b_values": _VALUES[:2]}, "Expected 3 and 3 non-empty input values, got 3 and 2"),
+        (
+            {"a_shape": _SHAPE[None]},
+            r"Input shapes should be a vector but received shapes \[1,2\] and \[2\]",
+        ),
+        ({"b_shape": _SHAPE[:1]}, "Operands do not have the same ranks; got shapes: 3 4 and 3"),
+        (
+            {"thresh": np.zeros(1, np.float32)},
+            r"The magnitude threshold must be a scalar: got shape \[1\]",
+        ),
+    ],
+)
+def test_sparse_add_kernel_checks(changes, message):
+    args = {"a_indices": _INDICES, "a_values": _VALUES, "a_shape": _SHAPE, "b_indices": _INDICES,
+            "b_values": _VALUES, "b_shape": _SHAPE, "thresh": np.float32(0)}  # fmt: skip
+    with pytest.raises(tf.errors.InvalidArgumentError, match=message):
+        tf.raw_ops.SparseAdd(**{**args, **changes})
+
+
+def test_sparse_dense_kernels_check_their_sparse_operand():
+    dense = np.ones((3, 4), np.float32)
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Input sp_indices should be a matrix but received shape: \[2\]",
+    ):
+        tf.raw_ops.SparseDenseCwiseMul(
+            sp_indices=_INDICES[0], sp_values=_VALUES, sp_shape=_SHAPE, dense=dense
+        )
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"should match. \(2 vs. 3\)"):
+        tf.raw_ops.SparseDenseCwiseMul(
+            sp_indices=_INDICES, sp_values=_VALUES[:2], sp_shape=_SHAPE, dense=dense
+        )
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Inputs sp_values and sp_shape should be vectors but received shapes: \[3\] and \[1,2\]",
+    ):
+        tf.raw_ops.SparseSoftmax(sp_indices=_INDICES, sp_values=_VALUES, sp_shape=_SHAPE[None])
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="Dimensions 3 and 2 are not compatible"
+    ):
+        tf.raw_ops.SparseTensorDenseAdd(
+            a_indices=_INDICES, a_values=_VALUES[:2], a_shape=_SHAPE, b=dense
+        )
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match="Number of columns of a_indices does not match"
+    ):
+        tf.raw_ops.SparseTensorDenseMatMul(
+            a_indices=np.ones((3, 3), np.int64), a_values=_VALUES, a_shape=_SHAPE, b=dense.T
+        )
+
+
+def test_sparse_reductions_reorder_and_reshape_check_their_parts():
+    reduce_args = {"input_indices": _INDICES, "input_values": _VALUES, "input_shape": _SHAPE,
+                   "reduction_axes": np.array([1], np.int32)}  # fmt: skip
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"vals must be a vec, but got: \[\]"):
+        tf.raw_ops.SparseReduceSum(**{**reduce_args, "input_values": _VALUES[0]})
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"Order length must be SparseTensor rank\."
+    ):
+        tf.raw_ops.SparseReduceMax(**{**reduce_args, "input_shape": np.array([3, 4, 2], np.int64)})
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Expected reduction_axes to be a scalar or a vector; got shape: \[1,1\]",
+    ):
+        tf.raw_ops.SparseReduceSum(**{**reduce_args, "reduction_axes": np.array([[1]], np.int32)})
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Number of elements in indices \(2\) and values \(3\) do not match",
+    ):
+        tf.raw_ops.SparseReorder(
+            input_indices=_INDICES[:2], input_values=_VALUES, input_shape=_SHAPE
+        )
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Target shape should be a vector"):
+        tf.raw_ops.SparseReshape(
+            input_indices=_INDICES, input_shape=_SHAPE, new_shape=np.array([[12]], np.int64)
+        )
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"The length of `dense_shape` \(3\) must match the second dimension of `indices` \(2\)",
+    ):
+        tf.raw_ops.SparseFillEmptyRows(
+            indices=_INDICES,
+            values=_VALUES,
+            dense_shape=np.array([4, 4, 4], np.int64),
+            default_value=np.float32(0),
+        )
+
+
+def test_sparse_slice_split_maximum_and_concat_check_their_parts():
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Input start should be a vector but received shape \[1,2\]",
+    ):
+        tf.raw_ops.SparseSlice(indices=_INDICES, values=_VALUES, shape=_SHAPE,
+                               start=np.array([[0, 1]], np.int64), size=np.array([2, 3], np.int64))  # fmt: skip
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"Sparse shape must be rank 1 but is rank 2"
+    ):
+        tf.raw_ops.SparseSlice(indices=_INDICES, values=_VALUES, shape=_SHAPE[None],
+                               start=np.array([0, 1], np.int64), size=np.array([2, 3], np.int64))  # fmt: skip
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Input axis should be a scalar but received shape \[1\]",
+    ):
+        tf.raw_ops.SparseSplit(split_dim=np.array([1], np.int64), indices=_INDICES, values=_VALUES,
+                               shape=_SHAPE, num_split=2)  # fmt: skip
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"Index rank \(2\) and shape rank \(3\) do not match"
+    ):
+        tf.raw_ops.SparseSplit(split_dim=np.int64(1), indices=_INDICES, values=_VALUES,
+                               shape=np.array([3, 4, 1], np.int64), num_split=2)  # fmt: skip
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"Number of elements in indices \(3\) and values \(2\) do not match",
+    ):
+        tf.raw_ops.SparseSparseMaximum(a_indices=_INDICES, a_values=_VALUES, a_shape=_SHAPE,
+                                       b_indices=_INDICES, b_values=_VALUES[:2], b_shape=_SHAPE)  # fmt: skip
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"indices and values rows \(indexing dimension\) must match",
+    ):
+        tf.raw_ops.SparseConcat(indices=[_INDICES, _INDICES[:2]], values=[_VALUES, _VALUES],
+                                shapes=[_SHAPE, _SHAPE], concat_dim=1)  # fmt: skip
+    out = tf.raw_ops.SparseConcat(indices=[_INDICES, _INDICES], values=[_VALUES, _VALUES],
+                                  shapes=[_SHAPE, _SHAPE], concat_dim=1)  # fmt: skip
+    assert out.output_shape.numpy().tolist() == [3, 8]
+
+
+@pytest.mark.parametrize("op_name", ["SparseSegmentSumGradV2", "SparseSegmentMeanGradV2"])
+def test_sparse_segment_grads_check_their_index_vectors(op_name):
+    args = {"grad": np.ones((2, 4), np.float32), "indices": np.array([0, 1, 2], np.int32),
+            "segment_ids": np.array([0, 0, 1], np.int32), "dense_output_dim0": np.int32(3)}  # fmt: skip
+    op = getattr(tf.raw_ops, op_name)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices should be a vector\."):
+        op(**{**args, "indices": args["indices"][None]})
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"segment_ids and indices should have same size\."
+    ):
+        op(**{**args, "segment_ids": args["segment_ids"][:2]})
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"dense_output_dim0 should be a scalar\."
+    ):
+        op(**{**args, "dense_output_dim0": np.array([3], np.int32)})

@@ -235,6 +235,7 @@ class Variable(metaclass=_VariableType):
     """
 
     __array_priority__ = 100
+
     def __hash__(self):
         # Variables compare element-wise, so they are not hashable (TF's error and advice).
         raise TypeError(

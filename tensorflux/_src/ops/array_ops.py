@@ -484,7 +484,7 @@ def _reshape_kernel(xp, tensor, shape):
             except ValueError:
                 pass
     target = _ints(shape, "Tshape")
-    if shape.ndim != 1:
+    if shape.ndim > 1:  # TF reads a scalar as a shape of one dim
         raise _invalid(f"sizes input must be 1-D, not {_shape_text(shape.shape)}")
     unknown = [i for i, d in enumerate(target) if d == -1]
     for i, d in enumerate(target):
@@ -555,7 +555,7 @@ def reshape(tensor, shape, name=None) -> Tensor:
 
 # ---- ExpandDims -------------------------------------------------------------------------------
 def _expand_dims_kernel(xp, input, dim):
-    values = _ints(dim, "Tdim")
+    values = _ints(dim.reshape(-1), "Tdim")
     if len(values) != 1:
         raise _invalid("'dim' must be a tensor with a single value")
     axis = values[0]
@@ -672,11 +672,14 @@ def squeeze(input, axis=None, name=None) -> Tensor:
 
 # ---- Fill -------------------------------------------------------------------------------------
 def _fill_kernel(xp, dims, value):
-    shape_ = _ints(dims, "index_type")
-    if dims.ndim != 1:
+    # TF takes a scalar `dims` as a vector of one dim, and a `value` of one element.
+    if dims.ndim > 1:
         raise _invalid(f"dims must represent a vector, got shape {_shape_text(dims.shape)}")
     if value.ndim != 0:
-        raise _invalid(f"value must represent a scalar, got shape {_shape_text(value.shape)}")
+        if value.ndim != 1 or value.shape[0] != 1:
+            raise _invalid(f"value must represent a scalar, got shape {_shape_text(value.shape)}")
+        value = value[0]
+    shape_ = _ints(dims, "index_type")
     for d in shape_:
         if d < 0:
             raise _invalid(f"Dimension {d} must be >= 0")
@@ -996,9 +999,9 @@ def broadcast_to(input, shape, name=None) -> Tensor:
 # ---- ConcatV2 ---------------------------------------------------------------------------------
 def _concat_kernel(xp, *inputs):
     *values, axis = inputs
-    if axis.ndim != 0:
+    if axis.ndim != 0 and axis.shape != (1,):
         raise _invalid(
-            f"Concat dim tensor should be a scalar integer, but got shape {_shape_text(axis.shape)}"
+            f"axis tensor should be a scalar integer, but got shape {_shape_text(axis.shape)}"
         )
     index = _ints(axis, "Tidx")[0]
     first = values[0]
@@ -1238,8 +1241,13 @@ def unstack(value, num=None, axis=0, name="unstack") -> list:
 
 
 # ---- Split / SplitV ---------------------------------------------------------------------------
-def _split_axis(axis_array, rank_value: int) -> int:
-    if axis_array.ndim != 0:
+def _split_axis(axis_array, rank_value: int, any_shape: bool = False) -> int:
+    """Split's axis must be a scalar; SplitV's may be any tensor of one element."""
+    if any_shape:
+        if axis_array.size != 1:
+            raise _invalid("split_dim_tensor must have exactly one element.")
+        axis_array = axis_array.reshape(())
+    elif axis_array.ndim != 0:
         raise _invalid(f"split_dim must be a scalar but has rank {axis_array.ndim}")
     axis = _ints(axis_array, "Tidx")[0]
     if not -rank_value <= axis < rank_value:
@@ -1297,7 +1305,7 @@ def _split_v_kernel(xp, value, size_splits, split_dim, num_split=1):
             f"size of the split_tensor must be 1-D and have the same elements as outputs got "
             f"{size_splits.ndim} -D and {size_splits.size} elements"
         )
-    axis = _split_axis(split_dim, value.ndim)
+    axis = _split_axis(split_dim, value.ndim, any_shape=True)
     total = value.shape[axis]
     if sizes.count(-1) > 1:
         raise _invalid("There can only be one -1 in the input.")
@@ -2293,6 +2301,7 @@ def repeat(input, repeats, axis=None, name=None) -> Tensor:
 
 # ---- EnsureShape ------------------------------------------------------------------------------
 def _ensure_shape_kernel(xp, input, shape):
+    shape = as_shape(shape)  # tf.raw_ops.EnsureShape passes the attr as a list
     if not shape.is_compatible_with(input.shape):
         dims = "[" + ",".join(str(d) for d in input.shape) + "]"
         expected = "[" + ",".join("?" if d is None else str(d) for d in shape.as_list()) + "]"
@@ -2308,7 +2317,7 @@ ENSURE_SHAPE = register(
     OpDef(
         name="EnsureShape",
         kernel=_ensure_shape_kernel,
-        infer=lambda input, shape: TensorSpec(input.shape.merge_with(shape), input.dtype),  # noqa: A006
+        infer=lambda input, shape: TensorSpec(input.shape.merge_with(as_shape(shape)), input.dtype),  # noqa: A006
         grad=lambda op, dy: [dy],
         inputs=("input",),
         outputs=("output",),

@@ -688,6 +688,10 @@ def _conv_kernel(family, xp, x, w, strides, padding, explicit_paddings, data_for
         )
     except _InvalidConvError as error:
         _raise_kernel(error)
+    if w.size == 0:
+        raise errors.InvalidArgumentError(
+            None, None, "filter must not have zero elements (i.e. all dimensions must be non-zero)"
+        )
     (x, w), restore = _in_compute(xp, [x, w])
     out = _conv_cl(xp, _cl(xp, x, data_format), w, strides, dilations, pairs, outs)
     out = _from_cl(xp, out, data_format)
@@ -720,6 +724,12 @@ def _input_backprop_kernel(
 ):
     what = "Conv2DCustomBackpropInput" if family.rank == 4 else f"{family.name}BackpropInputOp"
     try:
+        if sizes.ndim != 1:
+            raise _InvalidConvError(
+                f"Conv2DBackpropInput: input_sizes input must be 1-dim, not {sizes.ndim}"
+                if family.rank == 4
+                else f"shape must be a vector of {{int32,int64}}, got shape {_dims_text(sizes.shape)}"
+            )
         sizes = _input_sizes(family, sizes, w.shape, dy.shape, data_format)
         shape, strides, dilations, pairs, outs = family.setup(
             sizes, w.shape, strides, padding, explicit_paddings, data_format, dilations
@@ -738,7 +748,7 @@ def _input_backprop_kernel(
     except _InvalidConvError as error:
         _raise_kernel(error)
     (w, dy), restore = _in_compute(xp, [w, dy])
-    if any(s == 0 for s in shape):
+    if w.size == 0 or any(s == 0 for s in shape):
         out = xp.zeros(shape, w.dtype)
     else:
         out = _backprop_input_cl(xp, shape, w, _cl(xp, dy, data_format), strides, dilations, pairs)
@@ -774,6 +784,12 @@ def _filter_backprop_kernel(
 ):
     what = "Conv2DCustomBackpropFilter" if family.rank == 4 else f"{family.name}BackpropFilterOp"
     try:
+        if sizes.ndim != 1:
+            raise _InvalidConvError(
+                f"Conv2DCustomBackpropFilter: filter_sizes input must be 1-dim, not {sizes.ndim}"
+                if family.rank == 4
+                else f"filter_sizes shape must be rank 1 but is rank {sizes.ndim}"
+            )
         sizes = _sizes_value(sizes, family.rank, "filter_sizes")
         shape, strides, dilations, pairs, outs = family.setup(
             x.shape, sizes, strides, padding, explicit_paddings, data_format, dilations
@@ -1164,7 +1180,7 @@ _DEPTHWISE_FAMILY = _ConvFamily(4, "DepthwiseConv2dNative", _FORMATS_2D, _PADDIN
 def _depthwise_cl(xp, x, w, strides, dilations, pairs, outs):
     kh, kw, depth, multiplier = w.shape
     batch = x.shape[0]
-    if x.size == 0 or any(o == 0 for o in outs):
+    if x.size == 0 or w.size == 0 or any(o == 0 for o in outs):
         return xp.zeros((batch, *outs, depth * multiplier), x.dtype)
     windows = _windows(xp, _pad(xp, x, pairs), (kh, kw), strides, dilations, outs)
     cols = windows.reshape(-1, kh * kw, depth).transpose(2, 0, 1)  # (C, P, K)
@@ -1258,6 +1274,10 @@ def _depthwise_backprop_input_kernel(
     dilations=(1, 1, 1, 1),
 ):
     try:
+        if input_sizes.ndim != 1:
+            raise _InvalidConvError(
+                f"Conv2DBackpropInput: input_sizes input must be 1-dim, not {input_sizes.ndim}"
+            )
         sizes = _sizes_value(input_sizes, 4, "input_sizes")
         shape, strides, dilations, pairs, outs = _depthwise_setup(
             sizes, filter.shape, strides, padding, explicit_paddings, data_format, dilations
@@ -1275,7 +1295,7 @@ def _depthwise_backprop_input_kernel(
     except _InvalidConvError as error:
         _raise_kernel(error)
     (w, dy), restore = _in_compute(xp, [filter, out_backprop])
-    if any(s == 0 for s in shape):
+    if w.size == 0 or any(s == 0 for s in shape):
         out = xp.zeros(shape, w.dtype)
     else:
         out = _depthwise_backprop_input_cl(
@@ -1289,6 +1309,8 @@ def _check_depthwise_backprop(what, dy, data_format, shape, filter_shape, outs, 
     if dy.ndim != 4:
         raise _InvalidConvError(f"{what}: out_backprop must be 4-dimensional")
     dy_shape = _to_channels_last(dy.shape, data_format)
+    if dy_shape[0] != shape[0]:
+        raise _InvalidConvError(f"{what}: input and out_backprop must have the same batch size")
     if dy_shape[-1] != filter_shape[2] * filter_shape[3]:
         raise _InvalidConvError(f"{what}: depth_multiplier * in_depth not equal to out_depth")
     for axis, (want, got) in enumerate(zip(outs, dy_shape[1:3])):
@@ -1311,6 +1333,10 @@ def _depthwise_backprop_filter_kernel(
     dilations=(1, 1, 1, 1),
 ):
     try:
+        if filter_sizes.ndim != 1:
+            raise _InvalidConvError(
+                f"Conv2DBackpropFilter: filter_sizes input must be 1-dim, not {filter_sizes.ndim}"
+            )
         sizes = _sizes_value(filter_sizes, 4, "filter_sizes")
         shape, strides, dilations, pairs, outs = _depthwise_setup(
             input.shape, sizes, strides, padding, explicit_paddings, data_format, dilations

@@ -54,6 +54,29 @@ def _dense_labels(indices, values, batch: int, collapse: bool):
     return labels, lengths
 
 
+def _check_sparse_labels(indices, values, sequence_length) -> None:
+    """The ranks TF's CTCLoss kernel checks before it reads the labels."""
+    if sequence_length.ndim != 1:
+        raise errors.InvalidArgumentError(None, None, "sequence_length is not a vector")
+    if indices.ndim != 2:
+        raise errors.InvalidArgumentError(None, None, "labels_indices is not a matrix")
+    if indices.shape[1] <= 1:
+        raise errors.InvalidArgumentError(
+            None, None, f"labels_indices second dimension must be >= 1. Received {indices.shape[1]}"
+        )
+    if values.ndim != 1:
+        raise errors.InvalidArgumentError(None, None, "labels_values is not a vector")
+    if indices.shape[0] != values.shape[0]:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            "labels_indices and labels_values must contain the same number of rows, but saw "
+            f"shapes: [{indices.shape[0]},{indices.shape[1]}] vs. [{values.shape[0]}]",
+        )
+    if indices.shape[1] != 2:
+        raise errors.InvalidArgumentError(None, None, "Order length must be SparseTensor rank.")
+
+
 def _ctc_loss_kernel(
     xp,
     inputs,
@@ -70,6 +93,7 @@ def _ctc_loss_kernel(
         )
     if inputs.ndim != 3:
         raise errors.InvalidArgumentError(None, None, "inputs is not a 3-Tensor")
+    _check_sparse_labels(labels_indices, labels_values, sequence_length)
     steps, batch, classes = inputs.shape
     host = np.asarray(inputs if xp is np else xp.asnumpy(inputs), np.float64)
     lengths_t = np.asarray(sequence_length if xp is np else xp.asnumpy(sequence_length))
@@ -273,16 +297,35 @@ def ctc_loss(
 
 
 # ---- CTCGreedyDecoder ----------------------------------------------------------------------------
-def _greedy_decoder_kernel(xp, inputs, sequence_length, merge_repeated=True, blank_index=-1):
+def _check_decoder_inputs(xp, inputs, sequence_length):
+    """The sequence lengths (on the host) after the checks of TF's CTC decoders."""
     if inputs.ndim != 3:
         raise errors.InvalidArgumentError(None, None, "inputs is not a 3-Tensor")
-    steps, batch, classes = inputs.shape
-    host = np.asarray(inputs if xp is np else xp.asnumpy(inputs))
+    if sequence_length.ndim != 1:
+        raise errors.InvalidArgumentError(None, None, "sequence_length is not a vector")
+    if inputs.size == 0:
+        raise errors.InvalidArgumentError(None, None, "inputs must not be empty")
+    steps, batch, _ = inputs.shape
+    if sequence_length.shape[0] != batch:
+        raise errors.FailedPreconditionError(
+            None,
+            None,
+            f"len(sequence_length) != batch_size.  len(sequence_length):  "
+            f"{sequence_length.shape[0]} batch_size: {batch}",
+        )
     lengths = np.asarray(sequence_length if xp is np else xp.asnumpy(sequence_length))
     if (lengths > steps).any():
-        raise errors.InvalidArgumentError(
+        raise errors.FailedPreconditionError(
             None, None, f"sequence_length({int(np.argmax(lengths > steps))}) <= {steps}"
         )
+    return lengths
+
+
+# TF's op defaults merge_repeated to False (tf.nn.ctc_greedy_decoder passes True).
+def _greedy_decoder_kernel(xp, inputs, sequence_length, merge_repeated=False, blank_index=-1):
+    lengths = _check_decoder_inputs(xp, inputs, sequence_length)
+    steps, batch, classes = inputs.shape
+    host = np.asarray(inputs if xp is np else xp.asnumpy(inputs))
     blank = blank_index + classes if blank_index < 0 else blank_index
     best = host.argmax(axis=2).T  # [B, T]: the most likely class of each frame
     frames = np.arange(steps)[None, :] < lengths[:, None]
@@ -366,15 +409,11 @@ def _prefix_beam_search(log_probs, blank: int, beam_width: int, top_paths: int):
 def _beam_search_kernel(
     xp, inputs, sequence_length, beam_width=100, top_paths=1, merge_repeated=True
 ):
-    if inputs.ndim != 3:
-        raise errors.InvalidArgumentError(None, None, "inputs is not a 3-Tensor")
+    lengths = _check_decoder_inputs(xp, inputs, sequence_length)
     if top_paths > beam_width:
-        raise errors.InvalidArgumentError(
-            None, None, "top_paths must be less than or equal to beam_width"
-        )
+        raise errors.InvalidArgumentError(None, None, "requested more paths than the beam width.")
     _, batch, classes = inputs.shape
     host = np.asarray(inputs if xp is np else xp.asnumpy(inputs), np.float64)
-    lengths = np.asarray(sequence_length if xp is np else xp.asnumpy(sequence_length))
     shifted = host - host.max(axis=2, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=2, keepdims=True))
     paths = [[[] for _ in range(batch)] for _ in range(top_paths)]

@@ -980,6 +980,12 @@ def _check_nms_inputs(boxes, scores, max_output_size, iou_threshold):
         )
 
 
+def _check_scalars(**named) -> None:
+    for what, value in named.items():
+        if np.ndim(value) != 0:
+            raise _invalid(f"{what} must be 0-D, got shape {_dims_text(np.shape(value))}")
+
+
 def greedy_nms(boxes, scores, max_output_size, iou_threshold, score_threshold, soft_sigma=0.0):
     """TF's NonMaxSuppression selection: (indices, scores) of the kept boxes, best first."""
     boxes = np.asarray(boxes, _F32)
@@ -1017,6 +1023,7 @@ def _nms_v3_kernel(
     xp, boxes, scores, max_output_size, iou_threshold, score_threshold, T_threshold=None
 ):
     _check_nms_inputs(boxes, scores, max_output_size, iou_threshold)
+    _check_scalars(score_threshold=score_threshold)
     indices, _ = greedy_nms(boxes, scores, max_output_size, iou_threshold, score_threshold)
     return xp.asarray(indices)
 
@@ -1053,6 +1060,7 @@ def _nms_v5_kernel(
     pad_to_max_output_size=False,
 ):
     _check_nms_inputs(boxes, scores, max_output_size, iou_threshold)
+    _check_scalars(score_threshold=score_threshold, soft_nms_sigma=soft_nms_sigma)
     if float(soft_nms_sigma) < 0:
         raise _invalid("soft_nms_sigma must be non-negative")
     indices, kept = greedy_nms(

@@ -279,6 +279,9 @@ def _separable_kernels(matrix):
     def grad_kernel(
         xp, grads, original_image, align_corners=False, half_pixel_centers=False, T=None
     ):
+        for what, value in (("input_grad", grads), ("original_image", original_image)):
+            if value.ndim != 4:
+                raise _invalid(f"{what} must be 4-dimensional{_dims_text(value.shape)}")
         rows, cols = matrices(
             original_image.shape, grads.shape[1], grads.shape[2], align_corners, half_pixel_centers
         )
@@ -349,6 +352,10 @@ def _nearest_kernel(xp, images, size, align_corners=False, half_pixel_centers=Fa
 def _nearest_grad_kernel(xp, grads, size, align_corners=False, half_pixel_centers=False):
     if grads.ndim != 4:
         raise _invalid(f"input must be 4-dimensional{_dims_text(grads.shape)}")
+    if size.ndim != 1:
+        raise _invalid(f"shape_t must be 1-dimensional{_dims_text(size.shape)}")
+    if size.shape[0] != 2:
+        raise _invalid(f"shape_t must have two elements{_dims_text(size.shape)}")
     in_height, in_width = int(size[0]), int(size[1])
     rows = nearest_indices(in_height, grads.shape[1], align_corners, half_pixel_centers)
     cols = nearest_indices(in_width, grads.shape[2], align_corners, half_pixel_centers)
@@ -1059,13 +1066,37 @@ def _crop_matrices(positions, in_size, method):
     return (_F32(1) - lerp) * (lower[..., None] == cells) + lerp * (upper[..., None] == cells)
 
 
+def _check_boxes(boxes, box_ind) -> int:
+    """The number of boxes, after TF's checks of `boxes` [num_boxes, 4] and `box_ind`."""
+    if boxes.size == 0 and box_ind.size == 0:
+        return 0
+    if boxes.ndim != 2:
+        raise _invalid(f"boxes must be 2-D{_dims_text(boxes.shape)}")
+    if boxes.shape[1] != 4:
+        raise _invalid("boxes must have 4 columns")
+    if box_ind.ndim != 1:
+        raise _invalid(f"box_index must be 1-D{_dims_text(box_ind.shape)}")
+    if box_ind.shape[0] != boxes.shape[0]:
+        raise _invalid("box_index has incompatible shape")
+    return boxes.shape[0]
+
+
+def _check_crop_grads(grads) -> None:
+    if grads.ndim != 4:
+        raise _invalid(f"grads image must be 4-D{_dims_text(grads.shape)}")
+    if grads.shape[1] <= 0 or grads.shape[2] <= 0:
+        raise _invalid("grads dimensions must be positive")
+
+
+def _check_crop_grad_boxes(grads, boxes, box_ind) -> None:
+    if grads.shape[0] != _check_boxes(boxes, box_ind):
+        raise _invalid("boxes and grads have incompatible shape")
+
+
 def _crop_and_resize_plan(image_shape, boxes, box_ind, crop_size, method):
     if len(image_shape) != 4:
         raise _invalid(f"input image must be 4-D{_dims_text(image_shape)}")
-    if boxes.ndim != 2 or boxes.shape[1] != 4:
-        raise _invalid(f"boxes must be 2-D{_dims_text(boxes.shape)}")
-    if box_ind.shape != (boxes.shape[0],):
-        raise _invalid("box_index has incompatible shape")
+    _check_boxes(boxes, box_ind)
     if np.shape(crop_size) != (2,):
         raise _invalid(f"crop_size must be 1-D{_dims_text(np.shape(crop_size))}")
     crop_height, crop_width = int(crop_size[0]), int(crop_size[1])
@@ -1112,6 +1143,8 @@ def _crop_and_resize_infer(image, boxes, box_ind, crop_size, **attrs):
 
 
 def _crop_grad_image_kernel(xp, grads, boxes, box_ind, image_size, method="bilinear", T=None):
+    _check_crop_grads(grads)
+    _check_crop_grad_boxes(grads, boxes, box_ind)
     image_shape = tuple(int(d) for d in image_size)
     rows, cols, inside = _crop_and_resize_plan(
         image_shape, boxes, box_ind, grads.shape[1:3], method
@@ -1152,6 +1185,16 @@ CROP_AND_RESIZE_GRAD_IMAGE = register(
 
 def _crop_grad_boxes_kernel(xp, grads, image, boxes, box_ind, method="bilinear", T=None):
     """d loss / d boxes for bilinear crops: the chain rule through each sample position."""
+    _check_crop_grads(grads)
+    if image.ndim != 4:
+        raise _invalid(f"input image must be 4-D{_dims_text(image.shape)}")
+    if image.shape[1] <= 0 or image.shape[2] <= 0:
+        raise _invalid("image dimensions must be positive")
+    if image.shape[3] != grads.shape[3]:
+        raise _invalid("image, grads depth differ")
+    _check_crop_grad_boxes(grads, boxes, box_ind)
+    if box_ind.size and (box_ind.min() < 0 or box_ind.max() >= image.shape[0]):
+        raise errors.OutOfRangeError(None, None, "box_index has values outside [0, batch_size)")
     num_boxes, crop_height, crop_width, _ = grads.shape
     height, width = image.shape[1], image.shape[2]
     work = _as_float32(xp, image)[xp.asarray(box_ind)]

@@ -337,7 +337,13 @@ def _strided_slice_grad_kernel(
 ):
     masks = (begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
     dims = [int(d) for d in shape]
-    index, sliced, _ = _plan_from_arrays(dims, begin, end, strides, masks)
+    index, sliced, final = _plan_from_arrays(dims, begin, end, strides, masks)
+    if tuple(dy.shape) != tuple(final):
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"shape of dy was {_dims_text(dy.shape)} instead of {_dims_text(final)}",
+        )
     result = xp.zeros(dims, dtype=dy.dtype)
     result[index] = xp.reshape(dy, sliced)
     return result

@@ -211,6 +211,8 @@ def _batch_matmul_error(x, y, adj_x, adj_y) -> errors.InvalidArgumentError:
 def _batch_matmul_kernel(xp, x, y, adj_x=False, adj_y=False):
     if x.dtype.kind == "u" and x.dtype != np.uint8:
         raise _not_found("BatchMatMulV2", x.dtype)
+    if x.ndim < 2 or y.ndim < 2:  # NumPy would take a vector
+        raise _batch_matmul_error(x, y, adj_x, adj_y)
     try:
         return _matmul_arrays(xp, _adjoint(xp, x, adj_x), _adjoint(xp, y, adj_y))
     except ValueError:
@@ -293,6 +295,8 @@ BATCH_MATMUL = register(
 
 # ---- BatchMatMulV3 ----------------------------------------------------------------------------
 def _batch_matmul_v3_kernel(xp, x, y, Tout, adj_x=False, adj_y=False, Ta=None, Tb=None):
+    if x.ndim < 2 or y.ndim < 2:  # NumPy would take a vector
+        raise _batch_matmul_error(x, y, adj_x, adj_y)
     target = Tout.as_numpy_dtype
     x = _adjoint(xp, x, adj_x).astype(target, copy=False)
     y = _adjoint(xp, y, adj_y).astype(target, copy=False)
@@ -483,35 +487,65 @@ def _split_subscript(sub: str, rank: int):
     return before, rank - len(before) - len(after), after
 
 
+def _einsum_label_problem(inputs, arrays) -> errors.InvalidArgumentError | None:
+    """TF's error for operands whose ranks or labelled dims disagree, or None."""
+    message = _einsum_label_message(inputs, tuple(a.shape for a in arrays))
+    return None if message is None else errors.InvalidArgumentError(None, None, message)
+
+
+@functools.lru_cache(maxsize=512)
+def _einsum_label_message(inputs: tuple, shapes: tuple) -> str | None:
+    if len(inputs) != len(shapes):
+        return f"Expected {len(inputs)} inputs but got: {len(shapes)}"
+    sizes: dict[str, int] = {}
+    for index, (sub, shape) in enumerate(zip(inputs, shapes)):
+        labels = sub.replace("...", "")
+        rank = len(shape)
+        if ("..." in sub and rank < len(labels)) or ("..." not in sub and rank != len(labels)):
+            return f"Expected input {index} to have rank {len(labels)} but got: {rank}"
+        before, ellipsis, after = _split_subscript(sub, rank)
+        positions = list(range(len(before))) + list(range(len(before) + ellipsis, rank))
+        for axis, label in zip(positions, before + after):
+            size = shape[axis]
+            known = sizes.get(label, 0)
+            if known and known != size:  # TF takes a dim of 0 as not yet known
+                return (
+                    f"Expected dimension {known} at axis {axis} of the input shaped "
+                    f"{_dims_text(shape)} but got dimension {size}"
+                )
+            sizes[label] = size
+    return None
+
+
+def _einsum_zeros(xp, inputs, output, arrays):
+    """The result when an operand is empty: zeros, shaped by each label's last size (TF's
+    kernel lets an empty operand's 0 stand for any size)."""
+    sizes: dict[str, list] = {}
+    ellipsis_shapes = []
+    for sub, array in zip(inputs, arrays):
+        before, count, after = _split_subscript(sub, array.ndim)
+        labelled = zip(
+            before + after, array.shape[: len(before)] + array.shape[len(before) + count :]
+        )
+        for label, size in labelled:
+            sizes.setdefault(label, []).append((size,))
+        if "..." in sub:
+            ellipsis_shapes.append(array.shape[len(before) : len(before) + count])
+    # Labels kept in the output broadcast as batch dims do: a 0 meets only a 0 or a 1.
+    broadcast = np.broadcast_shapes(*ellipsis_shapes) if ellipsis_shapes else ()
+    before, _, after = output.partition("...")
+    shape = [np.broadcast_shapes(*sizes[c])[0] for c in before]
+    if "..." in output:
+        shape += list(broadcast)
+    shape += [np.broadcast_shapes(*sizes[c])[0] for c in after]
+    return xp.zeros(shape, arrays[0].dtype)
+
+
 def _einsum_dim_error(equation, arrays) -> errors.InvalidArgumentError:
     inputs, output, _ = _parse_equation(equation)
-    if len(inputs) != len(arrays):
-        return errors.InvalidArgumentError(
-            None, None, f"Expected {len(inputs)} inputs but got: {len(arrays)}"
-        )
-    sizes: dict[str, int] = {}
-    for index, (sub, array) in enumerate(zip(inputs, arrays)):
-        labels = sub.replace("...", "")
-        if ("..." in sub and array.ndim < len(labels)) or (
-            "..." not in sub and array.ndim != len(labels)
-        ):
-            return errors.InvalidArgumentError(
-                None,
-                None,
-                f"Expected input {index} to have rank {len(labels)} but got: {array.ndim}",
-            )
-        before, ellipsis, after = _split_subscript(sub, array.ndim)
-        positions = list(range(len(before))) + list(range(len(before) + ellipsis, array.ndim))
-        for axis, label in zip(positions, before + after):
-            size = array.shape[axis]
-            if label in sizes and sizes[label] != size and size != 1 and sizes[label] != 1:
-                return errors.InvalidArgumentError(
-                    None,
-                    None,
-                    f"Expected dimension {sizes[label]} at axis {axis} of the input shaped "
-                    f"{_dims_text(array.shape)} but got dimension {size}",
-                )
-            sizes.setdefault(label, size)
+    problem = _einsum_label_problem(inputs, arrays)
+    if problem is not None:
+        return problem
     broadcast = max(
         (a.ndim - len(sub.replace("...", "")) for sub, a in zip(inputs, arrays) if "..." in sub),
         default=0,
@@ -523,13 +557,29 @@ def _einsum_dim_error(equation, arrays) -> errors.InvalidArgumentError:
             f"Output contains {broadcast} broadcasting dimension(s) but no ellipsis (...) was "
             "found in the output subscripts.",
         )
+    if len(arrays) == 2:
+        return errors.InvalidArgumentError(
+            None,
+            None,
+            f"Invalid broadcasting dimensions: {_dims_text(arrays[0].shape)} vs. "
+            f"{_dims_text(arrays[1].shape)}",
+        )
     return errors.InvalidArgumentError(
         None, None, f"Invalid einsum operands for equation {equation!r}"
     )
 
 
 def _einsum_kernel(xp, *arrays, equation, N=None):
-    _, _, contracted = _parse_equation(equation)
+    inputs, output, contracted = _parse_equation(equation)
+    # NumPy stretches a labelled dim of size 1; TF's kernel broadcasts only the ellipsis dims.
+    problem = _einsum_label_problem(inputs, arrays)
+    if problem is not None:
+        raise problem
+    if any(a.size == 0 for a in arrays):
+        try:
+            return _einsum_zeros(xp, inputs, output, arrays)
+        except ValueError:
+            raise _einsum_dim_error(equation, arrays) from None
     low = _low_precision(arrays[0].dtype)
     operands = [a.astype(np.float32) for a in arrays] if low else arrays
     optimize = len(arrays) > 2 or (
@@ -562,9 +612,9 @@ def _einsum_infer(*specs, equation, N=None):
         labelled = dims[: len(before)] + dims[len(dims) - len(after) :]
         for label, dim in zip(before + after, labelled):
             known = sizes.get(label)
-            if known is None or known == 1:
-                sizes[label] = dim if known is None or dim is not None else known
-            elif dim is not None and dim != known and dim != 1:
+            if known is None:
+                sizes[label] = dim
+            elif dim is not None and dim != known:
                 raise ValueError(
                     f"Dimension {label!r} must be {known} but is {dim} for Einsum with equation {equation!r}"
                 )
@@ -846,16 +896,28 @@ def tensordot(a, b, axes, name=None) -> Tensor:
 _ALIGNMENTS = ("RIGHT_LEFT", "LEFT_RIGHT", "LEFT_LEFT", "RIGHT_RIGHT")
 
 
-def _diag_range(k) -> tuple[int, int, bool]:
-    """(lower, upper, is_band) from a `k` value: a scalar or a [lower, upper] pair."""
-    values = np.ravel(k)
-    if values.size == 1:
-        return int(values[0]), int(values[0]), np.ndim(k) > 0
-    if values.size != 2:
+def _diag_range(
+    k, empty_message: str = "Expected diag_index to have at least 1 element"
+) -> tuple[int, int, bool]:
+    """(lower, upper, is_band) from a `k` value: a scalar, [d] or a [lower, upper] pair. As in
+    TF, the result has a dim of diagonals only when lower != upper."""
+    if np.ndim(k) > 1:
         raise errors.InvalidArgumentError(
-            None, None, f"diag_index must be a scalar or a vector of 2 elements, got {values.size}"
+            None,
+            None,
+            f"diag_index must be a scalar or vector, received shape: {_dims_text(np.shape(k))}",
         )
-    return int(values[0]), int(values[1]), True
+    values = np.ravel(k)
+    if values.size == 0:
+        raise errors.InvalidArgumentError(None, None, empty_message)
+    if values.size > 2:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"diag_index must have only one or two elements, received {values.size} elements.",
+        )
+    lower, upper = int(values[0]), int(values[-1])
+    return lower, upper, lower != upper
 
 
 def _diag_length(rows: int, cols: int, d: int) -> int:
@@ -922,11 +984,15 @@ def _diag_part_kernel(xp, input, k, padding_value, align="RIGHT_LEFT"):
         )
     rows, cols = input.shape[-2:]
     lower, upper, band = _diag_range(k)
+    if padding_value.size != 1:  # TF takes any one-element tensor
+        raise errors.InvalidArgumentError(None, None, "Padding must be scalar.")
     _check_diag_bounds(rows, cols, lower, upper)
     if not band:
         return xp.diagonal(input, lower, -2, -1).copy()
     diag, pos, r, c, max_len = _diag_indices(rows, cols, lower, upper, align)
-    out = xp.full((*input.shape[:-2], upper - lower + 1, max_len), padding_value, dtype=input.dtype)
+    out = xp.full(
+        (*input.shape[:-2], upper - lower + 1, max_len), padding_value.reshape(()), input.dtype
+    )
     out[..., diag, pos] = input[..., r, c]
     return out
 
@@ -1013,6 +1079,11 @@ def _diag_sizes(diagonal_shape, lower, upper, band, num_rows, num_cols):
 
 def _diag_kernel(xp, diagonal, k, num_rows, num_cols, padding_value, align="RIGHT_LEFT"):
     lower, upper, band = _diag_range(k)
+    for value, what in ((num_rows, "num_rows"), (num_cols, "num_cols")):
+        if value.ndim:
+            raise errors.InvalidArgumentError(None, None, f"{what} must be a scalar")
+    if padding_value.ndim:
+        raise errors.InvalidArgumentError(None, None, "padding_value must be a scalar")
     need = 2 if band and lower != upper else 1
     if diagonal.ndim < need:
         raise errors.InvalidArgumentError(
@@ -1089,7 +1160,7 @@ def _set_diag_kernel(xp, input, diagonal, k, align="RIGHT_LEFT"):
             None, None, f"input must be at least 2-dim, received shape: {_dims_text(input.shape)}"
         )
     rows, cols = input.shape[-2:]
-    lower, upper, band = _diag_range(k)
+    lower, upper, band = _diag_range(k, "diag_index must have at least one element")
     _check_diag_bounds(rows, cols, lower, upper)
     diag, pos, r, c, max_len = _diag_indices(rows, cols, lower, upper, align)
     multi = band and lower != upper

@@ -2527,6 +2527,10 @@ def cast(x, dtype, name=None) -> Tensor:
 
 # ---- Range ------------------------------------------------------------------------------------
 def _range_kernel(xp, start, limit, delta):
+    if start.ndim or limit.ndim or delta.ndim:
+        start, limit, delta = (
+            _range_scalar(v, n) for v, n in ((start, "start"), (limit, "limit"), (delta, "delta"))
+        )
     if delta == 0:
         raise errors.InvalidArgumentError(None, None, "Requires delta != 0: 0")
     if delta > 0 and start > limit:
@@ -2538,6 +2542,14 @@ def _range_kernel(xp, start, limit, delta):
             None, None, f"Requires start >= limit when delta < 0: {start}/{limit}"
         )
     return xp.arange(start, limit, delta, dtype=start.dtype)
+
+
+def _range_scalar(value, name: str):
+    """TF takes a vector of one element for a scalar."""
+    if value.ndim == 0 or value.shape == (1,):
+        return value.reshape(())
+    shape = ",".join(str(d) for d in value.shape)
+    raise errors.InvalidArgumentError(None, None, f"{name} must be a scalar, not shape [{shape}]")
 
 
 def _range_infer(start, limit, delta, **attrs):

@@ -777,6 +777,10 @@ def triangular_solve(matrix, rhs, lower=True, adjoint=False, name=None) -> Tenso
 # ---- MatrixSolveLs (tf.linalg.lstsq) ----------------------------------------------------------
 def _solve_ls_kernel(xp, matrix, rhs, l2_regularizer, fast=True):
     _no_half_kernel(matrix, "MatrixSolveLs", fast=fast)
+    if np.ndim(l2_regularizer):
+        raise _invalid(
+            f"l2_regularizer must be scalar, got shape {_dims_text(np.shape(l2_regularizer))}"
+        )
     for index, x in enumerate((matrix, rhs)):
         if x.ndim < 2:
             raise _invalid(f"Input tensor {index} must have rank >= 2, got {x.ndim}")
@@ -1276,16 +1280,26 @@ def tridiagonal_solve(
 
 # ---- TridiagonalMatMul ------------------------------------------------------------------------
 def _tridiagonal_matmul_kernel(xp, superdiag, maindiag, subdiag, rhs):
-    if rhs.ndim < 2 or superdiag.shape[-1] != rhs.shape[-2]:
-        raise _invalid(
-            f"Incompatible shapes of diagonals {_dims_text(maindiag.shape)} and rhs "
-            f"{_dims_text(rhs.shape)}"
-        )
+    _check_tridiagonal_matmul(superdiag, maindiag, subdiag, rhs)
     upper, main, lower = (xp.swapaxes(d, -1, -2) for d in (superdiag, maindiag, subdiag))
     out = main * rhs
     out[..., :-1, :] += upper[..., :-1, :] * rhs[..., 1:, :]
     out[..., 1:, :] += lower[..., 1:, :] * rhs[..., :-1, :]
     return out
+
+
+def _check_tridiagonal_matmul(superdiag, maindiag, subdiag, rhs) -> None:
+    rank = superdiag.ndim
+    if rank < 2:
+        raise _invalid(f"Input tensor 0 must have rank >= 2, got {rank}")
+    diagonals = (superdiag, maindiag, subdiag)
+    if any(t.ndim != rank for t in (maindiag, subdiag, rhs)):
+        raise _invalid("All input tensors must have the same rank.")
+    if any(d.shape[:-2] != rhs.shape[:-2] for d in diagonals):
+        raise _invalid("All input tensors must have the same outer dimensions.")
+    for diagonal, what in zip(diagonals, ("superdiagonal", "main diagonal", "subdiagonal")):
+        if diagonal.shape[-2:] != (1, rhs.shape[-2]):
+            raise _invalid(f"Invalid {what} shape.")
 
 
 def _tridiagonal_matmul_grad(op, dy):

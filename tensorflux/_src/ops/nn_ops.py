@@ -56,10 +56,21 @@ def _grad_infer(gradients, features, **attrs) -> TensorSpec:
 
 def _activation_grad_op(name: str, kernel, grad, second_input: str = "features", attrs=()):
     """The `XGrad(gradients, features or outputs)` op that differentiates activation X."""
+
+    def checked_kernel(xp, gradients, second, **attrs):
+        if gradients.shape != second.shape:  # NumPy would broadcast them
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Inputs to operation {name} of type {name} must have the same size and shape.  "
+                f"Input 0: {_dims_text(gradients.shape)} != input 1: {_dims_text(second.shape)}",
+            )
+        return kernel(xp, gradients, second, **attrs)
+
     return register(
         OpDef(
             name=name,
-            kernel=kernel,
+            kernel=checked_kernel,
             infer=_grad_infer,
             grad=grad,
             inputs=("gradients", second_input),
@@ -924,26 +935,22 @@ def crelu(features, axis=-1, name=None) -> Tensor:
 
 # ---- SoftmaxCrossEntropyWithLogits ------------------------------------------------------------
 def _xent_kernel(xp, features, labels):
-    if features.ndim != 2 or labels.ndim != 2:
-        if features.ndim == 2 or labels.ndim == 2:
+    shape = features.shape
+    if labels.shape != shape:
+        try:
+            shape = np.broadcast_shapes(shape, labels.shape)
+        except ValueError:
             raise errors.InvalidArgumentError(
                 None,
                 None,
                 f"logits and labels must be broadcastable: logits_size={_dims_text(features.shape)} labels_size={_dims_text(labels.shape)}",
-            )
+            ) from None
+    if len(shape) != 2:
         raise errors.InvalidArgumentError(
             None,
             None,
             "logits and labels must be either 2-dimensional, or broadcasted to be 2-dimensional",
         )
-    try:
-        shape = np.broadcast_shapes(features.shape, labels.shape)
-    except ValueError:
-        raise errors.InvalidArgumentError(
-            None,
-            None,
-            f"logits and labels must be broadcastable: logits_size={_dims_text(features.shape)} labels_size={_dims_text(labels.shape)}",
-        ) from None
     low = _low_precision(features.dtype)
     logits = features.astype(np.float32) if low else features
     target = labels.astype(np.float32) if low else labels

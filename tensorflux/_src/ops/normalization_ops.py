@@ -39,16 +39,16 @@ def _dims_text(shape) -> str:
 
 
 def _channels_last(xp, x, data_format: str):
-    """A (rows, channels) view of x: NHWC reshapes, NCHW transposes first."""
-    if data_format == "NCHW":
+    """A (rows, channels) view of x: NHWC reshapes, NCHW (NCDHW) transposes first."""
+    if data_format in ("NCHW", "NCDHW"):
         x = xp.moveaxis(x, 1, -1)
     return x.reshape(-1, x.shape[-1])
 
 
 def _restore(xp, flat, shape, data_format: str):
-    if data_format == "NCHW":
-        n, c, h, w = shape
-        return xp.ascontiguousarray(xp.moveaxis(flat.reshape(n, h, w, c), -1, 1))
+    if data_format in ("NCHW", "NCDHW"):
+        n, c, *spatial = shape
+        return xp.ascontiguousarray(xp.moveaxis(flat.reshape(n, *spatial, c), -1, 1))
     return flat.reshape(shape)
 
 
@@ -138,23 +138,31 @@ def _fused_batch_norm_kernel(xp, x, scale, offset, mean, variance, epsilon=1e-4,
                              exponential_avg_factor=1.0, data_format="NHWC",
                              is_training=True):  # fmt: skip
     _check_u(scale, "bfloat16, float")
-    if x.ndim != 4:
-        raise _invalid(f"input must be 4-dimensional{_dims_text(x.shape)}")
-    channels = x.shape[1] if data_format == "NCHW" else x.shape[-1]
+    if x.ndim not in (4, 5):
+        raise _invalid(f"input must be 4 or 5-dimensional{_dims_text(x.shape)}")
+    named = (("scale", scale), ("offset", offset), ("estimated_mean", mean))
+    for what, value in (*named, ("estimated_variance", variance)):
+        if value.ndim != 1:
+            raise _invalid(f"{what} must be 1-dimensional{_dims_text(value.shape)}")
+    channels = x.shape[1] if data_format in ("NCHW", "NCDHW") else x.shape[-1]
     for what, value in (("scale", scale), ("offset", offset)):
-        if value.ndim != 1 or value.size != channels:
+        if value.size != channels:
             raise _invalid(
                 f"{what} must have the same number of elements as the channels of x, got "
                 f"{value.size} and {channels}"
             )
-    use_running = not is_training or exponential_avg_factor != 1.0
-    if use_running:
+    if not is_training or exponential_avg_factor != 1.0:
+        when = "When exponential_avg_factor != 1" if is_training else "When is_training=false"
         for what, value in (("mean", mean), ("variance", variance)):
-            if value.ndim != 1 or value.size != channels:
+            if value.size != channels:
                 raise _invalid(
-                    f"{what} must have the same number of elements as the channels of x, got "
-                    f"{value.size} and {channels}"
+                    f"{when}, {what} must have the same number of elements as the channels of "
+                    f"x, got {value.size} and {channels}"
                 )
+    if x.size == 0:  # as TF: NaN batch statistics, the reserve spaces left unset
+        nan = xp.full(channels, np.nan, scale.dtype)
+        unset = xp.zeros(channels, scale.dtype)
+        return x.copy(), nan, nan.copy(), unset, unset.copy(), xp.zeros((), scale.dtype)
     flat = _channels_last(xp, x, data_format).astype(np.float32, copy=False)
     if is_training:
         count = flat.shape[0]
@@ -174,17 +182,18 @@ def _fused_batch_norm_kernel(xp, x, scale, offset, mean, variance, epsilon=1e-4,
         y = _affine(xp, flat, inv * scale, offset - mean * inv * scale)
         outputs = (mean, variance, mean, variance)
     y = _restore(xp, y.astype(x.dtype, copy=False), x.shape, data_format)
-    return (y, *[o.astype(scale.dtype, copy=False) for o in outputs], xp.zeros(0, scale.dtype))
+    # TF's CPU kernel gives a scalar placeholder as reserve_space_3.
+    return (y, *[o.astype(scale.dtype, copy=False) for o in outputs], xp.zeros((), scale.dtype))
 
 
 def _fused_batch_norm_infer(x, scale, offset, mean, variance, **attrs):
     rank = x.shape.rank
-    if rank is not None and rank != 4:
+    if rank is not None and rank not in (4, 5):
         raise ValueError(f"Shape must be rank 4 but is rank {rank}")
     if rank is None:
         channels = None
     else:
-        channels = x.shape[1] if attrs.get("data_format") == "NCHW" else x.shape[3]
+        channels = x.shape[1] if attrs.get("data_format") in ("NCHW", "NCDHW") else x.shape[-1]
     if channels is None and scale.shape.rank == 1:
         channels = scale.shape[0]
     vector = TensorSpec([channels], scale.dtype)
@@ -194,7 +203,7 @@ def _fused_batch_norm_infer(x, scale, offset, mean, variance, **attrs):
         vector,
         vector,
         vector,
-        TensorSpec([0], scale.dtype),
+        TensorSpec([], scale.dtype),
     ]
 
 
@@ -245,11 +254,26 @@ def _fused_batch_norm_grad_kernel(xp, y_backprop, x, scale, reserve_space_1, res
                                   reserve_space_3, epsilon=1e-4, data_format="NHWC",
                                   is_training=True):  # fmt: skip
     _check_u(scale, "float")
-    if x.ndim != 4 or y_backprop.shape != x.shape:
+    for value in (y_backprop, x):
+        if value.ndim not in (4, 5):
+            raise _invalid(f"input must be 4 or 5-dimensional{_dims_text(value.shape)}")
+    named = (("scale", scale), ("saved mean", reserve_space_1))
+    for what, value in (*named, ("saved variance", reserve_space_2)):
+        if value.ndim != 1:
+            raise _invalid(f"{what} must be 1-dimensional{_dims_text(value.shape)}")
+    if y_backprop.shape != x.shape:
         raise _invalid(
-            f"x and y_backprop must be 4-dimensional and of the same shape: "
-            f"{_dims_text(x.shape)} vs {_dims_text(y_backprop.shape)}"
+            f"x and y_backprop must have same shape, but x has shape {_dims_text(x.shape)} and "
+            f"y_backprop has shape {_dims_text(y_backprop.shape)}"
         )
+    channels = x.shape[1] if data_format in ("NCHW", "NCDHW") else x.shape[-1]
+    named = (("scale", scale), ("reserve_space_1", reserve_space_1))
+    for what, value in (*named, ("reserve_space_2", reserve_space_2)):
+        if value.size != channels:
+            raise _invalid(
+                f"{what} must have the same number of elements as the channels of x, got "
+                f"{value.size} and {channels}"
+            )
     flat_x = _channels_last(xp, x, data_format).astype(np.float32, copy=False)
     flat_dy = _channels_last(xp, y_backprop, data_format).astype(np.float32, copy=False)
     mean = reserve_space_1
@@ -292,14 +316,14 @@ def _fused_batch_norm_grad_kernel(xp, y_backprop, x, scale, reserve_space_1, res
 
         _map_row_parts(xp, combine, rows)
     dx = _restore(xp, dx.astype(x.dtype, copy=False), x.shape, data_format)
-    empty = xp.zeros((), scale.dtype)
+    empty = xp.zeros(0, scale.dtype)
     return dx, dscale.astype(scale.dtype), doffset.astype(scale.dtype), empty, empty
 
 
 def _fused_batch_norm_grad_infer(y_backprop, x, scale, *rest, **attrs):
     vector = TensorSpec(scale.shape, scale.dtype)
-    scalar = TensorSpec([], scale.dtype)
-    return [TensorSpec(x.shape, y_backprop.dtype), vector, vector, scalar, scalar]
+    empty = TensorSpec([0], scale.dtype)
+    return [TensorSpec(x.shape, y_backprop.dtype), vector, vector, empty, empty]
 
 
 def _composite_batch_norm_grad(y_backprop, x, scale, mean, variance, epsilon, data_format,
@@ -436,10 +460,10 @@ def _lrn_kernel(xp, input, depth_radius=5, bias=1.0, alpha=1.0, beta=0.5):
 
 def _lrn_grad_kernel(xp, input_grads, input_image, output_image, depth_radius=5, bias=1.0,
                      alpha=1.0, beta=0.5):  # fmt: skip
-    if input_grads.ndim != 4 or input_image.shape != input_grads.shape:
-        raise _invalid(
-            "LRNGrad: input_grads, input_image and output_image must be 4-D of equal shape"
-        )
+    if input_grads.ndim != 4 or input_image.ndim != 4 or output_image.ndim != 4:
+        raise _invalid("inputs must be 4-dimensional")
+    if not input_grads.shape == input_image.shape == output_image.shape:
+        raise _invalid("input_grads, input_image, and out_image should have the same shape")
     x = input_image.astype(np.float64)
     dy = input_grads.astype(np.float64)
     radius = int(depth_radius)

@@ -944,6 +944,8 @@ def _flat_offsets(xp, pooling: _Pooling, which, include_batch_in_index: bool):
 def _with_argmax_kernel(xp, input, ksize, strides, padding, Targmax=dtypes.int64,
                         include_batch_in_index=False):  # fmt: skip
     pooling = _Pooling(xp, input.shape, ksize, strides, padding, "NHWC")
+    if input.size == 0:
+        raise _invalid("tensor_in must not be empty (2)")
     out = pooling.max(input)
     if pooling.empty:
         return out, xp.zeros(out.shape, Targmax.as_numpy_dtype)
@@ -973,10 +975,19 @@ def _check_argmax(argmax, size: int, what: str):
 
 def _grad_with_argmax_kernel(xp, input, grad, argmax, ksize, strides, padding,
                              include_batch_in_index=False):  # fmt: skip
-    if grad.shape != argmax.shape:
-        raise _invalid(
-            f"Expected grad shape to equal argmax shape: {list(grad.shape)} vs {list(argmax.shape)}"
-        )
+    if input.ndim != 4:
+        raise _invalid(f"tensor_in_shape must have 2 spatial dimensions. {input.ndim} 0")
+    outs, _ = _geometry(
+        input.shape[1:3], _spatial(ksize, "NHWC"), _spatial(strides, "NHWC"), padding
+    )
+    pooled = (input.shape[0], *outs, input.shape[3])
+    for what, value in (("grad", grad), ("argmax", argmax)):
+        if value.shape != pooled:
+            shape_text = ",".join(str(d) for d in value.shape)
+            raise _invalid(
+                f"Expected {what} shape to be [{','.join(str(d) for d in pooled)}], but got "
+                f"[{shape_text}]"
+            )
     positions = _batch_positions(xp, argmax, input.shape, include_batch_in_index)
     _check_argmax(positions, input.size, "MaxPoolGradWithArgmax")
     summed = xp.bincount(positions, weights=grad.reshape(-1), minlength=input.size)

@@ -62,7 +62,8 @@ def function(op_name: str):
         given = {p.target: kwargs[p.name] for p in signature.parameters if p.name in kwargs}
         tensors = _convert_inputs(signature, given)
         attrs = {key: _attr(value) for key, value in given.items() if key not in inputs}
-        for key, value in op_signature.argument_attrs(signature.inputs, tensors, {}).items():
+        known = _list_lengths(signature, given)
+        for key, value in op_signature.argument_attrs(signature.inputs, tensors, known).items():
             if key in kernel_takes:  # what TF infers, where our kernel takes it too
                 attrs.setdefault(key, value)
         result = _run(op, tensors, attrs, name)
@@ -75,6 +76,20 @@ def function(op_name: str):
     raw_op.__name__ = raw_op.__qualname__ = op_name
     raw_op.__doc__ = f"TF's `{op_name}` op: keyword arguments {', '.join(keys)}."
     return raw_op
+
+
+def _list_lengths(signature, given: dict) -> dict:
+    """The length of each list argument as given, by its count (or type list) attr: once
+    spread into one list of tensors, several list arguments can't be told apart."""
+    known: dict = {}
+    for arg in signature.inputs:
+        value = given[arg.name]
+        if arg.is_list and isinstance(value, (list, tuple)):
+            if arg.count_attr is not None:
+                known[arg.count_attr] = len(value)
+            else:
+                known[arg.type_attr] = [None] * len(value)
+    return known
 
 
 def _snake_case(name: str) -> str:

@@ -238,18 +238,20 @@ def _real_fft_kernel(rank: int, inverse: bool):
     def kernel(xp, input, fft_length, Treal=None, Tcomplex=None):
         _check_rank(input, rank)
         lengths = _kernel_fft_lengths(xp, fft_length, rank)
-        _check_input_covers(input, _needed_lengths(lengths, inverse))
         axes = tuple(range(-rank, 0))
         if inverse:
             out_dtype = _REAL_OF[dtypes.from_numpy(input.dtype)].as_numpy_dtype
             out_shape = input.shape[:-rank] + lengths
-            if input.size == 0 or 0 in lengths:
-                return xp.zeros(out_shape, out_dtype)
-            return xp.fft.irfftn(input, s=lengths, axes=axes).astype(out_dtype, copy=False)
-        out_dtype = _COMPLEX_OF[dtypes.from_numpy(input.dtype)].as_numpy_dtype
-        out_shape = input.shape[:-rank] + lengths[:-1] + (_half_length(lengths[-1]),)
+        else:
+            out_dtype = _COMPLEX_OF[dtypes.from_numpy(input.dtype)].as_numpy_dtype
+            out_shape = input.shape[:-rank] + lengths[:-1] + (_half_length(lengths[-1]),)
+        # TF checks that the input covers fft_length only when it has elements to read.
+        if input.size:
+            _check_input_covers(input, _needed_lengths(lengths, inverse))
         if input.size == 0 or 0 in lengths:
             return xp.zeros(out_shape, out_dtype)
+        if inverse:
+            return xp.fft.irfftn(input, s=lengths, axes=axes).astype(out_dtype, copy=False)
         return xp.fft.rfftn(input, s=lengths, axes=axes).astype(out_dtype, copy=False)
 
     return kernel

@@ -206,10 +206,13 @@ def depth_to_space(input, block_size, data_format="NHWC", name=None) -> Tensor:
 
 # ---- SpaceToBatchND ---------------------------------------------------------------------------
 def _block_values(block_shape, pairs, what: str):
-    block = np.asarray(block_shape).reshape(-1).astype(np.int64)
+    if np.ndim(block_shape) != 1:
+        raise _invalid(f"block_shape rank should be 1 instead of {np.ndim(block_shape)}")
+    block = np.asarray(block_shape).astype(np.int64)
     pairs = np.asarray(pairs).astype(np.int64)
     if pairs.shape != (block.size, 2):
-        raise _invalid(f"{what} should have shape [{block.size}, 2] instead of {list(pairs.shape)}")
+        shape = ",".join(str(d) for d in pairs.shape)
+        raise _invalid(f"{what} should have shape [{block.size}, 2] instead of [{shape}]")
     for i, b in enumerate(block):
         if b < 1:
             raise _invalid(

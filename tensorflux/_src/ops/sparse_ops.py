@@ -55,6 +55,20 @@ def _ints(array) -> list[int]:
     return [int(d) for d in np.ravel(array.tolist())]
 
 
+def _check_components(indices, values, shape, prefix: str = "sp") -> None:
+    """TF's first checks of a sparse operand's indices (a matrix), values and shape (vectors)."""
+    if indices.ndim != 2:
+        raise _invalid(
+            f"Input {prefix}_indices should be a matrix but received shape: "
+            f"{_dims_text(indices.shape)}"
+        )
+    if values.ndim != 1 or shape.ndim != 1:
+        raise _invalid(
+            f"Inputs {prefix}_values and {prefix}_shape should be vectors but received shapes: "
+            f"{_dims_text(values.shape)} and {_dims_text(shape.shape)}"
+        )
+
+
 def _linear(xp, indices, shape: list[int]):
     """Row-major linear positions of `indices` ([N, rank]) in a tensor of `shape`."""
     if not shape:
@@ -299,9 +313,19 @@ def from_dense(tensor, name=None) -> SparseTensor:
 # ---- SparseTensorDenseMatMul ------------------------------------------------------------------
 def _matmul_kernel(xp, a_indices, a_values, a_shape, b, adjoint_a=False, adjoint_b=False):
     if b.ndim != 2:
-        raise _invalid(f"Tensor 'b' is not a matrix: {_dims_text(b.shape)}")
-    if a_shape.shape != (2,):
-        raise _invalid(f"Tensor 'a_shape' is not a vector of length 2: {_dims_text(a_shape.shape)}")
+        raise _invalid("Tensor 'b' is not a matrix")
+    if a_shape.ndim != 1:
+        raise _invalid("Tensor 'a_shape' is not a vector")
+    if a_shape.shape[0] != 2:
+        raise _invalid("Tensor 'a_shape' must have 2 elements")
+    if a_values.ndim != 1:
+        raise _invalid("Tensor 'a_values' is not a vector")
+    if a_indices.ndim != 2:
+        raise _invalid("Tensor 'a_indices' is not a matrix")
+    if a_indices.shape[0] != a_values.shape[0]:
+        raise _invalid("Number of rows of a_indices does not match number of entries in a_values")
+    if a_indices.shape[1] != 2:
+        raise _invalid("Number of columns of a_indices does not match number of entries in a_shape")
     shape = _ints(a_shape)
     rows, inner = (shape[1], shape[0]) if adjoint_a else shape
     b_matrix = b.T if adjoint_b else b
@@ -428,12 +452,53 @@ def _union(xp, a_indices, b_indices, shape):
     return merged, inverse[: a_positions.shape[0]], inverse[a_positions.shape[0] :]
 
 
-def _sparse_add_kernel(xp, a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh):
-    if a_indices.shape[1] != b_indices.shape[1]:
+def _check_sparse_add(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh):
+    """The argument shapes TF's SparseAdd kernel checks, in its order."""
+    if a_indices.ndim != 2 or b_indices.ndim != 2:
         raise _invalid(
-            f"Input indices must have the same dimension, got {a_indices.shape[1]} and "
-            f"{b_indices.shape[1]}"
+            "Input indices should be matrices but received shapes: "
+            f"{_dims_text(a_indices.shape)} and {_dims_text(b_indices.shape)}"
         )
+    rank = a_indices.shape[1]
+    if b_indices.shape[1] != rank:
+        raise _invalid(
+            f"Input indices must have the same dimension, got {rank} and {b_indices.shape[1]}"
+        )
+    if a_values.ndim != 1 or b_values.ndim != 1:
+        raise _invalid(
+            "Input values should be vectors but received shapes: "
+            f"{_dims_text(a_values.shape)} and {_dims_text(b_values.shape)}"
+        )
+    if a_values.shape[0] != a_indices.shape[0] or b_values.shape[0] != b_indices.shape[0]:
+        raise _invalid(
+            f"Expected {a_indices.shape[0]} and {b_indices.shape[0]} non-empty input values, "
+            f"got {a_values.shape[0]} and {b_values.shape[0]}"
+        )
+    if a_shape.ndim != 1 or b_shape.ndim != 1:
+        raise _invalid(
+            "Input shapes should be a vector but received shapes "
+            f"{_dims_text(a_shape.shape)} and {_dims_text(b_shape.shape)}"
+        )
+    if a_shape.shape[0] != rank:
+        raise _invalid(
+            "Second dimension of a_indices and length of a_shape must match, got "
+            f"{rank} and {a_shape.shape[0]}"
+        )
+    if rank == 0:
+        raise _invalid("Tesors must not be empty")
+    if a_shape.shape != b_shape.shape:
+        raise _invalid(
+            "Operands do not have the same ranks; got shapes: "
+            f"{' '.join(map(str, _ints(a_shape)))} and {' '.join(map(str, _ints(b_shape)))}"
+        )
+    if thresh.ndim:
+        raise _invalid(
+            f"The magnitude threshold must be a scalar: got shape {_dims_text(thresh.shape)}"
+        )
+
+
+def _sparse_add_kernel(xp, a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh):
+    _check_sparse_add(a_indices, a_values, a_shape, b_indices, b_values, b_shape, thresh)
     shape = _same_shapes(a_shape, b_shape)
     merged, a_slots, b_slots = _union(xp, a_indices, b_indices, shape)
     sums = xp.zeros(merged.shape[0], dtype=a_values.dtype)
@@ -496,6 +561,13 @@ SPARSE_ADD = register(
 
 
 def _dense_add_kernel(xp, a_indices, a_values, a_shape, b):
+    _check_components(a_indices, a_values, a_shape, "a")
+    for have, want in (
+        (a_values.shape[0], a_indices.shape[0]),
+        (a_shape.shape[0], a_indices.shape[1]),
+    ):
+        if have != want:
+            raise _invalid(f"Dimensions {want} and {have} are not compatible")
     shape = _ints(a_shape)
     if len(shape) != b.ndim:
         raise _invalid(
@@ -559,6 +631,12 @@ def add(a, b, threshold=0):
 # ---- SparseDenseCwiseMul / SparseDenseCwiseDiv ------------------------------------------------
 def _cwise_kernel(divide: bool):
     def kernel(xp, sp_indices, sp_values, sp_shape, dense):
+        _check_components(sp_indices, sp_values, sp_shape)
+        if sp_values.shape[0] != sp_indices.shape[0]:
+            raise _invalid(
+                "The first dimension of values and indices should match. "
+                f"({sp_values.shape[0]} vs. {sp_indices.shape[0]})"
+            )
         shape = _ints(sp_shape)
         if dense.ndim > len(shape) or any(
             d not in (1, s) for d, s in zip(dense.shape[::-1], shape[::-1])
@@ -652,7 +730,24 @@ def cwise_with_dense(op: OpDef, sp: SparseTensor, other) -> SparseTensor:
 
 
 # ---- SparseReorder ----------------------------------------------------------------------------
+def _check_sparse_tensor(indices, values, shape) -> None:
+    """The checks of TF's SparseTensor::Create on its three parts."""
+    for what, value, rank in (("indices", indices, 2), ("values", values, 1), ("shape", shape, 1)):
+        if value.ndim != rank:
+            raise _invalid(f"Sparse {what} must be rank {rank} but is rank {value.ndim}")
+    if indices.shape[0] != values.shape[0]:
+        raise _invalid(
+            f"Number of elements in indices ({indices.shape[0]}) and values "
+            f"({values.shape[0]}) do not match"
+        )
+    if indices.shape[1] != shape.shape[0]:
+        raise _invalid(
+            f"Index rank ({indices.shape[1]}) and shape rank ({shape.shape[0]}) do not match"
+        )
+
+
 def _reorder_kernel(xp, input_indices, input_values, input_shape):
+    _check_sparse_tensor(input_indices, input_values, input_shape)
     order = xp.argsort(_linear(xp, input_indices, _ints(input_shape)), kind="stable")
     return input_indices[order], input_values[order]
 
@@ -697,6 +792,16 @@ def reorder(sp_input, name=None) -> SparseTensor:
 
 # ---- SparseReshape ----------------------------------------------------------------------------
 def _reshape_kernel(xp, input_indices, input_shape, new_shape):
+    if input_indices.ndim != 2:
+        raise _invalid("Input must be a matrix.")
+    if input_shape.ndim != 1:
+        raise _invalid("Input shape must be a vector.")
+    if input_indices.shape[1] != input_shape.shape[0]:
+        raise _invalid("Input tensor rank must match input shape length.")
+    if new_shape.ndim != 1:
+        raise _invalid(
+            f"Target shape should be a vector but received shape {_dims_text(new_shape.shape)}"
+        )
     old = _ints(input_shape)
     new = _ints(new_shape)
     total = math.prod(old)
@@ -764,12 +869,18 @@ def reshape(sp_input, shape, name=None) -> SparseTensor:
 
 # ---- SparseSlice ------------------------------------------------------------------------------
 def _slice_kernel(xp, indices, values, shape, start, size):
+    _check_sparse_tensor(indices, values, shape)
+    for what, value in (("start", start), ("size", size)):
+        if value.ndim != 1:
+            raise _invalid(
+                f"Input {what} should be a vector but received shape {_dims_text(value.shape)}"
+            )
     dims, begin, extent = _ints(shape), _ints(start), _ints(size)
-    if not len(dims) == len(begin) == len(extent):
-        raise _invalid(
-            f"Expected start and size to have {len(dims)} elements, got {len(begin)} and "
-            f"{len(extent)}"
-        )
+    for what, value in (("start", begin), ("size", extent)):
+        if len(value) != len(dims):
+            raise _invalid(
+                f"Expected {what} to be a vector of length {len(dims)} but got length {len(value)}"
+            )
     begin_array = xp.asarray(np.asarray(begin, np.int64))
     end_array = xp.asarray(np.asarray([b + e for b, e in zip(begin, extent)], np.int64))
     keep = ((indices >= begin_array) & (indices < end_array)).all(axis=1)
@@ -841,6 +952,23 @@ def slice(sp_input, start, size, name=None) -> SparseTensor:  # noqa: A001 (TF's
 # ---- SparseConcat -----------------------------------------------------------------------------
 def _concat_kernel(xp, *arrays, concat_dim=0, N=1):
     indices, values, shapes = arrays[:N], arrays[N : 2 * N], arrays[2 * N :]
+    for what, parts, kind in (
+        ("indices", indices, "a matrix"),
+        ("values", values, "a vector"),
+        ("shapes", shapes, "a vector"),
+    ):
+        for position, part in enumerate(parts):
+            if part.ndim != (2 if kind == "a matrix" else 1):
+                raise _invalid(
+                    f"Input {what} should be {kind} but received shape "
+                    f"{_dims_text(part.shape)} at position {position}"
+                )
+    for part_indices, part_values in zip(indices, values):
+        if part_indices.shape[0] != part_values.shape[0]:
+            raise _invalid(
+                "indices and values rows (indexing dimension) must match. (indices = "
+                f"{part_indices.shape[0]}, values = {part_values.shape[0]})"
+            )
     dims = [_ints(s) for s in shapes]
     rank = len(dims[0])
     if not -rank <= concat_dim < rank:
@@ -913,6 +1041,20 @@ def concat(axis, sp_inputs, expand_nonconcat_dims=False, name=None) -> SparseTen
 
 # ---- SparseSplit ------------------------------------------------------------------------------
 def _split_kernel(xp, split_dim, indices, values, shape, num_split=1):
+    if split_dim.ndim:
+        raise _invalid(
+            f"Input axis should be a scalar but received shape {_dims_text(split_dim.shape)}"
+        )
+    for what, value, kind in (
+        ("indices", indices, "a matrix"),
+        ("values", values, "a vector"),
+        ("shape", shape, "a vector"),
+    ):
+        if value.ndim != (2 if kind == "a matrix" else 1):
+            raise _invalid(
+                f"Input {what} should be {kind} but received shape {_dims_text(value.shape)}"
+            )
+    _check_sparse_tensor(indices, values, shape)
     dims = _ints(shape)
     axis = int(split_dim)
     if not -len(dims) <= axis < len(dims):
@@ -986,12 +1128,28 @@ def split(sp_input=None, num_split=None, axis=None, name=None) -> list[SparseTen
 
 # ---- SparseFillEmptyRows ----------------------------------------------------------------------
 def _fill_kernel(xp, indices, values, dense_shape, default_value):
-    if dense_shape.ndim != 1 or not dense_shape.shape[0]:
+    for what, value, rank in (
+        ("dense_shape", dense_shape, 1),
+        ("indices", indices, 2),
+        ("values", values, 1),
+    ):
+        if value.ndim != rank:
+            kind = "a matrix" if rank == 2 else "a vector"
+            raise _invalid(f"{what} must be {kind}, saw: {_dims_text(value.shape)}")
+    if values.shape[0] != indices.shape[0]:
         raise _invalid(
-            f"dense_shape must be a non-empty vector, got {_dims_text(dense_shape.shape)}"
+            f"The length of `values` ({values.shape[0]}) must match the first dimension of "
+            f"`indices` ({indices.shape[0]})."
+        )
+    if dense_shape.shape[0] != indices.shape[1]:
+        raise _invalid(
+            f"The length of `dense_shape` ({dense_shape.shape[0]}) must match the second "
+            f"dimension of `indices` ({indices.shape[1]})."
         )
     if default_value.ndim:
-        raise _invalid(f"default_value must be a scalar, got {_dims_text(default_value.shape)}")
+        raise _invalid(f"default_value must be a scalar, saw: {_dims_text(default_value.shape)}")
+    if not dense_shape.shape[0]:
+        raise _invalid("Dense shape cannot be empty.")
     rows_count = int(dense_shape[0])
     rows = indices[:, 0]
     bad = (rows < 0) | (rows >= rows_count)
@@ -1057,8 +1215,32 @@ def fill_empty_rows(sp_input, default_value, name=None):
 
 
 # ---- SparseReduceSum, SparseReduceMax (dense and sparse outputs) -----------------------------
-def _reduce_plan(xp, indices, input_shape, reduction_axes, keep_dims):
+def _check_reduce_inputs(indices, values, input_shape, reduction_axes) -> None:
+    if indices.ndim < 2:
+        raise _invalid(f"indices must be a matrix, but got: {_dims_text(indices.shape)}")
+    if values.ndim != 1:
+        raise _invalid(f"vals must be a vec, but got: {_dims_text(values.shape)}")
+    if indices.shape[0] != values.shape[0]:
+        raise _invalid(
+            "indices and values rows (indexing dimension) must match. "
+            f"(indices = {indices.shape[0]}, values = {values.shape[0]})"
+        )
+    if input_shape.ndim != 1:
+        raise _invalid(
+            f"Expected input_shape to be a vector; got shape: {_dims_text(input_shape.shape)}"
+        )
+    if reduction_axes.ndim > 1:
+        raise _invalid(
+            "Expected reduction_axes to be a scalar or a vector; got shape: "
+            f"{_dims_text(reduction_axes.shape)}"
+        )
+    if indices.ndim != 2 or indices.shape[1] != input_shape.shape[0]:
+        raise _invalid("Order length must be SparseTensor rank.")
+
+
+def _reduce_plan(xp, indices, values, input_shape, reduction_axes, keep_dims):
     """Group ids of the entries (by their kept coordinates) and the output's shape."""
+    _check_reduce_inputs(indices, values, input_shape, reduction_axes)
     shape = _ints(input_shape)
     rank = len(shape)
     axes = set()
@@ -1089,7 +1271,7 @@ def _reduce_values(xp, values, groups, count: int, maximum: bool):
 def _reduce_dense_kernel(maximum: bool):
     def kernel(xp, input_indices, input_values, input_shape, reduction_axes, keep_dims=False):
         groups, kept_shape, out_shape, _, _ = _reduce_plan(
-            xp, input_indices, input_shape, reduction_axes, keep_dims
+            xp, input_indices, input_values, input_shape, reduction_axes, keep_dims
         )
         out, _ = _reduce_values(xp, input_values, groups, math.prod(kept_shape), maximum)
         return out.reshape(out_shape)
@@ -1100,7 +1282,7 @@ def _reduce_dense_kernel(maximum: bool):
 def _reduce_sparse_kernel(maximum: bool):
     def kernel(xp, input_indices, input_values, input_shape, reduction_axes, keep_dims=False):
         groups, kept_shape, out_shape, kept, rank = _reduce_plan(
-            xp, input_indices, input_shape, reduction_axes, keep_dims
+            xp, input_indices, input_values, input_shape, reduction_axes, keep_dims
         )
         distinct, inverse = xp.unique(groups, return_inverse=True)
         out, _ = _reduce_values(xp, input_values, inverse.reshape(-1), distinct.shape[0], maximum)
@@ -1255,9 +1437,12 @@ def reduce_max(sp_input, axis=None, keepdims=None, output_is_sparse=False, name=
 
 # ---- SparseSoftmax ----------------------------------------------------------------------------
 def _softmax_kernel(xp, sp_indices, sp_values, sp_shape):
+    _check_components(sp_indices, sp_values, sp_shape)
     shape = _ints(sp_shape)
     if len(shape) < 2:
-        raise _invalid(f"sp_shape should be at least rank 2, got rank {len(shape)}")
+        raise _invalid(
+            f"Input should have rank >= 2, but received shape: {' '.join(map(str, shape))}"
+        )
     groups = _linear(xp, sp_indices[:, :-1], shape[:-1])
     distinct, inverse = xp.unique(groups, return_inverse=True)
     inverse = inverse.reshape(-1)
@@ -1312,6 +1497,13 @@ def softmax(sp_input, name=None) -> SparseTensor:
 # ---- SparseSparseMaximum / SparseSparseMinimum ------------------------------------------------
 def _extremum_kernel(ufunc: str):
     def kernel(xp, a_indices, a_values, a_shape, b_indices, b_values, b_shape):
+        _check_sparse_tensor(a_indices, a_values, a_shape)
+        _check_sparse_tensor(b_indices, b_values, b_shape)
+        if a_shape.shape != b_shape.shape:
+            raise _invalid(
+                "Operands do not have the same ranks; got shapes: "
+                f"{' '.join(map(str, _ints(a_shape)))} and {' '.join(map(str, _ints(b_shape)))}"
+            )
         if a_indices.shape[1] != b_indices.shape[1]:
             raise _invalid(
                 f"Input indices must have the same dimension, got {a_indices.shape[1]} and "
@@ -2160,6 +2352,13 @@ def _segment_divisors(xp, segment_ids, count: int, mode: str, dtype):
 
 def _segment_grad_v2_kernel(mode: str):
     def kernel(xp, grad, indices, segment_ids, dense_output_dim0, **type_attrs):
+        for what, value in (("indices", indices), ("segment_ids", segment_ids)):
+            if value.ndim != 1:
+                raise _invalid(f"{what} should be a vector.")
+        if segment_ids.shape[0] != indices.shape[0]:
+            raise _invalid("segment_ids and indices should have same size.")
+        if dense_output_dim0.ndim:
+            raise _invalid("dense_output_dim0 should be a scalar.")
         rows = int(dense_output_dim0)
         bad = (indices < 0) | (indices >= rows)
         if bad.any():
