@@ -22,6 +22,7 @@ from tensorflux import nn as nn
 from tensorflux import ragged as ragged
 from tensorflux import random as random
 from tensorflux import raw_ops as raw_ops
+from tensorflux import sets as sets
 from tensorflux import signal as signal
 from tensorflux import sparse as sparse
 from tensorflux import strings as strings
@@ -127,6 +128,8 @@ from tensorflux._src.ops.control_flow_ops import no_op as no_op
 from tensorflux._src.ops.control_flow_ops import switch_case as switch_case
 from tensorflux._src.ops.control_flow_ops import tuple_v2 as tuple
 from tensorflux._src.ops.control_flow_ops import while_loop as while_loop
+from tensorflux._src.ops.data_flow_ops import dynamic_partition as dynamic_partition
+from tensorflux._src.ops.data_flow_ops import dynamic_stitch as dynamic_stitch
 from tensorflux._src.ops.debugging_ops import Assert as Assert
 from tensorflux._src.ops.debugging_ops import assert_equal as assert_equal
 from tensorflux._src.ops.debugging_ops import assert_greater as assert_greater
@@ -137,6 +140,10 @@ from tensorflux._src.ops.functional_ops import foldr as foldr
 from tensorflux._src.ops.functional_ops import map_fn as map_fn
 from tensorflux._src.ops.functional_ops import scan as scan
 from tensorflux._src.ops.functional_ops import vectorized_map as vectorized_map
+from tensorflux._src.ops.histogram_ops import histogram_fixed_width as histogram_fixed_width
+from tensorflux._src.ops.histogram_ops import (
+    histogram_fixed_width_bins as histogram_fixed_width_bins,
+)
 from tensorflux._src.ops.indexing_ops import argsort as argsort
 from tensorflux._src.ops.indexing_ops import boolean_mask as boolean_mask
 from tensorflux._src.ops.indexing_ops import gather as gather

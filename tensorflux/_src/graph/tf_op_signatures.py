@@ -277,6 +277,18 @@ SIGNATURES = {
         "T minlength maxlength binary_output output_type",
         "values weights binary_output minlength= maxlength=",
     ),
+    "DenseToDenseSetOperation": (
+        "set1:T set2:T",
+        "result_indices:int64 result_values:T result_shape:int64",
+        "set_operation validate_indices T",
+        "set1 set2 set_operation validate_indices=",
+    ),
+    "DenseToSparseSetOperation": (
+        "set1:T set2_indices:int64 set2_values:T set2_shape:int64",
+        "result_indices:int64 result_values:T result_shape:int64",
+        "set_operation validate_indices T",
+        "set1 set2_indices set2_values set2_shape set_operation validate_indices=",
+    ),
     "DepthToSpace": (
         "input:T",
         "output:T",
@@ -317,6 +329,13 @@ SIGNATURES = {
         "T",
         "images boxes colors",
     ),
+    "DynamicPartition": (
+        "data:T partitions:int32",
+        "outputs:num_partitions*T",
+        "num_partitions T",
+        "data partitions num_partitions",
+    ),
+    "DynamicStitch": ("indices:N*int32 data:N*T", "merged:T", "N T", "indices data"),
     "EagerPyFunc": (
         "input:[Tin]",
         "output:[Tout]",
@@ -401,6 +420,12 @@ SIGNATURES = {
     "Greater": ("x:T y:T", "z:bool", "T", "x y"),
     "GreaterEqual": ("x:T y:T", "z:bool", "T", "x y"),
     "HSVToRGB": ("images:T", "output:T", "T", "images"),
+    "HistogramFixedWidth": (
+        "values:T value_range:T nbins:int32",
+        "out:dtype",
+        "T dtype",
+        "values value_range nbins dtype=",
+    ),
     "IFFT": ("input:Tcomplex", "output:Tcomplex", "Tcomplex", "input"),
     "IFFT2D": ("input:Tcomplex", "output:Tcomplex", "Tcomplex", "input"),
     "IFFT3D": ("input:Tcomplex", "output:Tcomplex", "Tcomplex", "input"),
@@ -707,6 +732,7 @@ SIGNATURES = {
         "T Tpaddings",
         "input paddings constant_values",
     ),
+    "ParallelDynamicStitch": ("indices:N*int32 data:N*T", "merged:T", "N T", "indices data"),
     "ParseExampleV2": (
         "serialized:string names:string sparse_keys:string dense_keys:string ragged_keys:string dense_defaults:[Tdense]",
         "sparse_indices:num_sparse*int64 sparse_values:[sparse_types] sparse_shapes:num_sparse*int64 dense_values:[Tdense] ragged_values:[ragged_value_types] ragged_row_splits:[ragged_split_types]",
@@ -975,6 +1001,12 @@ SIGNATURES = {
         "sparse_indices sparse_values sparse_shape out_type=",
     ),
     "SerializeTensor": ("tensor:T", "serialized:string", "T", "tensor"),
+    "SetSize": (
+        "set_indices:int64 set_values:T set_shape:int64",
+        "size:int32",
+        "validate_indices T",
+        "set_indices set_values set_shape validate_indices=",
+    ),
     "Shape": ("input:T", "output:out_type", "T out_type", "input out_type="),
     "ShapeN": ("input:N*T", "output:N*out_type", "N T out_type", "input out_type="),
     "Sigmoid": ("x:T", "y:T", "T", "x"),
@@ -1208,6 +1240,12 @@ SIGNATURES = {
         "dense:T",
         "validate_indices T Tindices",
         "sparse_indices output_shape sparse_values default_value validate_indices=",
+    ),
+    "SparseToSparseSetOperation": (
+        "set1_indices:int64 set1_values:T set1_shape:int64 set2_indices:int64 set2_values:T set2_shape:int64",
+        "result_indices:int64 result_values:T result_shape:int64",
+        "set_operation validate_indices T",
+        "set1_indices set1_values set1_shape set2_indices set2_values set2_shape set_operation validate_indices=",
     ),
     "Split": (
         "split_dim:int32 value:T",
