@@ -24,6 +24,7 @@ from tensorflux._src.data import (
     options_op,
     prefetch_op,
     repeat_op,
+    runtime,
     shard_op,
     shuffle_op,
     skip_op,
@@ -86,7 +87,9 @@ def at(dataset, index):
         raise errors.OutOfRangeError(
             None, None, f"Index out of range [0, {count}):{index} [Op:GetElementAtIndex]"
         )
-    ctx, flat = dataset.skip(index)._flat_iterator()
+    ctx = runtime.IteratorContext(dataset.options())
+    ctx.random_access = True
+    flat = dataset.skip(index)._make_iterator(ctx)
     try:
         components = next(flat)
     finally:

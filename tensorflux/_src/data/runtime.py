@@ -170,6 +170,8 @@ class IteratorContext:
         self.ram_budget = autotune.ram_budget or default_ram_budget()
         deterministic = options.deterministic
         self.deterministic = True if deterministic is None else deterministic
+        # A lookup (tf.data.experimental.at), not a pass: it uses up no shuffle seeds.
+        self.random_access = False
         _LIVE.add(self)
 
     def stage(self, name: str, depth: int) -> StageStats:
