@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tensorflux._src.core import context, dtypes
+from tensorflux._src.core import context, dtypes, errors
 from tensorflux._src.core.convert import convert_to_tensor, scalar_like
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
@@ -188,3 +188,23 @@ def _like(value, other: Tensor, strict: bool) -> Tensor:
     if strict:
         return convert_to_tensor(value, dtype=other.dtype)
     return convert_to_tensor(value, dtype_hint=other.dtype)
+
+
+def exact_when_constant(kernel, rule):
+    """A shape rule for an op whose output sizes depend on its input values: the kernel's
+    real shapes when every input is a known constant, else `rule`'s partial shapes."""
+
+    def infer(*specs, **attrs):
+        inferred = rule(*specs, **attrs)
+        values = [static_value(spec) for spec in specs]
+        if any(value is None for value in values):
+            return inferred
+        try:
+            result = kernel(np, *[np.asarray(value) for value in values], **attrs)
+        except errors.OpError:
+            return inferred  # the kernel reports it when the op runs
+        if not isinstance(inferred, list):
+            return TensorSpec(np.shape(result), inferred.dtype)
+        return [TensorSpec(np.shape(out), spec.dtype) for out, spec in zip(result, inferred)]
+
+    return infer

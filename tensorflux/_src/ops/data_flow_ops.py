@@ -18,7 +18,7 @@ from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.ops import _rules as rules
-from tensorflux._src.ops import array_ops, indexing_ops, math_ops, reduction_ops, sparse_ops
+from tensorflux._src.ops import array_ops, indexing_ops, math_ops, reduction_ops
 
 _INT32 = dtypes.int32
 
@@ -108,7 +108,7 @@ DYNAMIC_PARTITION = register(
     OpDef(
         name="DynamicPartition",
         kernel=_partition_kernel,
-        infer=sparse_ops._exact_when_constant(_partition_kernel, _partition_infer),
+        infer=rules.exact_when_constant(_partition_kernel, _partition_infer),
         grad=_partition_grad,
         inputs=("data", "partitions"),
         outputs=("outputs*",),

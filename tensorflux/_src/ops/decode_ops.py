@@ -70,26 +70,6 @@ def _check_bool(value, argument: str) -> bool:
     return value
 
 
-def _exact_when_constant(kernel, fallback):
-    """A shape rule that runs `kernel` on inputs whose values are known while tracing (exact
-    shapes, as the folded value would give), else answers with `fallback`."""
-
-    def infer(*specs, **attrs):
-        values = [rules.static_value(spec) for spec in specs]
-        if any(value is None for value in values):
-            return fallback(*specs, **attrs)
-        try:
-            result = kernel(np, *[np.asarray(value) for value in values], **attrs)
-        except errors.OpError:
-            return fallback(*specs, **attrs)  # the kernel reports it when the op runs
-        inferred = fallback(*specs, **attrs)
-        if isinstance(inferred, list):
-            return [TensorSpec(np.shape(out), spec.dtype) for out, spec in zip(result, inferred)]
-        return TensorSpec(np.shape(result), inferred.dtype)
-
-    return infer
-
-
 # ---- DecodeRaw / DecodePaddedRaw --------------------------------------------------------------
 _RAW_TYPES = (
     dtypes.float16, dtypes.float32, dtypes.float64, dtypes.int32, dtypes.uint16, dtypes.uint8,
@@ -146,7 +126,7 @@ DECODE_RAW = register(
         name="DecodeRaw",
         type_attr="",
         kernel=_decode_raw_kernel,
-        infer=_exact_when_constant(_decode_raw_kernel, _decode_raw_rule),
+        infer=rules.exact_when_constant(_decode_raw_kernel, _decode_raw_rule),
         inputs=("bytes",),
         outputs=("output",),
         attrs=("out_type", "little_endian"),
@@ -187,7 +167,7 @@ DECODE_PADDED_RAW = register(
         name="DecodePaddedRaw",
         type_attr="",
         kernel=_decode_padded_raw_kernel,
-        infer=_exact_when_constant(_decode_padded_raw_kernel, _decode_padded_raw_rule),
+        infer=rules.exact_when_constant(_decode_padded_raw_kernel, _decode_padded_raw_rule),
         inputs=("input_bytes", "fixed_length"),
         outputs=("output",),
         attrs=("out_type", "little_endian"),
@@ -704,7 +684,7 @@ PARSE_TENSOR = register(
         name="ParseTensor",
         type_attr="",
         kernel=_parse_tensor_kernel,
-        infer=_exact_when_constant(
+        infer=rules.exact_when_constant(
             _parse_tensor_kernel, lambda serialized, out_type: TensorSpec(None, out_type)
         ),
         inputs=("serialized",),
@@ -771,7 +751,7 @@ def serialize_sparse(sp_input, out_type=dtypes.string, name=None) -> Tensor:
     >>> tf.io.serialize_sparse(sp).shape
     TensorShape([3])
     """
-    sp_input = sparse_ops._sparse(sp_input)
+    sp_input = sparse_ops.as_sparse(sp_input)
     out_type = _check_out_type("SerializeSparse", out_type)
     inputs = (sp_input.indices, sp_input.values, sp_input.dense_shape)
     return apply(SERIALIZE_SPARSE, inputs, {"T": sp_input.dtype, "out_type": out_type}, name)
@@ -783,7 +763,7 @@ def _serialize_many_sparse_kernel(xp, sparse_indices, sparse_values, sparse_shap
     shape = _host(xp, sparse_shape)
     if shape.size < 2:
         raise _invalid(f"Rank of input SparseTensor should be > 1, but saw rank: {shape.size}")
-    sparse_ops._check_indices(np, indices, [int(d) for d in shape], ordered=True)
+    sparse_ops.check_indices(np, indices, [int(d) for d in shape], ordered=True)
     batch = int(shape[0])
     bounds = np.searchsorted(indices[:, 0], np.arange(batch + 1))
     inner_shape = tensor_proto.serialized(shape[1:], _INT64, True)
@@ -804,7 +784,7 @@ SERIALIZE_MANY_SPARSE = register(
     OpDef(
         name="SerializeManySparse",
         kernel=_serialize_many_sparse_kernel,
-        infer=_exact_when_constant(_serialize_many_sparse_kernel, _serialize_many_sparse_rule),
+        infer=rules.exact_when_constant(_serialize_many_sparse_kernel, _serialize_many_sparse_rule),
         inputs=("sparse_indices", "sparse_values", "sparse_shape"),
         outputs=("serialized_sparse",),
         attrs=("T", "out_type"),
@@ -820,7 +800,7 @@ def serialize_many_sparse(sp_input, out_type=dtypes.string, name=None) -> Tensor
     >>> tf.io.serialize_many_sparse(sp).shape
     TensorShape([3, 3])
     """
-    sp_input = sparse_ops._sparse(sp_input)
+    sp_input = sparse_ops.as_sparse(sp_input)
     out_type = _check_out_type("SerializeManySparse", out_type)
     inputs = (sp_input.indices, sp_input.values, sp_input.dense_shape)
     return apply(SERIALIZE_MANY_SPARSE, inputs, {"T": sp_input.dtype, "out_type": out_type}, name)

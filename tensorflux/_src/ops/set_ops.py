@@ -17,6 +17,7 @@ from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
 from tensorflux._src.core.registry import OpDef, register
 from tensorflux._src.core.spec import TensorSpec
+from tensorflux._src.ops import _rules as rules
 from tensorflux._src.ops import sparse_ops
 from tensorflux._src.ops.sparse_tensor import SparseTensor
 
@@ -93,7 +94,7 @@ def _sparse_dims(xp, indices, values, shape, validate_indices: bool) -> list[int
     if indices.shape[1] != len(dims):
         raise _invalid("Order length must be SparseTensor rank.")
     if validate_indices:
-        sparse_ops._check_indices(xp, indices, dims, ordered=True)
+        sparse_ops.check_indices(xp, indices, dims, ordered=True)
     elif indices.shape[0]:
         _check_unvalidated(xp, indices, dims)
     return dims
@@ -220,7 +221,7 @@ SET_SIZE = register(
     OpDef(
         name="SetSize",
         kernel=_set_size_kernel,
-        infer=sparse_ops._exact_when_constant(
+        infer=rules.exact_when_constant(
             _set_size_kernel, lambda *specs, **attrs: TensorSpec(None, dtypes.int32)
         ),
         inputs=("set_indices", "set_values", "set_shape"),
@@ -262,7 +263,7 @@ DENSE_TO_DENSE_SET_OPERATION = register(
     OpDef(
         name="DenseToDenseSetOperation",
         kernel=_dense_to_dense_kernel,
-        infer=sparse_ops._exact_when_constant(_dense_to_dense_kernel, _dense_to_dense_infer),
+        infer=rules.exact_when_constant(_dense_to_dense_kernel, _dense_to_dense_infer),
         inputs=("set1", "set2"),
         outputs=("result_indices", "result_values", "result_shape"),
         attrs=("set_operation", "validate_indices"),
@@ -300,7 +301,7 @@ DENSE_TO_SPARSE_SET_OPERATION = register(
     OpDef(
         name="DenseToSparseSetOperation",
         kernel=_dense_to_sparse_kernel,
-        infer=sparse_ops._exact_when_constant(_dense_to_sparse_kernel, _dense_to_sparse_infer),
+        infer=rules.exact_when_constant(_dense_to_sparse_kernel, _dense_to_sparse_infer),
         inputs=("set1", "set2_indices", "set2_values", "set2_shape"),
         outputs=("result_indices", "result_values", "result_shape"),
         attrs=("set_operation", "validate_indices"),
@@ -365,7 +366,7 @@ SPARSE_TO_SPARSE_SET_OPERATION = register(
     OpDef(
         name="SparseToSparseSetOperation",
         kernel=_sparse_to_sparse_kernel,
-        infer=sparse_ops._exact_when_constant(_sparse_to_sparse_kernel, _sparse_to_sparse_infer),
+        infer=rules.exact_when_constant(_sparse_to_sparse_kernel, _sparse_to_sparse_infer),
         inputs=(
             "set1_indices",
             "set1_values",

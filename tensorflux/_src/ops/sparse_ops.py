@@ -106,7 +106,7 @@ def _gather_or_zero(xp, values, positions):
     return xp.where(found, picked, xp.zeros((), values.dtype)).astype(values.dtype)
 
 
-def _sparse(value, what: str = "Input") -> SparseTensor:
+def as_sparse(value, what: str = "Input") -> SparseTensor:
     if not isinstance(value, SparseTensor):
         raise TypeError(f"{what} must be a SparseTensor.")
     return value
@@ -175,28 +175,8 @@ def _wrap(indices, values, dense_shape) -> SparseTensor:
     return SparseTensor._from_parts(indices, values, dense_shape)
 
 
-def _exact_when_constant(kernel, rule):
-    """A shape rule for an op whose output sizes depend on its input values: the kernel's
-    real shapes when every input is a known constant, else `rule`'s partial shapes."""
-
-    def infer(*specs, **attrs):
-        inferred = rule(*specs, **attrs)
-        values = [rules.static_value(spec) for spec in specs]
-        if any(value is None for value in values):
-            return inferred
-        try:
-            result = kernel(np, *[np.asarray(value) for value in values], **attrs)
-        except errors.OpError:
-            return inferred  # the kernel reports it when the op runs
-        if not isinstance(inferred, list):
-            return TensorSpec(result.shape, inferred.dtype)
-        return [TensorSpec(out.shape, spec.dtype) for out, spec in zip(result, inferred)]
-
-    return infer
-
-
 # ---- SparseToDense ----------------------------------------------------------------------------
-def _check_indices(xp, indices, shape: list[int], ordered: bool, op: str = "") -> None:
+def check_indices(xp, indices, shape: list[int], ordered: bool, op: str = "") -> None:
     """TF's validation of SparseTensor indices: in bounds, and (if `ordered`) strictly
     increasing in row-major order; the first bad entry is reported."""
     if not indices.shape[0]:
@@ -244,7 +224,7 @@ def _sparse_to_dense_kernel(
         )
     if default_value.ndim:
         raise _invalid("default_value should be a scalar.")
-    _check_indices(xp, indices, shape, validate_indices)
+    check_indices(xp, indices, shape, validate_indices)
     dense = xp.full(shape, default_value, dtype=sparse_values.dtype)
     if count:
         dense[tuple(indices.T)] = sparse_values
@@ -285,7 +265,7 @@ def to_dense(sp_input, default_value=None, validate_indices=True, name=None) -> 
     array([[0, 5],
            [0, 0]], dtype=int32)
     """
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     dtype = sp_input.dtype
     default = convert_to_tensor(_zero(dtype) if default_value is None else default_value, dtype)
     return apply(
@@ -419,7 +399,7 @@ def sparse_dense_matmul(sp_a, b, adjoint_a=False, adjoint_b=False, name=None) ->
         # TF computes dense @ sparse as (sparse^T @ dense^T)^T.
         product = sparse_dense_matmul(b, sp_a, not adjoint_b, not adjoint_a, name)
         return array_ops.matrix_transpose(product)
-    sp_a = _sparse(sp_a)
+    sp_a = as_sparse(sp_a)
     b = b if isinstance(b, Tensor) else convert_to_tensor(b, sp_a.dtype)
     if sp_a.dtype not in _MATMUL_DTYPES:
         raise errors.op_error(
@@ -551,7 +531,7 @@ SPARSE_ADD = register(
     OpDef(
         name="SparseAdd",
         kernel=_sparse_add_kernel,
-        infer=_exact_when_constant(_sparse_add_kernel, _sparse_add_infer),
+        infer=rules.exact_when_constant(_sparse_add_kernel, _sparse_add_infer),
         grad=_sparse_add_grad,
         inputs=("a_indices", "a_values", "a_shape", "b_indices", "b_values", "b_shape", "thresh"),
         outputs=("sum_indices", "sum_values", "sum_shape"),
@@ -580,7 +560,7 @@ def _dense_add_kernel(xp, a_indices, a_values, a_shape, b):
                 f"Dimension {axis} does not equal (no broadcasting is supported): sparse side "
                 f"{a} vs dense side {d}"
             )
-    _check_indices(xp, a_indices, shape, ordered=False)
+    check_indices(xp, a_indices, shape, ordered=False)
     out = b.copy()
     if a_indices.shape[0]:
         xp.add.at(out, tuple(a_indices.T), a_values)
@@ -783,7 +763,7 @@ def reorder(sp_input, name=None) -> SparseTensor:
     >>> tf.sparse.reorder(sp).values.numpy()
     array([2, 1], dtype=int32)
     """
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     indices, values = apply(
         SPARSE_REORDER, (sp_input.indices, sp_input.values, sp_input.dense_shape), _NO_ATTRS, name
     )
@@ -859,7 +839,7 @@ def reshape(sp_input, shape, name=None) -> SparseTensor:
     >>> tf.sparse.reshape(sp, [-1]).indices.numpy()
     array([[3]])
     """
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     shape = convert_to_tensor(shape, _INT64)
     indices, dense_shape = apply(
         SPARSE_RESHAPE, (sp_input.indices, sp_input.dense_shape, shape), _NO_ATTRS, name
@@ -914,7 +894,7 @@ SPARSE_SLICE = register(
     OpDef(
         name="SparseSlice",
         kernel=_slice_kernel,
-        infer=_exact_when_constant(
+        infer=rules.exact_when_constant(
             _slice_kernel,
             lambda indices, values, shape, start, size: [
                 *_component_specs(_rank_of(indices, shape), values.dtype),
@@ -942,7 +922,7 @@ def slice(sp_input, start, size, name=None) -> SparseTensor:  # noqa: A001 (TF's
     >>> tf.sparse.slice(sp, [1, 1], [1, 2]).indices.numpy()
     array([[0, 1]])
     """
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     start = convert_to_tensor(start, _INT64)
     size = convert_to_tensor(size, _INT64)
     inputs = (sp_input.indices, sp_input.values, sp_input.dense_shape, start, size)
@@ -1009,7 +989,7 @@ SPARSE_CONCAT = register(
     OpDef(
         name="SparseConcat",
         kernel=_concat_kernel,
-        infer=_exact_when_constant(_concat_kernel, _concat_infer),
+        infer=rules.exact_when_constant(_concat_kernel, _concat_infer),
         inputs=("indices*", "values*", "shapes*"),
         outputs=("output_indices", "output_values", "output_shape"),
         attrs=("concat_dim", "N", "T"),
@@ -1025,7 +1005,7 @@ def concat(axis, sp_inputs, expand_nonconcat_dims=False, name=None) -> SparseTen
     >>> tf.sparse.concat(1, [a, a]).dense_shape.numpy()
     array([1, 4])
     """
-    sp_inputs = [_sparse(s) for s in sp_inputs]
+    sp_inputs = [as_sparse(s) for s in sp_inputs]
     if len(sp_inputs) == 1:
         return sp_inputs[0]
     shapes = [s.dense_shape for s in sp_inputs]
@@ -1098,7 +1078,7 @@ SPARSE_SPLIT = register(
     OpDef(
         name="SparseSplit",
         kernel=_split_kernel,
-        infer=_exact_when_constant(_split_kernel, _split_infer),
+        infer=rules.exact_when_constant(_split_kernel, _split_infer),
         inputs=("split_dim", "indices", "values", "shape"),
         outputs=("output_indices*", "output_values*", "output_shape*"),
         attrs=("num_split", "T"),
@@ -1118,7 +1098,7 @@ def split(sp_input=None, num_split=None, axis=None, name=None) -> list[SparseTen
         raise ValueError("num_split is required.")
     if axis is None:
         raise ValueError("axis is required.")
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     split_dim = convert_to_tensor(axis, _INT64)
     inputs = (split_dim, sp_input.indices, sp_input.values, sp_input.dense_shape)
     outputs = apply(SPARSE_SPLIT, inputs, {"num_split": int(num_split)}, name)
@@ -1189,7 +1169,7 @@ SPARSE_FILL_EMPTY_ROWS = register(
     OpDef(
         name="SparseFillEmptyRows",
         kernel=_fill_kernel,
-        infer=_exact_when_constant(_fill_kernel, _fill_infer),
+        infer=rules.exact_when_constant(_fill_kernel, _fill_infer),
         grad=_fill_grad,
         inputs=("indices", "values", "dense_shape", "default_value"),
         outputs=("output_indices", "output_values", "empty_row_indicator", "reverse_index_map"),
@@ -1207,7 +1187,7 @@ def fill_empty_rows(sp_input, default_value, name=None):
     >>> tf.sparse.fill_empty_rows(sp, -1)[1].numpy()
     array([ True, False])
     """
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     default = convert_to_tensor(default_value, sp_input.dtype)
     inputs = (sp_input.indices, sp_input.values, sp_input.dense_shape, default)
     indices, values, empty, _ = apply(SPARSE_FILL_EMPTY_ROWS, inputs, _NO_ATTRS, name)
@@ -1336,7 +1316,7 @@ def _reduce_op(name, kernel, infer, grad, outputs, allowed):
         OpDef(
             name=name,
             kernel=kernel,
-            infer=_exact_when_constant(kernel, infer),
+            infer=rules.exact_when_constant(kernel, infer),
             grad=grad,
             inputs=("input_indices", "input_values", "input_shape", "reduction_axes"),
             outputs=outputs,
@@ -1379,7 +1359,7 @@ _REDUCE_DTYPES = {"SparseReduceSum": _NUMBER, "SparseReduceMax": _REAL}
 
 
 def _reduce(dense_op, sparse_op, sp_input, axis, keepdims, output_is_sparse, name):
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     _check_values(dense_op.name, sp_input.dtype, _REDUCE_DTYPES[dense_op.name])
     if axis is None:
         rank = sp_input.shape.rank
@@ -1486,7 +1466,7 @@ def softmax(sp_input, name=None) -> SparseTensor:
     >>> tf.sparse.softmax(sp).values.numpy()
     array([0.5, 0.5], dtype=float32)
     """
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     _check_values("SparseSoftmax", sp_input.dtype, _SOFTMAX_DTYPES)
     values = apply(
         SPARSE_SOFTMAX, (sp_input.indices, sp_input.values, sp_input.dense_shape), _NO_ATTRS, name
@@ -1525,7 +1505,7 @@ def _extremum_op(name: str, ufunc: str) -> OpDef:
         OpDef(
             name=name,
             kernel=_extremum_kernel(ufunc),
-            infer=_exact_when_constant(
+            infer=rules.exact_when_constant(
                 _extremum_kernel(ufunc),
                 lambda a_indices, a_values, a_shape, *rest: _component_specs(
                     _rank_of(a_indices, a_shape), a_values.dtype
@@ -1543,7 +1523,7 @@ SPARSE_SPARSE_MINIMUM = _extremum_op("SparseSparseMinimum", "minimum")
 
 
 def _extremum(op, sp_a, sp_b, name):
-    sp_a, sp_b = _sparse(sp_a), _sparse(sp_b)
+    sp_a, sp_b = as_sparse(sp_a), as_sparse(sp_b)
     _check_values(op.name, sp_a.dtype, _REAL)
     _check_same(op.name, sp_a.values, sp_b.values, 4)
     inputs = (
@@ -1715,7 +1695,7 @@ DENSE_COUNT_SPARSE_OUTPUT = register(
     OpDef(
         name="DenseCountSparseOutput",
         kernel=_dense_count_kernel,
-        infer=_exact_when_constant(_dense_count_kernel, _count_infer(_dense_count_rank)),
+        infer=rules.exact_when_constant(_dense_count_kernel, _count_infer(_dense_count_rank)),
         inputs=("values", "weights"),
         outputs=("output_indices", "output_values", "output_dense_shape"),
         attrs=_COUNT_ATTRS,
@@ -1726,7 +1706,7 @@ SPARSE_COUNT_SPARSE_OUTPUT = register(
     OpDef(
         name="SparseCountSparseOutput",
         kernel=_sparse_count_kernel,
-        infer=_exact_when_constant(_sparse_count_kernel, _count_infer(_sparse_count_rank)),
+        infer=rules.exact_when_constant(_sparse_count_kernel, _count_infer(_sparse_count_rank)),
         inputs=("indices", "values", "dense_shape", "weights"),
         outputs=("output_indices", "output_values", "output_dense_shape"),
         attrs=_COUNT_ATTRS,
@@ -1958,7 +1938,7 @@ SPARSE_CROSS_V2 = register(
     OpDef(
         name="SparseCrossV2",
         kernel=_cross_v2_kernel,
-        infer=_exact_when_constant(_cross_v2_kernel, _cross_infer(dtypes.string)),
+        infer=rules.exact_when_constant(_cross_v2_kernel, _cross_infer(dtypes.string)),
         inputs=("indices*", "values*", "shapes*", "dense_inputs*", "sep"),
         outputs=("output_indices", "output_values", "output_shape"),
         attrs=("N", "sparse_types", "dense_types"),
@@ -1968,7 +1948,7 @@ SPARSE_CROSS = register(
     OpDef(
         name="SparseCross",
         kernel=_cross_hashed_kernel,
-        infer=_exact_when_constant(_cross_hashed_kernel, _cross_infer(_INT64)),
+        infer=rules.exact_when_constant(_cross_hashed_kernel, _cross_infer(_INT64)),
         inputs=("indices*", "values*", "shapes*", "dense_inputs*"),
         outputs=("output_indices", "output_values", "output_shape"),
         attrs=(
@@ -2058,7 +2038,7 @@ def transpose(sp_input, perm=None, name=None) -> SparseTensor:
     >>> tf.sparse.transpose(sp).indices.numpy()
     array([[2, 0]])
     """
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     if perm is None:
         rank = sp_input.shape.rank
         if rank is not None:
@@ -2079,7 +2059,7 @@ def retain(sp_input, to_retain) -> SparseTensor:
     >>> tf.sparse.retain(sp, [False, True]).values.numpy()
     array([2], dtype=int32)
     """
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     to_retain = convert_to_tensor(to_retain, dtypes.bool)
     sparse_tensor._same_dim(sp_input.values.shape[0], to_retain.shape.with_rank(1)[0])
     where = array_ops.reshape(indexing_ops.where(to_retain), [-1])
@@ -2096,7 +2076,7 @@ def reset_shape(sp_input, new_shape=None) -> SparseTensor:
     >>> tf.sparse.reset_shape(sp).dense_shape.numpy()
     array([1, 2])
     """
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     if new_shape is None:
         largest = reduction_ops.reduce_max(sp_input.indices, axis=0)
         tight = math_ops.maximum(largest + 1, array_ops.zeros_like(largest))
@@ -2173,7 +2153,7 @@ def expand_dims(sp_input, axis=None, name=None) -> SparseTensor:
     >>> tf.sparse.expand_dims(sp, 0).dense_shape.numpy()
     array([1, 3])
     """
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     axis = -1 if axis is None else axis
     rank = array_ops.size(sp_input.dense_shape, out_type=_INT64)
     axis = convert_to_tensor(axis, _INT64)
@@ -2223,7 +2203,7 @@ def to_indicator(sp_input, vocab_size, name=None) -> Tensor:
     >>> tf.sparse.to_indicator(sp, 3).numpy()
     array([[ True, False,  True]])
     """
-    sp_input = _sparse(sp_input)
+    sp_input = as_sparse(sp_input)
     ids = math_ops.cast(sp_input.values, _INT64)
     indices = array_ops.concat([sp_input.indices[:, :-1], array_ops.expand_dims(ids, 1)], 1)
     dense_shape = array_ops.concat(
@@ -2565,7 +2545,7 @@ def embedding_lookup_sparse(
     combiner = "mean" if combiner is None else combiner
     if combiner not in _COMBINERS:
         raise ValueError(f"combiner must be one of 'mean', 'sqrtn' or 'sum', got {combiner}")
-    sp_ids = _sparse(sp_ids, "sp_ids")
+    sp_ids = as_sparse(sp_ids, "sp_ids")
     segment_ids = math_ops.cast(sp_ids.indices[:, 0], dtypes.int32)
     ids = sp_ids.values
     unique_ids, positions = indexing_ops.unique(ids)
@@ -2573,7 +2553,7 @@ def embedding_lookup_sparse(
     if sp_weights is None:
         op = {"sum": segment_sum, "mean": segment_mean, "sqrtn": segment_sqrt_n}[combiner]
         return op(embeddings, positions, segment_ids, name=name)
-    sp_weights = _sparse(sp_weights, "sp_weights")
+    sp_weights = as_sparse(sp_weights, "sp_weights")
     weights = math_ops.cast(sp_weights.values, embeddings.dtype)
     rows = indexing_ops.gather(embeddings, positions)
     weighted = rows * _rows_like(weights, rows)
@@ -2606,7 +2586,7 @@ def safe_embedding_lookup_sparse(
     array([[0.],
            [3.]], dtype=float32)
     """
-    sparse_ids = _sparse(sparse_ids, "sparse_ids")
+    sparse_ids = as_sparse(sparse_ids, "sparse_ids")
     original_shape = sparse_ids.dense_shape
     rank = sparse_ids.shape.rank
     batch_shape = original_shape[:-1]
@@ -2615,7 +2595,7 @@ def safe_embedding_lookup_sparse(
         flat_shape = array_ops.stack([batch_size, original_shape[-1]])
         sparse_ids = reshape(sparse_ids, flat_shape)
         if sparse_weights is not None:
-            sparse_weights = reshape(_sparse(sparse_weights, "sparse_weights"), flat_shape)
+            sparse_weights = reshape(as_sparse(sparse_weights, "sparse_weights"), flat_shape)
     keep = math_ops.greater_equal(sparse_ids.values, array_ops.zeros_like(sparse_ids.values))
     if sparse_weights is not None:
         keep = math_ops.logical_and(
