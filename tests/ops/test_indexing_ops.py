@@ -748,3 +748,34 @@ def test_strided_slice_grad_checks_the_shape_of_dy():
         tf.errors.InvalidArgumentError, match=r"shape of dy was \[5,2\] instead of \[5,2,4\]"
     ):
         tf.raw_ops.StridedSliceGrad(dy=tf.ones([5, 2]), **{**args, "shape": [5, 3, 4]})
+
+
+def test_assign_to_a_slice_of_a_variable():
+    """`variable[...].assign(value)` (TF's ResourceStridedSliceAssign): writes where the slice
+    was read, broadcasting the value; eagerly and in tf.function."""
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    assert v[1:3].assign([9.0, 8.0]) is v
+    np.testing.assert_array_equal(v.numpy(), [1.0, 9.0, 8.0, 4.0])
+    v[::3].assign(0.5)
+    np.testing.assert_array_equal(v.numpy(), [0.5, 9.0, 8.0, 0.5])
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"Cannot broadcast input shape \[3\] into final"
+    ):
+        v[1:3].assign([1.0, 2.0, 3.0])
+    m = tf.Variable(np.zeros((2, 3), np.float32))
+    m[:, 1].assign([1.0, 2.0])
+    m[1, ...].assign(5)
+    np.testing.assert_array_equal(m.numpy(), [[0.0, 1.0, 0.0], [5.0, 5.0, 5.0]])
+
+    @tf.function
+    def write(value):
+        m[0, 2].assign(value)
+        return m[0] * 2.0
+
+    np.testing.assert_array_equal(write(tf.constant(4.0)).numpy(), [0.0, 2.0, 8.0])
+    assert m.numpy()[0, 2] == 4.0
+    # slices stay ordinary tensors otherwise: gradients, arithmetic, no assign on results
+    with tf.GradientTape() as tape:
+        y = v[1] * 3.0
+    np.testing.assert_array_equal(tape.gradient(y, v).numpy(), [0.0, 3.0, 0.0, 0.0])
+    assert not hasattr(v[0] + 1.0, "assign") and not hasattr(tf.constant([1.0])[0], "assign")

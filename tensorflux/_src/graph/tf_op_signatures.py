@@ -943,6 +943,12 @@ SIGNATURES = {
         "dtype Tindices",
         "resource indices updates",
     ),
+    "ResourceStridedSliceAssign": (
+        "ref:resource begin:Index end:Index strides:Index value:T",
+        "",
+        "T Index begin_mask end_mask ellipsis_mask new_axis_mask shrink_axis_mask",
+        "ref begin end strides value begin_mask= end_mask= ellipsis_mask= new_axis_mask= shrink_axis_mask=",
+    ),
     "ReverseV2": ("tensor:T axis:Tidx", "output:T", "Tidx T", "tensor axis"),
     "RightShift": ("x:T y:T", "z:T", "T", "x y"),
     "Rint": ("x:T", "y:T", "T", "x"),

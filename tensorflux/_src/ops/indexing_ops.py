@@ -10,10 +10,11 @@ import builtins
 import collections
 import functools
 import numbers
+import weakref
 
 import numpy as np
 
-from tensorflux._src.core import context, dtypes, errors
+from tensorflux._src.core import context, dispatch, dtypes, errors
 from tensorflux._src.core.composite import dispatchable
 from tensorflux._src.core.convert import convert_to_tensor
 from tensorflux._src.core.dispatch import apply
@@ -23,6 +24,7 @@ from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.core.spec import TensorSpec
 from tensorflux._src.core.tensor import EagerTensor, Tensor
 from tensorflux._src.core.variable import Variable
+from tensorflux._src.graph import ir
 from tensorflux._src.ops import _rules as rules
 from tensorflux._src.ops import array_ops, math_ops
 
@@ -528,6 +530,14 @@ def _spec_vectors(begin, end, strides) -> tuple:
     return vectors
 
 
+def _is_mask(slice_spec) -> bool:
+    return (
+        isinstance(slice_spec, bool)
+        or (isinstance(slice_spec, Tensor) and slice_spec.dtype is dtypes.bool)
+        or (isinstance(slice_spec, np.ndarray) and slice_spec.dtype == np.bool_)
+    )
+
+
 def getitem(tensor, slice_spec) -> Tensor:
     """`tensor[slice_spec]`: basic indexing as in TF (ints, slices, `...`, `tf.newaxis`,
     scalar integer tensors), or a boolean mask.
@@ -536,12 +546,14 @@ def getitem(tensor, slice_spec) -> Tensor:
     array([[3, 1],
            [6, 4]], dtype=int32)
     """
-    if (
-        isinstance(slice_spec, bool)
-        or (isinstance(slice_spec, Tensor) and slice_spec.dtype is dtypes.bool)
-        or (isinstance(slice_spec, np.ndarray) and slice_spec.dtype == np.bool_)
-    ):
+    if _is_mask(slice_spec):
         return boolean_mask(tensor, slice_spec)
+    vectors, attrs = _slice_arguments(slice_spec)
+    return apply(STRIDED_SLICE, (array_ops.convert(tensor), *vectors), attrs, None)
+
+
+def _slice_arguments(slice_spec) -> tuple:
+    """The StridedSlice begin/end/strides vectors and mask attrs of a `[...]` spec."""
     if not isinstance(slice_spec, (list, tuple)):
         slice_spec = (slice_spec,)
     begin, end, strides = [], [], []
@@ -596,13 +608,91 @@ def getitem(tensor, slice_spec) -> Tensor:
         "new_axis_mask": new_axis_mask,
         "shrink_axis_mask": shrink_axis_mask,
     }
-    return apply(
-        STRIDED_SLICE, (array_ops.convert(tensor), *_spec_vectors(begin, end, strides)), attrs, None
+    return _spec_vectors(begin, end, strides), attrs
+
+
+# ---- ResourceStridedSliceAssign: `variable[...].assign(value)` ------------------------------
+def _strided_slice_assign_kernel(
+    xp,
+    ref,
+    begin,
+    end,
+    strides,
+    value,
+    begin_mask=0,
+    end_mask=0,
+    ellipsis_mask=0,
+    new_axis_mask=0,
+    shrink_axis_mask=0,
+):
+    masks = (begin_mask, end_mask, ellipsis_mask, new_axis_mask, shrink_axis_mask)
+    index, sliced, final = _plan_from_arrays(ref._value.shape, begin, end, strides, masks)
+    try:
+        block = xp.broadcast_to(value, tuple(final))
+    except ValueError:
+        raise _invalid(
+            f"Cannot broadcast input shape {_dims_text(value.shape)} into final shape "
+            f"{_dims_text(final)}"
+        ) from None
+    updated = ref._value.copy()  # a variable's array is replaced, never written in place
+    updated[index] = xp.reshape(block, sliced)
+    ref._value = updated
+
+
+RESOURCE_STRIDED_SLICE_ASSIGN = register(
+    OpDef(
+        name="ResourceStridedSliceAssign",
+        kernel=_strided_slice_assign_kernel,
+        infer=lambda ref, begin, end, strides, value, **attrs: [],
+        inputs=("ref", "begin", "end", "strides", "value"),
+        outputs=(),
+        attrs=("T", "Index", *_MASKS),
+        stateful=True,
     )
+)
+
+# A slice read from a variable remembers where it came from, as TF's does, so that
+# `variable[1:3].assign(value)` writes there: id(slice) -> (variable, vectors, attrs).
+_SLICE_SOURCES: dict = {}
+
+
+def _assign_slice(self, value, name=None):
+    """`variable[...].assign(value)`: writes `value` (broadcast to the slice) into the
+    variable where the slice was read; returns the variable."""
+    variable, vectors, attrs = _SLICE_SOURCES[id(self)]
+    value = convert_to_tensor(value, dtype=variable.dtype)
+    dispatch.apply_to_variable(
+        RESOURCE_STRIDED_SLICE_ASSIGN, variable, [*vectors, value], attrs, name
+    )
+    return variable
+
+
+class _EagerVariableSlice(EagerTensor):
+    __slots__ = ()
+    assign = _assign_slice
+
+
+class _SymbolicVariableSlice(ir.SymbolicTensor):
+    __slots__ = ()
+    assign = _assign_slice
 
 
 def _variable_getitem(variable, slice_spec):
-    return getitem(variable.value(), slice_spec)
+    """`variable[...]`: the slice's value, with `.assign` writing back into the variable."""
+    value = variable.value()
+    if _is_mask(slice_spec):
+        return getitem(value, slice_spec)
+    vectors, attrs = _slice_arguments(slice_spec)
+    sliced = apply(STRIDED_SLICE, (value, *vectors), attrs, None)
+    if type(sliced) is EagerTensor:
+        sliced.__class__ = _EagerVariableSlice
+    elif type(sliced) is ir.SymbolicTensor:
+        sliced.__class__ = _SymbolicVariableSlice
+    else:
+        return sliced
+    _SLICE_SOURCES[id(sliced)] = (variable, vectors, attrs)
+    weakref.finalize(sliced, _SLICE_SOURCES.pop, id(sliced), None)
+    return sliced
 
 
 def _sparse_read(variable, indices, name=None):
