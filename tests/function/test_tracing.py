@@ -413,3 +413,12 @@ def test_inside_function_and_is_symbolic_tensor():
     probe(tf.constant(1.0))
     assert seen == [(True, True), (False, False)]
     assert not tf.inside_function() and not tf.is_symbolic_tensor(tf.constant(1.0))
+
+
+def test_a_concrete_function_given_the_wrong_dtype_raises_tf_s_error():
+    concrete = tf.function(lambda x: x + 1).get_concrete_function(tf.TensorSpec([2], tf.int32))
+    with pytest.raises(
+        tf.errors.InvalidArgumentError,
+        match=r"as input #0\(zero-based\) was expected to be a int32 tensor but is a float",
+    ):
+        concrete(tf.constant([1.0, 2.0]))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 
-from tensorflux._src.core import context, nest
+from tensorflux._src.core import context, errors, nest
 from tensorflux._src.core import device as device_lib
 from tensorflux._src.core.composite import TypeSpec
 from tensorflux._src.core.dispatch import wrap
@@ -143,7 +143,10 @@ class ConcreteFunction:
     def call_flat(self, tensors: list, checked: bool = False):
         """Runs the graph on the flat list of tensor inputs; returns the structured outputs."""
         if not checked:
-            tensors = [_as_input(t, p) for t, p in zip(tensors, self.graph.inputs)]
+            tensors = [
+                _as_input(t, p, i, self._name)
+                for i, (t, p) in enumerate(zip(tensors, self.graph.inputs))
+            ]
         state = context.state
         if state.graph is not None:
             results = self._interpret(tensors)
@@ -256,7 +259,7 @@ class ConcreteFunction:
         return f"<ConcreteFunction {self._name} at {id(self):#x}>"
 
 
-def _as_input(value, placeholder) -> Tensor:
+def _as_input(value, placeholder, position: int, function_name: str) -> Tensor:
     if isinstance(value, Variable):
         value = value.value()
     if not isinstance(value, Tensor):
@@ -264,9 +267,12 @@ def _as_input(value, placeholder) -> Tensor:
 
         value = convert_to_tensor(value, dtype=placeholder.dtype)
     if value.dtype is not placeholder.dtype:
-        raise TypeError(
-            f"Expected a {placeholder.dtype.name} tensor for argument "
-            f"{placeholder.name.split(':')[0]!r}, got {value.dtype.name}."
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"cannot compute {function_name} as input #{position}(zero-based) was expected to "
+            f"be a {placeholder.dtype.name} tensor but is a {value.dtype.name} tensor "
+            f"[Op:{function_name}]",
         )
     if isinstance(value, EagerTensor) and not placeholder.shape.is_compatible_with(value.shape):
         raise TypeError(
