@@ -8,6 +8,13 @@ from tensorflux._src.keras.layers.activation.softmax import Softmax as Softmax
 from tensorflux._src.keras.layers.activation.thresholded_relu import (
     ThresholdedReLU as ThresholdedReLU,
 )
+from tensorflux._src.keras.layers.attention.additive_attention import (
+    AdditiveAttention as AdditiveAttention,
+)
+from tensorflux._src.keras.layers.attention.attention import Attention as Attention
+from tensorflux._src.keras.layers.attention.multi_head_attention import (
+    MultiHeadAttention as MultiHeadAttention,
+)
 from tensorflux._src.keras.layers.convolutional.conv1d import Conv1D as Conv1D
 from tensorflux._src.keras.layers.convolutional.conv1d import Conv1D as Convolution1D
 from tensorflux._src.keras.layers.convolutional.conv1d_transpose import (
@@ -52,7 +59,9 @@ from tensorflux._src.keras.layers.convolutional.separable_conv2d import (
 )
 from tensorflux._src.keras.layers.core.activation import Activation as Activation
 from tensorflux._src.keras.layers.core.dense import Dense as Dense
+from tensorflux._src.keras.layers.core.einsum_dense import EinsumDense as EinsumDense
 from tensorflux._src.keras.layers.core.embedding import Embedding as Embedding
+from tensorflux._src.keras.layers.core.identity import Identity as Identity
 from tensorflux._src.keras.layers.core.input_layer import Input as Input
 from tensorflux._src.keras.layers.core.input_layer import InputLayer as InputLayer
 from tensorflux._src.keras.layers.core.lambda_layer import Lambda as Lambda
