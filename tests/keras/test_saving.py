@@ -619,3 +619,22 @@ def test_h5_file_objects_and_include_optimizer(tmp_path):
     with h5py.File(tmp_path / "w.h5", "r") as f:
         other.load_weights(f)
     np.testing.assert_array_equal(other(X).numpy(), model(X).numpy())
+
+
+def test_a_layer_called_with_two_tensors_saves_and_loads(tmp_path):
+    """Positional tensors after the first go by parameter name, as tf_keras writes them (they
+    were kept positionally and not resolved back into tensors on load)."""
+
+    class Product(tf.keras.layers.Layer):
+        def call(self, x, y):
+            return x * y
+
+    a, b = tf.keras.Input((2,)), tf.keras.Input((2,))
+    model = tf.keras.Model([a, b], Product()(a, b))
+    inbound = model.get_config()["layers"][-1]["inbound_nodes"][0]
+    assert inbound[0][3] == {"y": [model.layers[1].name, 0, 0]}
+    inputs = [np.ones((1, 2), np.float32), np.full((1, 2), 3.0, np.float32)]
+    for name in ("two.keras", "two.h5"):
+        model.save(tmp_path / name)
+        loaded = tf.keras.models.load_model(tmp_path / name, custom_objects={"Product": Product})
+        np.testing.assert_array_equal(loaded.predict(inputs, verbose=0), [[3.0, 3.0]])

@@ -14,6 +14,8 @@ TensorShape([4, 2])
 
 from __future__ import annotations
 
+import inspect
+
 from tensorflux._src.core import convert, dtypes, nest
 from tensorflux._src.core.tensor import Tensor
 from tensorflux._src.keras import backend
@@ -425,14 +427,29 @@ def _serialize_node(node, tensor_ref):
         return _serialize_op_node(node, tensor_ref)
     args = node.call_args
     first = args[0] if args else None
-    if len(args) > 1:
-        kwargs["__extra_args__"] = [nest.map_structure(plain, a) for a in args[1:]]
+    # Later positional arguments go by their parameter's name, as tf_keras writes them (so
+    # its loader reads our files); only those without one (after *args) stay positional.
+    names = _positional_parameter_names(node.layer)
+    extra = []
+    for position, value in enumerate(args[1:], start=1):
+        if position < len(names) and names[position] not in kwargs:
+            kwargs[names[position]] = nest.map_structure(plain, value)
+        else:
+            extra.append(nest.map_structure(plain, value))
+    if extra:
+        kwargs["__extra_args__"] = extra
     if isinstance(first, KerasTensor):
         return [[*tensor_ref(first), kwargs]]
     entries = [[*tensor_ref(t), {}] for t in nest.flatten(first) if isinstance(t, KerasTensor)]
     if entries:
         entries[-1][3] = kwargs
     return entries
+
+
+def _positional_parameter_names(layer) -> list:
+    """The names of `layer.call`'s parameters that positional arguments bind to by name."""
+    parameters = inspect.signature(layer.call).parameters.values()
+    return [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD]
 
 
 _CONSTANT = "_CONSTANT_VALUE"  # tf_keras's marker for a constant first argument
@@ -568,10 +585,22 @@ def _is_ref(value) -> bool:
     )
 
 
+def _resolved(value, resolve):
+    """`value` with every tensor reference ([layer, node, tensor]) in it resolved, as tf_keras
+    reads the arguments of a call (nested lists and dicts too)."""
+    if _is_ref(value):
+        return resolve(value)
+    if isinstance(value, list):
+        return [_resolved(item, resolve) for item in value]
+    if isinstance(value, dict):
+        return {key: _resolved(item, resolve) for key, item in value.items()}
+    return value
+
+
 def _call_from_node_data(layer, node_data, resolve):
     tensors = [entry[2] if entry[0] == _CONSTANT else resolve(entry) for entry in node_data]
     kwargs = dict(node_data[-1][3]) if len(node_data[-1]) > 3 else {}
-    kwargs = {k: resolve(v) if _is_ref(v) else v for k, v in kwargs.items()}
+    kwargs = {k: _resolved(v, resolve) for k, v in kwargs.items()}
     extra = kwargs.pop("__extra_args__", [])
     first = tensors[0] if len(tensors) == 1 else tensors
     if isinstance(layer, tf_op_layer.TFOpLambda):
