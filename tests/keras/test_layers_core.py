@@ -650,3 +650,25 @@ def test_default_get_config_records_plain_constructor_arguments():
         "inner": 4,
     }
     assert Net(tf.keras.layers.Dense(2)).get_config() == {}  # with TF's warning
+
+
+def test_sublayers_made_during_a_functional_call_are_named_once_under_their_parent():
+    class Outer(tf.keras.layers.Layer):
+        def build(self, input_shape):
+            self.inner = tf.keras.layers.Dense(2, name="inner")
+            self.w = self.add_weight(name="w", shape=(1,))
+
+        def call(self, x):
+            if not hasattr(self, "late"):
+                self.late = tf.keras.layers.Dense(2, name="late")
+            return self.late(self.inner(x)) * self.w
+
+    x = tf.keras.Input((3,))
+    model = tf.keras.Model(x, Outer(name="outer")(x))
+    assert [v.name for v in model.weights] == [
+        "outer/w:0",
+        "outer/inner/kernel:0",
+        "outer/inner/bias:0",
+        "outer/late/kernel:0",
+        "outer/late/bias:0",
+    ]

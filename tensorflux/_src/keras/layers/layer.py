@@ -831,8 +831,7 @@ class Layer(Module):
             call = self.call
             self.call = autograph.convert(call, recursive=True) if _convertible(call) else call
             try:
-                with context.name_scope(self._scope_name):
-                    outputs = Layer.__call__(self, *args, **kwargs)
+                outputs = Layer.__call__(self, *args, **kwargs)  # enters the layer's scope
             finally:
                 del self.call
         finally:
