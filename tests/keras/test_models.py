@@ -295,3 +295,46 @@ def test_older_namespaces_alias_the_same_objects():
     assert keras.preprocessing.image_dataset_from_directory is (
         keras.utils.image_dataset_from_directory
     )
+
+
+def test_a_subclassed_model_orders_weights_as_tf_keras_tracks_attributes():
+    """Per attribute: a layer's weights; a list or dict of layers (dict by sorted key) gives
+    all their trainable weights, then all non-trainable; variables and own weights last."""
+
+    class Block(tf.keras.layers.Layer):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.dense = tf.keras.layers.Dense(3, name="d")
+            self.norm = tf.keras.layers.BatchNormalization(name="n")
+
+        def call(self, x):
+            return self.norm(self.dense(x))
+
+    class Net(tf.keras.Model):
+        def __init__(self):
+            super().__init__(name="net")
+            self.scale = tf.Variable(1.0, name="scale")
+            self.blocks = [Block(name="b0"), Block(name="b1")]
+            self.by_name = {"z": tf.keras.layers.Dense(1, name="z"), "a": Block(name="ba")}
+            self.head = tf.keras.layers.Dense(1, name="head")
+
+        def call(self, x):
+            for block in self.blocks:
+                x = block(x)
+            return self.head(self.by_name["a"](x)) * self.scale + self.by_name["z"](x)
+
+    net = Net()
+    net(tf.ones((2, 4)))
+
+    def block(name, part):
+        return {
+            "t": [f"net/{name}/d/kernel:0", f"net/{name}/d/bias:0", f"net/{name}/n/gamma:0",
+                  f"net/{name}/n/beta:0"],
+            "n": [f"net/{name}/n/moving_mean:0", f"net/{name}/n/moving_variance:0"],
+        }[part]  # fmt: skip
+
+    assert [w.name for w in net.weights] == [
+        *block("b0", "t"), *block("b1", "t"), *block("b0", "n"), *block("b1", "n"),
+        *block("ba", "t"), "net/z/kernel:0", "net/z/bias:0", *block("ba", "n"),
+        "net/head/kernel:0", "net/head/bias:0", "scale:0",
+    ]  # fmt: skip

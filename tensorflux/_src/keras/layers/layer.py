@@ -350,6 +350,24 @@ class Layer(Module):
                 _collect_trackables(value, found)
         return found
 
+    def _child_groups(self) -> list:
+        """The layers held per attribute, in assignment order: (held directly rather than in
+        a list or dict, those layers), each layer in its first group only."""
+        seen, groups = {id(self)}, []
+        for key, value in vars(self).items():
+            if key in _UNTRACKED or type(value) in _PLAIN_TYPES:
+                continue
+            found: list = []
+            _collect_trackables(value, found)
+            layers = []
+            for item in found:
+                if isinstance(item, Layer) and id(item) not in seen:
+                    seen.add(id(item))
+                    layers.append(item)
+            if layers:
+                groups.append((isinstance(value, Layer), layers))
+        return groups
+
     def _children(self) -> list:
         """The layers (and metrics) this layer holds directly, without repeats."""
         seen, children = {id(self)}, []

@@ -31,6 +31,8 @@ from tensorflux._src.ops import array_ops, math_ops
 class Functional(training.Model):
     """A model defined by its inputs and outputs (KerasTensors, or lists/dicts of them)."""
 
+    _tracks_layers_one_by_one = True
+
     def __init__(self, inputs, outputs, name=None, trainable=True, **kwargs):
         name = name or backend.unique_object_name("model")
         training.Model.__init__(self, name=name, trainable=trainable, **kwargs)

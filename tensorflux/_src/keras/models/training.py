@@ -73,6 +73,9 @@ def _to_python(logs):
 class Model(layer_lib.Layer):
     """A model: layers plus training. See `compile`, `fit`, `evaluate` and `predict`."""
 
+    # Functional models track each layer of their graph by itself, not as one list.
+    _tracks_layers_one_by_one = False
+
     def __new__(cls, *args, **kwargs):
         if cls is Model and (
             ("inputs" in kwargs and "outputs" in kwargs)
@@ -131,11 +134,19 @@ class Model(layer_lib.Layer):
     # A model lists its layers' weights layer by layer, its metrics' included, then its own.
     @property
     def weights(self) -> list:
-        """Every weight, layer by layer (each layer's trainable then non-trainable weights),
-        then the model's own: the order of `get_weights` and of tf_keras's weight files."""
+        """Every weight, attribute by attribute, then the model's own: a layer's weights; for
+        a list or dict of layers, all their trainable weights, then all the non-trainable ones
+        (as tf_keras tracks a container). The order of `get_weights` and of weight files."""
         weights = []
-        for child in self._children():
-            weights.extend(child.weights)
+        for direct, layers in self._child_groups():
+            if direct or self._tracks_layers_one_by_one:
+                for layer in layers:
+                    weights.extend(layer.weights)
+                continue
+            for layer in layers:
+                weights.extend(layer.trainable_weights)
+            for layer in layers:
+                weights.extend(layer.non_trainable_weights)
         weights.extend(self._own_weights(True))
         weights.extend(self._own_weights(False))
         return layer_lib._dedup(weights)
