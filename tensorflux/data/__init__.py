@@ -13,4 +13,18 @@ from tensorflux._src.data.readers import FixedLengthRecordDataset as FixedLength
 from tensorflux._src.data.readers import TextLineDataset as TextLineDataset
 from tensorflux._src.data.readers import TFRecordDataset as TFRecordDataset
 from tensorflux._src.data.structure import DatasetSpec as DatasetSpec
-from tensorflux.data import experimental as experimental
+
+
+def __getattr__(name: str):
+    # tf.data.experimental loads on first use: dozens of transformations most jobs never touch.
+    if name == "experimental":
+        import importlib
+
+        module = importlib.import_module("tensorflux.data.experimental")
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'tensorflux.data' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted([*globals(), "experimental"])
