@@ -79,6 +79,26 @@ _PLAIN_TYPES = frozenset((type(None), bool, int, float, complex, str, bytes))
 _AUTO_CONFIG_TYPES = (str, int, float, bool, type(None))
 
 
+def kernel_and_bias_config(layer, private: bool = False) -> dict:
+    """The config entries of a layer's kernel and bias options (read from `kernel_initializer`
+    ... `bias_constraint`, or from `_kernel_initializer` ... with `private`), as tf_keras writes
+    them: Dense, the convolutions, EinsumDense and MultiHeadAttention share them."""
+    prefix = "_" if private else ""
+
+    def option(name):
+        return getattr(layer, prefix + name)
+
+    return {
+        "kernel_initializer": initializers.serialize(option("kernel_initializer")),
+        "bias_initializer": initializers.serialize(option("bias_initializer")),
+        "kernel_regularizer": regularizers.serialize(option("kernel_regularizer")),
+        "bias_regularizer": regularizers.serialize(option("bias_regularizer")),
+        "activity_regularizer": regularizers.serialize(layer.activity_regularizer),
+        "kernel_constraint": constraints_lib.serialize(option("kernel_constraint")),
+        "bias_constraint": constraints_lib.serialize(option("bias_constraint")),
+    }
+
+
 def _positional_parameters(cls) -> tuple:
     """The names `cls.__init__` binds positional arguments to (self excluded)."""
     return tuple(inspect.getfullargspec(cls.__init__).args[1:])

@@ -9,7 +9,7 @@ from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.keras import constraints, initializers, regularizers
 from tensorflux._src.keras.layers.activation.softmax import Softmax
 from tensorflux._src.keras.layers.core.einsum_dense import EinsumDense
-from tensorflux._src.keras.layers.layer import Layer
+from tensorflux._src.keras.layers.layer import Layer, kernel_and_bias_config
 from tensorflux._src.keras.layers.regularization.dropout import Dropout
 from tensorflux._src.ops import array_ops, linalg_ops, math_ops
 
@@ -170,13 +170,7 @@ class MultiHeadAttention(Layer):
                 "use_bias": self._use_bias,
                 "output_shape": self._output_shape,
                 "attention_axes": self._attention_axes,
-                "kernel_initializer": initializers.serialize(self._kernel_initializer),
-                "bias_initializer": initializers.serialize(self._bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self._kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self._bias_regularizer),
-                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-                "kernel_constraint": constraints.serialize(self._kernel_constraint),
-                "bias_constraint": constraints.serialize(self._bias_constraint),
+                **kernel_and_bias_config(self, private=True),
                 "query_shape": self._query_shape,
                 "key_shape": self._key_shape,
                 "value_shape": self._value_shape,

@@ -3,7 +3,7 @@
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.keras import activations, constraints, initializers, regularizers
 from tensorflux._src.keras.layers.input_spec import InputSpec
-from tensorflux._src.keras.layers.layer import Layer
+from tensorflux._src.keras.layers.layer import Layer, kernel_and_bias_config
 from tensorflux._src.ops import linalg_ops, math_ops, nn_ops
 
 
@@ -117,13 +117,7 @@ class Dense(Layer):
                 "units": self.units,
                 "activation": activations.serialize(self.activation),
                 "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint),
+                **kernel_and_bias_config(self),
             }
         )
         return config

@@ -4,7 +4,7 @@ import re
 
 from tensorflux._src.core.shape import TensorShape
 from tensorflux._src.keras import activations, constraints, initializers, regularizers
-from tensorflux._src.keras.layers.layer import Layer
+from tensorflux._src.keras.layers.layer import Layer, kernel_and_bias_config
 from tensorflux._src.ops import linalg_ops, math_ops
 
 
@@ -107,13 +107,7 @@ class EinsumDense(Layer):
                 "equation": self.equation,
                 "activation": activations.serialize(self.activation),
                 "bias_axes": self.bias_axes,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint),
+                **kernel_and_bias_config(self),
             }
         )
         return config
