@@ -2,6 +2,11 @@
 
 from tensorflux._src.ops.array_ops import invert_permutation as invert_permutation
 from tensorflux._src.ops.indexing_ops import top_k as top_k
+from tensorflux._src.ops.math_extras import is_non_decreasing as is_non_decreasing
+from tensorflux._src.ops.math_extras import is_strictly_increasing as is_strictly_increasing
+from tensorflux._src.ops.math_extras import lbeta as lbeta
+from tensorflux._src.ops.math_extras import nextafter as nextafter
+from tensorflux._src.ops.math_extras import polyval as polyval
 from tensorflux._src.ops.math_ops import abs as abs
 from tensorflux._src.ops.math_ops import accumulate_n as accumulate_n
 from tensorflux._src.ops.math_ops import acos as acos

@@ -685,6 +685,7 @@ SIGNATURES = {
         "logits num_samples seed= seed2= output_dtype=",
     ),
     "Neg": ("x:T", "y:T", "T", "x"),
+    "NextAfter": ("x1:T x2:T", "output:T", "T", "x1 x2"),
     "NonMaxSuppressionV3": (
         "boxes:T scores:T max_output_size:int32 iou_threshold:T_threshold score_threshold:T_threshold",
         "selected_indices:int32",
