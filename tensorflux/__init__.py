@@ -258,12 +258,7 @@ __version__ = version.VERSION
 
 _LAZY_MODULES = ("distribute", "keras")
 # TF 2's aliases of Keras modules: loaded, with Keras, on first use.
-_KERAS_ALIASES = {
-    "initializers": "initializers",
-    "losses": "losses",
-    "metrics": "metrics",
-    "optimizers": "optimizers",
-}
+_KERAS_ALIASES = ("initializers", "losses", "metrics", "optimizers")
 
 
 def __getattr__(name: str):
@@ -278,7 +273,7 @@ def __getattr__(name: str):
     if name in _KERAS_ALIASES:
         import importlib
 
-        module = importlib.import_module(f"tensorflux.keras.{_KERAS_ALIASES[name]}")
+        module = importlib.import_module(f"tensorflux.keras.{name}")
         globals()[name] = module
         return module
     raise AttributeError(f"module 'tensorflux' has no attribute '{name}'")

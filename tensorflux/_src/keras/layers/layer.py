@@ -390,12 +390,7 @@ class Layer(Module):
 
     def _children(self) -> list:
         """The layers (and metrics) this layer holds directly, without repeats."""
-        seen, children = {id(self)}, []
-        for value in self._tracked_values():
-            if isinstance(value, Layer) and id(value) not in seen:
-                seen.add(id(value))
-                children.append(value)
-        return children
+        return [layer for _, layers in self._child_groups() for layer in layers]
 
     def _flatten_layers(self, include_self=True, recursive=True):
         """This layer and its sublayers, depth first, each once."""

@@ -6,7 +6,7 @@ from tensorflux._src.ops import array_ops
 
 
 class Identity(Layer):
-    """A placeholder layer that passes its inputs (a tensor or a nest of tensors) through.
+    """A layer that returns its inputs (a tensor or a nest of tensors) unchanged.
 
     >>> tf.keras.layers.Identity()(tf.constant([1.0, 2.0])).numpy()
     array([1., 2.], dtype=float32)
